@@ -1,0 +1,44 @@
+import type { RepoConfig } from "../config/repo-config.js";
+import type { GitHubClient, RepoRef } from "../github/client.js";
+import type { LlmPort, TokenBudget } from "../llm/port.js";
+import type { Phase, Plan } from "../plan/schema.js";
+
+/** Everything one Builder attempt of one phase needs. Built by the supervisor; no webhook context. */
+export interface BuildInput {
+  gh: GitHubClient;
+  repo: RepoRef;
+  issueNumber: number;
+  runId: string;
+  plan: Plan;
+  phase: Phase;
+  /** 1-based attempt number of this phase's Builder. */
+  attempt: number;
+  /** Branch the PR targets (configured base or the default branch). */
+  baseBranch: string;
+  /** `autopack/<issue>/<phase_id>`. */
+  branch: string;
+  /** Why this attempt exists: audit findings, failing checks, a reviewer's comments (untrusted text). */
+  feedback: string | null;
+  /** Reset the phase branch to the base before building ("start over"). */
+  startOver: boolean;
+  config: RepoConfig;
+  llm: LlmPort;
+  budget: TokenBudget;
+}
+
+export interface BuildOutcome {
+  status: "success" | "failed";
+  /** The commit this attempt created (absent when it failed before committing). */
+  commitSha: string | null;
+  prNumber: number | null;
+  prUrl: string | null;
+  /** Unified git diff of this attempt's changes (`builder_result.patch_content`). */
+  patch: string;
+  filesChanged: string[];
+  linesAdded: number;
+  linesRemoved: number;
+  tokensUsed: number;
+  durationMinutes: number;
+  /** What the Builder did and why, or why the attempt failed; shown to people. */
+  notes: string;
+}

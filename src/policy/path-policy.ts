@@ -1,0 +1,70 @@
+import picomatch from "picomatch";
+
+/** Paths the app never writes, whatever the configuration says. */
+export const ALWAYS_DENIED = [".github/workflows/**", ".git/**", "**/.git/**"];
+
+/** Secret-like files refused unless a repository removes them from `denied_paths`. */
+export const DEFAULT_DENIED_PATHS = [
+  ".env",
+  ".env.*",
+  "**/.env",
+  "**/.env.*",
+  "**/*.pem",
+  "**/*.key",
+  "**/id_rsa*",
+  "**/id_ed25519*",
+  "**/.npmrc",
+  "**/.pypirc",
+  "**/.netrc",
+  "**/credentials*.json",
+  "**/secrets.*",
+];
+
+export interface PathPolicy {
+  /** Globs never written (added to {@link ALWAYS_DENIED}). */
+  deniedPaths: readonly string[];
+  /** When set and `scopeStrict`, only these globs may be written. */
+  scope: readonly string[];
+  scopeStrict: boolean;
+}
+
+export type PathVerdict = { ok: true; path: string } | { ok: false; path: string; reason: string };
+
+const globOptions = { dot: true } as const;
+
+/**
+ * Normalises a repository-relative path. Returns null for anything that is not a plain relative path
+ * inside the repository (absolute, `..`, empty segments, backslashes, control characters).
+ */
+export function normaliseRepoPath(raw: string): string | null {
+  if (typeof raw !== "string" || raw.length === 0 || raw.length > 4096) return null;
+  if (/[\u0000-\u001f\u007f\\]/.test(raw)) return null;
+  if (raw.startsWith("/") || /^[A-Za-z]:/.test(raw)) return null;
+  const parts = raw.replace(/^\.\//, "").split("/");
+  const out: string[] = [];
+  for (const part of parts) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") return null;
+    out.push(part);
+  }
+  return out.length > 0 ? out.join("/") : null;
+}
+
+export function checkPath(raw: string, policy: PathPolicy): PathVerdict {
+  const path = normaliseRepoPath(raw);
+  if (path === null) return { ok: false, path: raw, reason: `"${raw}" is not a relative path inside the repository` };
+  if (picomatch.isMatch(path, ALWAYS_DENIED, globOptions) || path.split("/").includes(".git")) {
+    return { ok: false, path, reason: `"${path}" is a protected path (.github/workflows/** and .git/ are never written)` };
+  }
+  const denied = policy.deniedPaths.find((glob) => picomatch.isMatch(path, glob, globOptions));
+  if (denied !== undefined) return { ok: false, path, reason: `"${path}" matches the denied path "${denied}"` };
+  if (policy.scopeStrict && policy.scope.length > 0 && !picomatch.isMatch(path, [...policy.scope], globOptions)) {
+    return { ok: false, path, reason: `"${path}" is outside the phase scope (${policy.scope.join(", ")}) and scope_strict is on` };
+  }
+  return { ok: true, path };
+}
+
+/** Checks every path; returns the refusals (empty when all may be written). */
+export function refusedPaths(paths: readonly string[], policy: PathPolicy): Extract<PathVerdict, { ok: false }>[] {
+  return paths.map((p) => checkPath(p, policy)).filter((v): v is Extract<PathVerdict, { ok: false }> => !v.ok);
+}

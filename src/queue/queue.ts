@@ -1,0 +1,44 @@
+/**
+ * The job queue port. Jobs are keyed so that a redelivered webhook or a retried job changes nothing:
+ * jobs with the same `key` are serialised, and a job whose `id` is already queued or running is dropped.
+ * The in-process queue is the default; a BullMQ queue on Redis implements the same interface.
+ */
+export interface IssueKey {
+  installationId: number;
+  owner: string;
+  repo: string;
+  issue: number;
+}
+
+export type Job =
+  /** Observe the run of an issue and act on what changed. */
+  | { kind: "reconcile"; target: IssueKey; reason: string }
+  /** A person asked for something on an issue (label added, command comment); permission is checked in the worker. */
+  | { kind: "intent"; target: IssueKey; intent: Intent };
+
+export type Intent =
+  | { type: "start"; sender: string; label: string }
+  | { type: "command"; sender: string; commentId: number; body: string; onPullRequest: number | null }
+  | { type: "review"; sender: string; pullNumber: number; reviewId: number; state: string }
+  | { type: "rerun-audit"; sender: string; pullNumber: number | null; headSha: string };
+
+export interface QueuedJob {
+  /** Deduplication id (delivery id, or run/phase/attempt for long work). */
+  id: string;
+  /** Serialisation key: jobs with one key never run at the same time. */
+  key: string;
+  job: Job;
+}
+
+export type JobHandler = (job: Job, meta: { id: string; attempt: number }) => Promise<void>;
+
+export interface JobQueue {
+  enqueue(job: QueuedJob): Promise<void>;
+  /** Resolves once every queued and running job has finished (tests, graceful shutdown). */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function issueKeyString(k: IssueKey): string {
+  return `${k.owner}/${k.repo}#${k.issue}`;
+}

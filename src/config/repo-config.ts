@@ -51,7 +51,12 @@ export const RepoConfigSchema = z
       .object({
         /** Wait for the repository's own checks before auditing. */
         wait: z.boolean().default(true),
-        timeout_minutes: z.number().int().min(1).max(24 * 60).default(60),
+        timeout_minutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60)
+          .default(60),
       })
       .strict()
       .default({ wait: true, timeout_minutes: 60 }),

@@ -18,11 +18,29 @@ export const PLAYBOOK: Readonly<Record<string, PhaseBudget>> = {
   docs: { builder_attempts: 2, auditor_attempts: 1, token_cap: 200 * K, review_focus: "general" },
   tests: { builder_attempts: 3, auditor_attempts: 1, token_cap: 300 * K, review_focus: "general" },
   debt_cleanup: { builder_attempts: 2, auditor_attempts: 1, token_cap: 400 * K, review_focus: "general" },
-  cross_cutting_refactor: { builder_attempts: 2, auditor_attempts: 2, token_cap: 1 * M, auditor_profile: "refactor_review", review_focus: "general" },
+  cross_cutting_refactor: {
+    builder_attempts: 2,
+    auditor_attempts: 2,
+    token_cap: 1 * M,
+    auditor_profile: "refactor_review",
+    review_focus: "general",
+  },
   index_registry_change: { builder_attempts: 2, auditor_attempts: 2, token_cap: 800 * K, review_focus: "general" },
-  schema_contract_change: { builder_attempts: 2, auditor_attempts: 3, token_cap: 1 * M, auditor_profile: "schema_review", review_focus: "schema" },
+  schema_contract_change: {
+    builder_attempts: 2,
+    auditor_attempts: 3,
+    token_cap: 1 * M,
+    auditor_profile: "schema_review",
+    review_focus: "schema",
+  },
   bulk_multi_file_operation: { builder_attempts: 1, auditor_attempts: 2, token_cap: 1.5 * M, review_focus: "general" },
-  security_auth_change: { builder_attempts: 2, auditor_attempts: 3, token_cap: 800 * K, auditor_profile: "security_review", review_focus: "security" },
+  security_auth_change: {
+    builder_attempts: 2,
+    auditor_attempts: 3,
+    token_cap: 800 * K,
+    auditor_profile: "security_review",
+    review_focus: "security",
+  },
 };
 
 export const DEFAULT_PHASE_BUDGET: PhaseBudget = { builder_attempts: 3, auditor_attempts: 2, token_cap: 500 * K, review_focus: "general" };

@@ -1,0 +1,62 @@
+import type { ApplicationFunction, Probot } from "probot";
+import type { AutopackApi } from "../autopack-api/client.js";
+import type { LlmPort } from "../llm/port.js";
+import { InProcessQueue, type InProcessQueueOptions } from "../queue/in-process-queue.js";
+import type { JobHandler, JobQueue, QueuedJob } from "../queue/queue.js";
+import type { WorkerDeps } from "../supervisor/deps.js";
+import { stateKey } from "../supervisor/state-codec.js";
+import { createJobHandler } from "../supervisor/worker.js";
+import { registerHandlers } from "./handlers.js";
+
+export interface AutopackSettings {
+  appId: number;
+  /** Secret of the HMAC over run state (derived into a key). */
+  stateSecret: string;
+  llm: LlmPort;
+  api: AutopackApi;
+  mirrorEnabled: boolean;
+  queue?: Omit<InProcessQueueOptions, "handler" | "onError">;
+  /** Another queue behind the same port (the in-process queue by default). */
+  createQueue?: (handler: JobHandler, onError: NonNullable<InProcessQueueOptions["onError"]>) => JobQueue;
+  now?: () => Date;
+}
+
+export interface Autopack {
+  app: ApplicationFunction;
+  /** The job queue, once the app is loaded (tests drain it). */
+  readonly queue: JobQueue | null;
+}
+
+/** The Probot application: webhooks in, jobs through the queue, the Supervisor in the worker. */
+export function createAutopack(settings: AutopackSettings): Autopack {
+  let queue: JobQueue | null = null;
+  const app = (probot: Probot) => {
+    const deps: WorkerDeps = {
+      auth: (installationId) => probot.auth(installationId),
+      queue: null as unknown as JobQueue,
+      llm: settings.llm,
+      api: settings.api,
+      mirrorEnabled: settings.mirrorEnabled,
+      stateKey: stateKey(settings.stateSecret),
+      appId: settings.appId,
+      log: probot.log,
+      now: settings.now ?? (() => new Date()),
+    };
+    const handler = createJobHandler(deps);
+    const onError = (error: unknown, item: QueuedJob, attempt: number, final: boolean) =>
+      probot.log[final ? "error" : "warn"](
+        { job: item.id, kind: item.job.kind, attempt, err: error instanceof Error ? error.message : String(error) },
+        final ? "job failed; giving up" : "job failed; retrying",
+      );
+    queue = settings.createQueue ? settings.createQueue(handler, onError) : new InProcessQueue({ ...settings.queue, handler, onError });
+    deps.queue = queue;
+    registerHandlers(probot, queue, settings.appId);
+    if (!settings.mirrorEnabled) probot.log.info("AUTOPACK_API_URL is not set: mirroring to the Autopack API is off");
+  };
+  return {
+    app,
+    get queue() {
+      return queue;
+    },
+  };
+}

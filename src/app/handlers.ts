@@ -1,0 +1,138 @@
+import type { Probot } from "probot";
+import type { z } from "zod";
+import { parsePhaseBranch } from "../github/branches.js";
+import { AUDIT_CHECK_NAME } from "../github/commit-checks.js";
+import { issueQueueKey, type IssueKey, type Job, type JobQueue } from "../queue/queue.js";
+import { isBot } from "./permissions.js";
+import {
+  CheckRunPayload,
+  CheckSuitePayload,
+  CommentPayload,
+  LabeledPayload,
+  PullRequestPayload,
+  ReviewPayload,
+  StatusPayload,
+} from "./webhook-fields.js";
+
+type Log = Probot["log"];
+
+/**
+ * Webhooks are hints, not commands: each handler checks the fields it relies on, drops what bots
+ * send, and queues a job keyed by the run's issue. The answer goes back to GitHub at once; the
+ * worker checks permissions and does the work.
+ */
+export function registerHandlers(app: Probot, queue: JobQueue, appId: number): void {
+  const log = app.log;
+
+  function parse<S extends z.ZodType>(schema: S, payload: unknown, event: string): z.infer<S> | null {
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) {
+      log.warn(
+        { event, issues: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`) },
+        "webhook ignored: missing fields",
+      );
+      return null;
+    }
+    return parsed.data;
+  }
+
+  function target(p: { installation: { id: number }; repository: { name: string; owner: { login: string } } }, issue: number): IssueKey {
+    return { installationId: p.installation.id, owner: p.repository.owner.login, repo: p.repository.name, issue };
+  }
+
+  async function enqueue(id: string, job: Job): Promise<void> {
+    await queue.enqueue({ id, key: issueQueueKey(job.target), job });
+  }
+
+  function ignoreBot(sender: { login: string; type?: string | undefined }, event: string, l: Log = log): boolean {
+    if (!isBot(sender)) return false;
+    l.debug({ event, sender: sender.login }, "event from a bot ignored");
+    return true;
+  }
+
+  app.on("issues.labeled", async (context) => {
+    const p = parse(LabeledPayload, context.payload, "issues.labeled");
+    if (!p || ignoreBot(p.sender, "issues.labeled") || p.issue.pull_request) return;
+    await enqueue(context.id, {
+      kind: "intent",
+      target: target(p, p.issue.number),
+      intent: { type: "start", sender: p.sender.login, label: p.label.name },
+    });
+  });
+
+  app.on("issue_comment.created", async (context) => {
+    const p = parse(CommentPayload, context.payload, "issue_comment.created");
+    if (!p || ignoreBot(p.sender, "issue_comment.created")) return;
+    const body = p.comment.body ?? "";
+    if (!body.includes("/autopack")) return;
+    const onPullRequest = p.issue.pull_request ? p.issue.number : null;
+    await enqueue(context.id, {
+      kind: "intent",
+      target: target(p, p.issue.number),
+      intent: { type: "command", sender: p.sender.login, commentId: p.comment.id, body, onPullRequest, phaseId: null },
+    });
+  });
+
+  app.on("pull_request_review.submitted", async (context) => {
+    const p = parse(ReviewPayload, context.payload, "pull_request_review.submitted");
+    if (!p || ignoreBot(p.sender, "pull_request_review.submitted")) return;
+    const branch = parsePhaseBranch(p.pull_request.head.ref);
+    if (!branch || p.review.state.toLowerCase() !== "changes_requested") return;
+    await enqueue(context.id, {
+      kind: "intent",
+      target: target(p, branch.issue),
+      intent: {
+        type: "review",
+        sender: p.sender.login,
+        pullNumber: p.pull_request.number,
+        phaseId: branch.phaseId,
+        reviewId: p.review.id,
+        state: p.review.state,
+        body: p.review.body ?? "",
+      },
+    });
+  });
+
+  app.on("check_run.rerequested", async (context) => {
+    const p = parse(CheckRunPayload, context.payload, "check_run.rerequested");
+    if (!p || ignoreBot(p.sender, "check_run.rerequested")) return;
+    if (p.check_run.name !== AUDIT_CHECK_NAME || p.check_run.app?.id !== appId) return;
+    const branch = parsePhaseBranch(p.check_run.check_suite?.head_branch);
+    if (!branch) return;
+    await enqueue(context.id, {
+      kind: "intent",
+      target: target(p, branch.issue),
+      intent: { type: "rerun-audit", sender: p.sender.login, phaseId: branch.phaseId, headSha: p.check_run.head_sha },
+    });
+  });
+
+  // The repository's own CI finished, or a person merged, closed or pushed: look again.
+  const reconcileBranch = async (
+    id: string,
+    p: { installation: { id: number }; repository: { name: string; owner: { login: string } } },
+    ref: string | null | undefined,
+    reason: string,
+  ) => {
+    const branch = parsePhaseBranch(ref);
+    if (branch) await enqueue(id, { kind: "reconcile", target: target(p, branch.issue), reason });
+  };
+  app.on(["check_suite.completed"], async (context) => {
+    const p = parse(CheckSuitePayload, context.payload, context.name);
+    if (p) await reconcileBranch(context.id, p, p.check_suite.head_branch, "check suite completed");
+  });
+  app.on("check_run.completed", async (context) => {
+    const p = parse(CheckRunPayload, context.payload, "check_run.completed");
+    if (p && p.check_run.name !== AUDIT_CHECK_NAME)
+      await reconcileBranch(context.id, p, p.check_run.check_suite?.head_branch, "check run completed");
+  });
+  app.on("status", async (context) => {
+    const p = parse(StatusPayload, context.payload, "status");
+    if (!p) return;
+    for (const [i, b] of p.branches.entries()) await reconcileBranch(`${context.id}:${i}`, p, b.name, "commit status");
+  });
+  app.on(["pull_request.closed", "pull_request.synchronize", "pull_request.reopened"], async (context) => {
+    const p = parse(PullRequestPayload, context.payload, context.name);
+    if (!p || (context.payload.action === "synchronize" && isBot(p.sender))) return;
+    await reconcileBranch(context.id, p, p.pull_request.head.ref, `pull request ${context.payload.action}`);
+  });
+}

@@ -1,0 +1,85 @@
+import type { GitHubClient, RepoRef } from "../github/client.js";
+import { getBranchSha, getCommit, type GitCommitInfo } from "../github/git-data.js";
+import { builtOnBase, isAppCommit } from "./commit-message.js";
+import { BuildFailure } from "./failure.js";
+
+/**
+ * Where an attempt's commit goes: on the phase branch's head, or on the base branch's head (new
+ * branch, or "start over"). A person's commit on the phase branch is never force-overwritten: when
+ * starting over would drop one, the attempt builds on top of the branch instead.
+ */
+
+export interface BranchStart {
+  /** The new commit's parent. */
+  parent: GitCommitInfo;
+  branchExists: boolean;
+  /** Move the branch with force (start over, only over the app's own commits). */
+  force: boolean;
+  /** The base head when `parent` is it (recorded in the commit's trailer). */
+  baseSha: string | null;
+  notes: string[];
+}
+
+export interface BranchStartInput {
+  gh: GitHubClient;
+  repo: RepoRef;
+  branch: string;
+  baseBranch: string;
+  startOver: boolean;
+  runId: string;
+  phaseId: string;
+}
+
+/** App commits followed down from the branch head before giving up (and keeping the branch). */
+const MAX_WALK = 20;
+
+export async function resolveBranchStart(input: BranchStartInput): Promise<BranchStart> {
+  const { gh, repo } = input;
+  const check = { runId: input.runId, phaseId: input.phaseId };
+  const branchSha = await getBranchSha(gh, repo, input.branch);
+  if (branchSha !== null) {
+    const head = await getCommit(gh, repo, branchSha);
+    const notes: string[] = [];
+    if (!input.startOver) {
+      if (!isAppCommit(head.message, check)) notes.push(`Built on top of ${short(head.sha)}, the branch head, a commit not made by Autopack for this run.`);
+      return { parent: head, branchExists: true, force: false, baseSha: null, notes };
+    }
+    const person = await findOthersCommit(gh, repo, head, check);
+    if (person !== null) {
+      notes.push(
+        `Did not start over: the branch holds ${short(person)}, a commit not made by Autopack for this run, which a reset would drop; built on top of the branch instead.`,
+      );
+      return { parent: head, branchExists: true, force: false, baseSha: null, notes };
+    }
+  }
+  const baseSha = await getBranchSha(gh, repo, input.baseBranch);
+  if (baseSha === null) throw new BuildFailure(`the base branch "${input.baseBranch}" does not exist`);
+  const parent = await getCommit(gh, repo, baseSha);
+  const notes = branchSha !== null ? [`Started over from ${input.baseBranch} (${short(baseSha)}).`] : [];
+  return { parent, branchExists: branchSha !== null, force: branchSha !== null, baseSha, notes };
+}
+
+/**
+ * The first commit, going down the branch from its head, that the app did not make for this run and
+ * phase, or null when the app's commits reach back to the base. Undecided after {@link MAX_WALK}
+ * commits counts as found: the branch is then kept.
+ */
+async function findOthersCommit(
+  gh: GitHubClient,
+  repo: RepoRef,
+  head: GitCommitInfo,
+  check: { runId: string; phaseId: string },
+): Promise<string | null> {
+  let commit = head;
+  for (let i = 0; i < MAX_WALK; i += 1) {
+    if (!isAppCommit(commit.message, check)) return commit.sha;
+    const parentSha = commit.parents[0];
+    if (parentSha === undefined || builtOnBase(commit.message) === parentSha) return null;
+    commit = await getCommit(gh, repo, parentSha);
+  }
+  return commit.sha;
+}
+
+function short(sha: string): string {
+  return sha.slice(0, 7);
+}

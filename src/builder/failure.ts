@@ -1,0 +1,16 @@
+/**
+ * An expected end of an attempt (bad model output, refused paths, budget, LLM down, nothing to
+ * commit): `runBuilder` turns it into a `failed` outcome with this message as notes. GitHub errors
+ * are never wrapped in it.
+ */
+export class BuildFailure extends Error {
+  override readonly name = "BuildFailure";
+}
+
+/** Error text from elsewhere, safe to show people: no URLs, no token-shaped strings. */
+export function safeErrorText(text: string): string {
+  return text
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, "[url]")
+    .replace(/\b(?:gh[pousr]_|github_pat_|sk-)[A-Za-z0-9_-]{8,}/g, "[REDACTED]")
+    .slice(0, 1_000);
+}

@@ -1,0 +1,23 @@
+export interface FileRequestPromptInput {
+  task: string;
+  listing: string;
+  /** Files whose content will be provided anyway (the phase scope). */
+  provided: readonly string[];
+  maxFiles: number;
+}
+
+export function fileRequestUserPrompt(input: FileRequestPromptInput): string {
+  const provided =
+    input.provided.length > 0 ? input.provided.map((p) => `- ${p}`).join("\n") : "(none)";
+  return [
+    input.task,
+    "",
+    "## Repository files",
+    input.listing,
+    "",
+    "## Files already provided",
+    provided,
+    "",
+    `Which other files do you need to read to implement this phase? List at most ${input.maxFiles} paths.`,
+  ].join("\n");
+}

@@ -1,0 +1,199 @@
+import { createCommit, createTree, findPath, getBlob, getRecursiveTree, setBranch } from "../github/git-data.js";
+import { upsertPhasePull } from "../github/pulls.js";
+import { sanitiseUntrusted } from "../policy/untrusted.js";
+import { resolveBranchStart } from "./branch-start.js";
+import { commitMessage } from "./commit-message.js";
+import { selectContext } from "./context.js";
+import { FileRequestSchema, MAX_REQUESTED_FILES } from "./edit-schema.js";
+import { runEditRound } from "./edit-round.js";
+import { BuildFailure } from "./failure.js";
+import { decodeText, MAX_FILE_BYTES } from "./file-text.js";
+import { callModel, type TokenMeter } from "./llm-call.js";
+import { buildPatch } from "./patch.js";
+import { renderPrBody } from "./pr-body.js";
+import { editSystemPrompt, fileRequestSystemPrompt, type PathRules } from "./prompts/system.js";
+import type { TreeEntry } from "./tree-listing.js";
+import type { BuildInput, BuildOutcome } from "./types.js";
+
+/**
+ * One Builder attempt of one phase: context, edits, policy, one commit on the phase branch, the
+ * phase PR. Expected failures end as `status: "failed"` with the reason in `notes`; only GitHub
+ * errors it cannot handle are thrown (the caller retries the job).
+ */
+export async function runBuilder(input: BuildInput): Promise<BuildOutcome> {
+  const started = Date.now();
+  const meter: TokenMeter = { used: 0 };
+  try {
+    return await attempt(input, meter, started);
+  } catch (error) {
+    if (!(error instanceof BuildFailure)) throw error;
+    return {
+      status: "failed",
+      commitSha: null,
+      prNumber: null,
+      prUrl: null,
+      patch: "",
+      filesChanged: [],
+      linesAdded: 0,
+      linesRemoved: 0,
+      tokensUsed: meter.used,
+      durationMinutes: minutesSince(started),
+      notes: error.message,
+    };
+  }
+}
+
+/** Room for the edit step's answer, taken from `context_tokens`. */
+export function answerTokensFor(contextTokens: number): number {
+  return Math.min(16_000, Math.max(1_000, Math.floor(contextTokens * 0.25)));
+}
+
+async function attempt(input: BuildInput, meter: TokenMeter, started: number): Promise<BuildOutcome> {
+  const { gh, repo, phase, config } = input;
+  const start = await resolveBranchStart({
+    gh,
+    repo,
+    branch: input.branch,
+    baseBranch: input.baseBranch,
+    startOver: input.startOver,
+    runId: input.runId,
+    phaseId: phase.phase_id,
+  });
+  const tree = await getRecursiveTree(gh, repo, start.parent.treeSha);
+  const byPath = new Map(tree.entries.map((e) => [e.path, e]));
+
+  const texts = new Map<string, Promise<string | null>>();
+  const loadText = (entry: TreeEntry): Promise<string | null> => {
+    let text = texts.get(entry.sha);
+    if (!text) {
+      text = getBlob(gh, repo, entry.sha).then(decodeText);
+      texts.set(entry.sha, text);
+    }
+    return text;
+  };
+
+  const policy = { deniedPaths: config.denied_paths, scope: phase.scope, scopeStrict: config.scope_strict };
+  const rules: PathRules = { ...policy, maxFileKb: MAX_FILE_BYTES / 1000 };
+  const answerTokens = answerTokensFor(config.context_tokens);
+  const promptBudget = config.context_tokens - answerTokens;
+  const tier = input.plan.tiers.find((t) => t.tier_id === phase.tier_id);
+
+  const context = await selectContext({
+    tree,
+    phase,
+    tierName: tier?.name ?? null,
+    attempt: input.attempt,
+    feedback: input.feedback,
+    deniedPaths: config.denied_paths,
+    promptBudget,
+    editSystem: editSystemPrompt(rules),
+    fileRequestSystem: fileRequestSystemPrompt(rules, MAX_REQUESTED_FILES),
+    loadFile: loadText,
+    chooseFiles: async (prompt) => {
+      const answer = await callModel(input.llm, input.budget, meter, {
+        step: "file selection step",
+        ...prompt,
+        schema: FileRequestSchema,
+        schemaName: "autopack_file_request",
+        maxOutputTokens: 1_000,
+        minOutputTokens: 200,
+      });
+      return answer.files;
+    },
+  });
+  if (context.promptTokens > promptBudget) {
+    throw new BuildFailure(
+      `context_tokens (${config.context_tokens}) is too small: the task and repository listing alone need about ${context.promptTokens} tokens`,
+    );
+  }
+
+  const round = await runEditRound({
+    llm: input.llm,
+    budget: input.budget,
+    meter,
+    system: context.system,
+    user: context.user,
+    task: context.task,
+    policy,
+    promptBudget,
+    answerTokens,
+    loadText,
+    resolveTargets: async (paths) => {
+      const found = new Map<string, TreeEntry>();
+      for (const path of paths) {
+        const entry = byPath.get(path) ?? (tree.truncated ? await findPath(gh, repo, start.parent.sha, path) : null);
+        if (entry) found.set(path, entry);
+      }
+      return found;
+    },
+  });
+
+  const changes = [...round.changes].map(([path, after]) => ({
+    path,
+    before: round.before.get(path) ?? null,
+    after,
+    mode: round.entries.get(path)?.mode ?? "100644",
+  }));
+  const diff = buildPatch(changes);
+
+  // Commit: one tree, one commit, one ref move.
+  const treeSha = await createTree(
+    gh,
+    repo,
+    start.parent.treeSha,
+    changes.map((c) => ({ path: c.path, mode: c.mode, content: c.after })),
+  );
+  const message = commitMessage({
+    phaseId: phase.phase_id,
+    attempt: input.attempt,
+    runId: input.runId,
+    summary: round.summary,
+    baseSha: start.baseSha,
+  });
+  const commitSha = await createCommit(gh, repo, { message, treeSha, parents: [start.parent.sha] });
+  const moved = await setBranch(gh, repo, input.branch, commitSha, { exists: start.branchExists, force: start.force });
+  if (moved === "not-fast-forward") {
+    throw new BuildFailure(
+      `the branch ${input.branch} moved while this attempt ran (someone pushed to it); nothing was overwritten and this attempt's commit was not added`,
+    );
+  }
+
+  const pull = await upsertPhasePull(gh, repo, {
+    branch: input.branch,
+    base: input.baseBranch,
+    title: `[Autopack ${phase.phase_id}] ${phase.name.replace(/\s+/g, " ").trim()}`,
+    draft: config.draft,
+    body: renderPrBody({
+      issueNumber: input.issueNumber,
+      runId: input.runId,
+      phase,
+      attempt: input.attempt,
+      summary: round.summary,
+      files: diff.files,
+      linesAdded: diff.linesAdded,
+      linesRemoved: diff.linesRemoved,
+      tokensUsed: meter.used,
+    }),
+  });
+
+  const notes = [sanitiseUntrusted(round.summary).trim() || "(no summary given)"];
+  if (round.repaired) notes.push("", "The first edits did not apply; one repair round fixed them.");
+  if (start.notes.length > 0) notes.push("", ...start.notes);
+  return {
+    status: "success",
+    commitSha,
+    prNumber: pull.number,
+    prUrl: pull.url,
+    patch: diff.patch,
+    filesChanged: diff.filesChanged,
+    linesAdded: diff.linesAdded,
+    linesRemoved: diff.linesRemoved,
+    tokensUsed: meter.used,
+    durationMinutes: minutesSince(started),
+    notes: notes.join("\n"),
+  };
+}
+
+function minutesSince(started: number): number {
+  return Math.round(((Date.now() - started) / 60_000) * 100) / 100;
+}

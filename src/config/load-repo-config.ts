@@ -1,0 +1,26 @@
+import type { GitHubClient } from "../github/client.js";
+import { parseRepoConfig, type RepoConfigResult } from "./repo-config.js";
+
+export const CONFIG_PATH = ".github/autopack.yml";
+
+/**
+ * Reads `.github/autopack.yml` from the default branch (never from a PR branch), with `_extends` and
+ * the organisation's `.github` repository as fallback, through Probot's config plugin, then
+ * validates it. A file that is not YAML is reported like any other invalid configuration.
+ */
+export async function loadRepoConfig(gh: GitHubClient, owner: string, repo: string): Promise<RepoConfigResult> {
+  let raw: unknown;
+  try {
+    const { config, files } = await gh.config.get({ owner, repo, path: CONFIG_PATH });
+    raw = files.some((f) => f.config !== null) ? config : null;
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/^\[@probot\/octokit-plugin-config\]\s*/, "") : String(error);
+    if (/could not be parsed|not an object|directory or a submodule/.test(message)) return { ok: false, problems: [message] };
+    throw error;
+  }
+  if (raw !== null && typeof raw === "object" && "_extends" in raw) {
+    const { _extends: _ignored, ...rest } = raw as Record<string, unknown>;
+    raw = rest;
+  }
+  return parseRepoConfig(raw);
+}

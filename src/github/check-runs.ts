@@ -1,0 +1,115 @@
+import { httpStatus, type GitHubClient, type RepoRef } from "./client.js";
+
+/** The name of the check run that carries the audit's verdict (part of the outward contract). */
+export const AUDIT_CHECK_NAME = "Autopack audit";
+
+export type AuditConclusion = "success" | "failure" | "neutral";
+
+/** GitHub refuses check run output summaries and texts over 65,535 characters. */
+export const MAX_OUTPUT_CHARS = 65_535;
+const MAX_TITLE_CHARS = 255;
+
+export interface AppIdentity {
+  id: number;
+  slug: string;
+}
+
+const identities = new WeakMap<GitHubClient, Promise<AppIdentity | null>>();
+
+/**
+ * The app this client acts for (`GET /app`, which the app authentication answers with its JWT),
+ * cached per client; null when the client cannot tell (a plain token, or a server without the route).
+ */
+export function authenticatedApp(gh: GitHubClient): Promise<AppIdentity | null> {
+  let found = identities.get(gh);
+  if (found === undefined) {
+    found = gh.rest.apps.getAuthenticated().then(
+      ({ data }) => (data ? { id: data.id, slug: data.slug ?? "" } : null),
+      (error: unknown) => {
+        const status = httpStatus(error);
+        if (status !== undefined && status >= 500) identities.delete(gh);
+        return null;
+      },
+    );
+    identities.set(gh, found);
+  }
+  return found;
+}
+
+/** Cuts text to GitHub's limit without splitting a surrogate pair, saying that it was cut. */
+function fit(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const note = "\n\n… (truncated)";
+  let end = Math.max(0, max - note.length);
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return text.slice(0, end) + note;
+}
+
+export interface EnsureCheckRunOptions {
+  /** What the check run is for (run/phase/attempt); shown to integrators as `external_id`. */
+  externalId?: string;
+  /** Summary shown while the audit runs. */
+  summary?: string;
+}
+
+/**
+ * The app's `Autopack audit` check run on `headSha` that is still running, or a new one created
+ * `in_progress`: a retried job reuses its check run instead of adding a duplicate.
+ */
+export async function ensureAuditCheckRun(gh: GitHubClient, repo: RepoRef, headSha: string, options: EnsureCheckRunOptions = {}): Promise<number> {
+  const app = await authenticatedApp(gh);
+  const runs = await gh.paginate(gh.rest.checks.listForRef, {
+    owner: repo.owner,
+    repo: repo.repo,
+    ref: headSha,
+    check_name: AUDIT_CHECK_NAME,
+    filter: "all",
+    per_page: 100,
+    ...(app !== null ? { app_id: app.id } : {}),
+  });
+  const running = runs.find(
+    (run) =>
+      run.name === AUDIT_CHECK_NAME &&
+      run.head_sha === headSha &&
+      (run.status === "in_progress" || run.status === "queued") &&
+      (app === null || run.app?.id === app.id),
+  );
+  if (running !== undefined) return running.id;
+  const { data } = await gh.rest.checks.create({
+    owner: repo.owner,
+    repo: repo.repo,
+    name: AUDIT_CHECK_NAME,
+    head_sha: headSha,
+    status: "in_progress",
+    started_at: new Date().toISOString(),
+    ...(options.externalId !== undefined ? { external_id: options.externalId } : {}),
+    output: { title: "Auditing", summary: fit(options.summary ?? "The Autopack auditor is reviewing this commit.", MAX_OUTPUT_CHARS) },
+  });
+  return data.id;
+}
+
+/** Completes the check run with a conclusion and its output (title, summary, text), cut to GitHub's limits. */
+export async function completeAuditCheckRun(
+  gh: GitHubClient,
+  repo: RepoRef,
+  checkRunId: number,
+  conclusion: AuditConclusion,
+  title: string,
+  summary: string,
+  text?: string,
+): Promise<void> {
+  await gh.rest.checks.update({
+    owner: repo.owner,
+    repo: repo.repo,
+    check_run_id: checkRunId,
+    status: "completed",
+    conclusion,
+    completed_at: new Date().toISOString(),
+    output: {
+      title: fit(title.replace(/\s+/g, " ").trim(), MAX_TITLE_CHARS),
+      summary: fit(summary, MAX_OUTPUT_CHARS),
+      ...(text !== undefined && text !== "" ? { text: fit(text, MAX_OUTPUT_CHARS) } : {}),
+    },
+  });
+}

@@ -1,0 +1,145 @@
+import type { GitHubClient, RepoRef } from "./client.js";
+import { errorMessage, httpStatus } from "./client.js";
+
+/** Refs, commits, trees and blobs through the Git Database API, with as few requests as possible. */
+
+export interface GitTreeEntry {
+  path: string;
+  mode: string;
+  type: "blob" | "tree" | "commit";
+  sha: string;
+  size: number | null;
+}
+
+export interface GitCommitInfo {
+  sha: string;
+  treeSha: string;
+  message: string;
+  parents: string[];
+  author: { name: string; email: string } | null;
+}
+
+/** A file of a new tree: text content, or null to delete it. */
+export interface TreeWrite {
+  path: string;
+  mode: string;
+  content: string | null;
+}
+
+const repoParams = (repo: RepoRef) => ({ owner: repo.owner, repo: repo.repo });
+
+/** The head commit of a branch, or null when the branch does not exist. */
+export async function getBranchSha(gh: GitHubClient, repo: RepoRef, branch: string): Promise<string | null> {
+  try {
+    const { data } = await gh.rest.git.getRef({ ...repoParams(repo), ref: `heads/${branch}` });
+    return data.object.sha;
+  } catch (error) {
+    if (httpStatus(error) === 404) return null;
+    throw error;
+  }
+}
+
+export async function getCommit(gh: GitHubClient, repo: RepoRef, sha: string): Promise<GitCommitInfo> {
+  const { data } = await gh.rest.git.getCommit({ ...repoParams(repo), commit_sha: sha });
+  return {
+    sha: data.sha,
+    treeSha: data.tree.sha,
+    message: data.message,
+    parents: data.parents.map((p) => p.sha),
+    author: data.author ? { name: data.author.name, email: data.author.email } : null,
+  };
+}
+
+/** The whole tree in ONE request; `truncated` when GitHub cut it short. */
+export async function getRecursiveTree(
+  gh: GitHubClient,
+  repo: RepoRef,
+  treeSha: string,
+): Promise<{ entries: GitTreeEntry[]; truncated: boolean }> {
+  const { data } = await gh.rest.git.getTree({ ...repoParams(repo), tree_sha: treeSha, recursive: "1" });
+  const entries: GitTreeEntry[] = [];
+  for (const item of data.tree) {
+    if (!item.path || !item.sha || !item.mode) continue;
+    const type = item.type === "tree" || item.type === "commit" ? item.type : "blob";
+    entries.push({ path: item.path, mode: item.mode, type, sha: item.sha, size: typeof item.size === "number" ? item.size : null });
+  }
+  return { entries, truncated: data.truncated === true };
+}
+
+export async function getBlob(gh: GitHubClient, repo: RepoRef, sha: string): Promise<Uint8Array> {
+  const { data } = await gh.rest.git.getBlob({ ...repoParams(repo), file_sha: sha });
+  return data.encoding === "base64" ? Buffer.from(data.content, "base64") : Buffer.from(data.content, "utf8");
+}
+
+/**
+ * Looks one path up at a commit (for trees GitHub listed only in part). Null when there is no file
+ * there; directories and submodules are reported by their type.
+ */
+export async function findPath(gh: GitHubClient, repo: RepoRef, commitSha: string, path: string): Promise<GitTreeEntry | null> {
+  try {
+    const { data } = await gh.rest.repos.getContent({ ...repoParams(repo), path, ref: commitSha });
+    if (Array.isArray(data)) return { path, mode: "040000", type: "tree", sha: "", size: null };
+    const type = data.type === "submodule" ? "commit" : "blob";
+    const mode = data.type === "symlink" ? "120000" : "100644";
+    return { path, mode, type, sha: data.sha, size: data.size };
+  } catch (error) {
+    if (httpStatus(error) === 404) return null;
+    throw error;
+  }
+}
+
+/** ONE `POST /git/trees` on top of `baseTreeSha`: inline contents, deletions as `sha: null`. */
+export async function createTree(gh: GitHubClient, repo: RepoRef, baseTreeSha: string, writes: readonly TreeWrite[]): Promise<string> {
+  const tree = writes.map((w) =>
+    w.content === null
+      ? { path: w.path, mode: w.mode as "100644", type: "blob" as const, sha: null }
+      : { path: w.path, mode: w.mode as "100644", type: "blob" as const, content: w.content },
+  );
+  const { data } = await gh.rest.git.createTree({ ...repoParams(repo), base_tree: baseTreeSha, tree });
+  return data.sha;
+}
+
+export async function createCommit(
+  gh: GitHubClient,
+  repo: RepoRef,
+  commit: { message: string; treeSha: string; parents: string[] },
+): Promise<string> {
+  const { data } = await gh.rest.git.createCommit({
+    ...repoParams(repo),
+    message: commit.message,
+    tree: commit.treeSha,
+    parents: commit.parents,
+  });
+  return data.sha;
+}
+
+export type RefUpdate = "created" | "updated" | "not-fast-forward";
+
+/**
+ * Points `branch` at `sha`: creates the ref, or updates it when it exists ("Reference already
+ * exists" is not an error). Without `force` only a fast-forward is made; a branch that moved
+ * elsewhere is reported as `not-fast-forward`, never overwritten.
+ */
+export async function setBranch(
+  gh: GitHubClient,
+  repo: RepoRef,
+  branch: string,
+  sha: string,
+  options: { exists: boolean; force: boolean },
+): Promise<RefUpdate> {
+  if (!options.exists) {
+    try {
+      await gh.rest.git.createRef({ ...repoParams(repo), ref: `refs/heads/${branch}`, sha });
+      return "created";
+    } catch (error) {
+      if (!(httpStatus(error) === 422 && /already exists/i.test(errorMessage(error)))) throw error;
+    }
+  }
+  try {
+    await gh.rest.git.updateRef({ ...repoParams(repo), ref: `heads/${branch}`, sha, force: options.force });
+    return "updated";
+  } catch (error) {
+    if (httpStatus(error) === 422 && /fast.?forward/i.test(errorMessage(error))) return "not-fast-forward";
+    throw error;
+  }
+}

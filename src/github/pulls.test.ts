@@ -1,0 +1,50 @@
+import { ProbotOctokit } from "probot";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startGitHubSim, type GitHubSim } from "../../test/support/github-sim/index.js";
+import type { GitHubClient, RepoRef } from "./client.js";
+import { findOpenPull, upsertPhasePull } from "./pulls.js";
+
+let sim: GitHubSim;
+let gh: GitHubClient;
+let repo: RepoRef;
+const branch = "autopack/3/P2";
+
+beforeAll(async () => {
+  sim = await startGitHubSim();
+  gh = new ProbotOctokit({
+    auth: { appId: sim.appId, privateKey: sim.privateKey, installationId: sim.installationId },
+    baseUrl: sim.baseUrl,
+    retry: { enabled: false },
+    throttle: { enabled: false },
+  });
+  const added = sim.addRepo({ owner: "acme", name: "pulls", files: { "a.txt": "a\n" } });
+  repo = { owner: "acme", repo: "pulls", id: added.id };
+  sim.pushCommit("acme", "pulls", branch, { "b.txt": "b\n" }, "autopack[bot]", "phase work");
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+describe("phase pull requests", () => {
+  it("creates the PR once, then updates it in place", async () => {
+    expect(await findOpenPull(gh, repo, branch)).toBeNull();
+    const input = { branch, base: "main", title: "[Autopack P2] Thing", body: "first", draft: true };
+    const created = await upsertPhasePull(gh, repo, input);
+    expect(created.action).toBe("created");
+    const updated = await upsertPhasePull(gh, repo, { ...input, body: "second" });
+    expect(updated).toMatchObject({ number: created.number, action: "updated" });
+    const pulls = sim.pulls("acme", "pulls");
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]).toMatchObject({ title: "[Autopack P2] Thing", body: "second", draft: true });
+    sim.assertClean();
+  });
+
+  it("treats 'A pull request already exists' as found", async () => {
+    // The list misses the PR (as if created concurrently); the create then answers 422.
+    sim.fault({ method: "GET", path: /\/pulls$/, status: 200, body: [] });
+    const result = await upsertPhasePull(gh, repo, { branch, base: "main", title: "[Autopack P2] Thing", body: "third", draft: false });
+    expect(result.action).toBe("updated");
+    expect(sim.pulls("acme", "pulls")).toHaveLength(1);
+    expect(sim.pulls("acme", "pulls")[0]!.body).toBe("third");
+  });
+});

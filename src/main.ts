@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from "node:fs";
+import { run } from "probot";
+import { createAutopack } from "./app/create-app.js";
+import { createAutopackApi } from "./autopack-api/client.js";
+import { createDisabledAutopackApi } from "./autopack-api/disabled.js";
+import { readEnv } from "./config/env.js";
+import { createOpenAiLlm } from "./llm/openai-llm.js";
+
+/** `npm start`: validate the environment, then serve webhooks on HOST:PORT (Probot's server). */
+async function main(): Promise<void> {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  const result = readEnv(process.env);
+  if (!result.ok) {
+    console.error(result.message);
+    process.exit(1);
+  }
+  const env = result.env;
+  let privateKey = env.PRIVATE_KEY?.replace(/\\n/g, "\n");
+  if (!privateKey && env.PRIVATE_KEY_PATH) {
+    if (!existsSync(env.PRIVATE_KEY_PATH)) {
+      console.error(`Autopack cannot start: PRIVATE_KEY_PATH points to ${env.PRIVATE_KEY_PATH}, which does not exist.`);
+      process.exit(1);
+    }
+    privateKey = readFileSync(env.PRIVATE_KEY_PATH, "utf8");
+  }
+  if (!privateKey || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
+    console.error("Autopack cannot start: the private key is not a PEM key (it should start with -----BEGIN RSA PRIVATE KEY-----).");
+    process.exit(1);
+  }
+  const mirrorEnabled = env.AUTOPACK_API_URL !== undefined;
+  const autopack = createAutopack({
+    appId: Number(env.APP_ID),
+    stateSecret: env.AUTOPACK_STATE_SECRET ?? env.WEBHOOK_SECRET,
+    llm: createOpenAiLlm({
+      ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}),
+      ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
+      models: { builder: env.AUTOPACK_BUILDER_MODEL, auditor: env.AUTOPACK_AUDITOR_MODEL },
+    }),
+    api: mirrorEnabled
+      ? createAutopackApi({ baseUrl: env.AUTOPACK_API_URL!, ...(env.AUTOPACK_API_KEY ? { apiKey: env.AUTOPACK_API_KEY } : {}) })
+      : createDisabledAutopackApi(),
+    mirrorEnabled,
+  });
+  await run(autopack.app, { env: { ...process.env, PRIVATE_KEY: privateKey, PRIVATE_KEY_PATH: undefined } });
+}
+
+main().catch((error: unknown) => {
+  console.error(`Autopack stopped: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { InProcessQueue } from "./in-process-queue.js";
+import type { Job } from "./queue.js";
+
+const target = { installationId: 1, owner: "o", repo: "r", issue: 1 };
+const job = (reason: string): Job => ({ kind: "reconcile", target, reason });
+
+describe("InProcessQueue", () => {
+  it("runs jobs of one key one after another, in order", async () => {
+    const log: string[] = [];
+    const queue = new InProcessQueue({
+      handler: async (j) => {
+        const reason = (j as Extract<Job, { kind: "reconcile" }>).reason;
+        log.push(`start ${reason}`);
+        await new Promise((r) => setTimeout(r, 5));
+        log.push(`end ${reason}`);
+      },
+    });
+    await queue.enqueue({ id: "a", key: "k", job: job("a") });
+    await queue.enqueue({ id: "b", key: "k", job: job("b") });
+    await queue.drain();
+    expect(log).toEqual(["start a", "end a", "start b", "end b"]);
+  });
+
+  it("runs different keys concurrently", async () => {
+    let running = 0;
+    let peak = 0;
+    const queue = new InProcessQueue({
+      concurrency: 4,
+      handler: async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 10));
+        running--;
+      },
+    });
+    for (const k of ["a", "b", "c"]) await queue.enqueue({ id: k, key: k, job: job(k) });
+    await queue.drain();
+    expect(peak).toBe(3);
+  });
+
+  it("drops a job whose id is queued, running or recently done (redelivered webhooks)", async () => {
+    let runs = 0;
+    const queue = new InProcessQueue({ handler: async () => void runs++ });
+    await queue.enqueue({ id: "delivery-1", key: "k", job: job("x") });
+    await queue.enqueue({ id: "delivery-1", key: "k", job: job("x") });
+    await queue.drain();
+    await queue.enqueue({ id: "delivery-1", key: "k", job: job("x") });
+    await queue.drain();
+    expect(runs).toBe(1);
+  });
+
+  it("retries a failing job with backoff, then gives up and reports it", async () => {
+    let calls = 0;
+    const errors: [number, boolean][] = [];
+    const queue = new InProcessQueue({
+      attempts: 3,
+      minRetryDelayMs: 1,
+      maxRetryDelayMs: 2,
+      handler: async () => {
+        calls++;
+        throw new Error("GitHub is down");
+      },
+      onError: (_e, _j, attempt, final) => errors.push([attempt, final]),
+    });
+    await queue.enqueue({ id: "x", key: "k", job: job("x") });
+    await queue.drain();
+    expect(calls).toBe(3);
+    expect(errors).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+    ]);
+  });
+
+  it("keeps serving other jobs after one fails", async () => {
+    const done: string[] = [];
+    const queue = new InProcessQueue({
+      attempts: 1,
+      handler: async (j) => {
+        const reason = (j as Extract<Job, { kind: "reconcile" }>).reason;
+        if (reason === "bad") throw new Error("boom");
+        done.push(reason);
+      },
+    });
+    await queue.enqueue({ id: "1", key: "k", job: job("bad") });
+    await queue.enqueue({ id: "2", key: "k", job: job("good") });
+    await queue.drain();
+    expect(done).toEqual(["good"]);
+  });
+});

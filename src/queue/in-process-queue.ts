@@ -1,0 +1,131 @@
+import pRetry from "p-retry";
+import type { JobHandler, JobQueue, QueuedJob } from "./queue.js";
+
+export interface InProcessQueueOptions {
+  handler: JobHandler;
+  /** Jobs running at once across keys. */
+  concurrency?: number;
+  /** Attempts of a failing job, with exponential backoff and jitter between them. */
+  attempts?: number;
+  minRetryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  /** A finished job's id is remembered this long, so a redelivery or replay does not run it again. */
+  dedupeWindowMs?: number;
+  onError?: (error: unknown, job: QueuedJob, attempt: number, final: boolean) => void;
+}
+
+interface Lane {
+  jobs: QueuedJob[];
+  running: boolean;
+}
+
+/**
+ * The default queue: in memory, jobs of one key run one after another (a run's reconciles never
+ * interleave), different keys run concurrently up to `concurrency`. A job id that is queued, running
+ * or recently finished is not queued again. Work queued here dies with the process; the startup
+ * sweep re-reconciles open runs from their state on GitHub.
+ */
+export class InProcessQueue implements JobQueue {
+  readonly #options: Required<Omit<InProcessQueueOptions, "onError">> & Pick<InProcessQueueOptions, "onError">;
+  readonly #lanes = new Map<string, Lane>();
+  readonly #known = new Map<string, number>(); // id -> finished at (0 while queued or running)
+  readonly #ready: string[] = [];
+  #active = 0;
+  #closed = false;
+  #idle: (() => void)[] = [];
+
+  constructor(options: InProcessQueueOptions) {
+    this.#options = {
+      concurrency: 4,
+      attempts: 5,
+      minRetryDelayMs: 1_000,
+      maxRetryDelayMs: 60_000,
+      dedupeWindowMs: 10 * 60_000,
+      ...options,
+    };
+  }
+
+  async enqueue(item: QueuedJob): Promise<void> {
+    if (this.#closed) throw new Error("the queue is closed");
+    this.#forgetOld();
+    if (this.#known.has(item.id)) return;
+    this.#known.set(item.id, 0);
+    let lane = this.#lanes.get(item.key);
+    if (!lane) {
+      lane = { jobs: [], running: false };
+      this.#lanes.set(item.key, lane);
+    }
+    lane.jobs.push(item);
+    if (!lane.running && !this.#ready.includes(item.key)) this.#ready.push(item.key);
+    this.#pump();
+  }
+
+  /** True while a job with this id is queued or running. */
+  has(id: string): boolean {
+    return this.#known.get(id) === 0;
+  }
+
+  drain(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.drain();
+  }
+
+  #isIdle(): boolean {
+    return this.#active === 0 && this.#ready.length === 0;
+  }
+
+  #forgetOld(): void {
+    const cutoff = Date.now() - this.#options.dedupeWindowMs;
+    for (const [id, finishedAt] of this.#known) {
+      if (finishedAt !== 0 && finishedAt < cutoff) this.#known.delete(id);
+    }
+  }
+
+  #pump(): void {
+    while (this.#active < this.#options.concurrency && this.#ready.length > 0) {
+      const key = this.#ready.shift()!;
+      const lane = this.#lanes.get(key);
+      const item = lane?.jobs.shift();
+      if (!lane || !item) continue;
+      lane.running = true;
+      this.#active++;
+      void this.#run(item).finally(() => {
+        this.#known.set(item.id, Date.now());
+        lane.running = false;
+        this.#active--;
+        if (lane.jobs.length > 0) this.#ready.push(key);
+        else this.#lanes.delete(key);
+        this.#pump();
+        if (this.#isIdle()) for (const resolve of this.#idle.splice(0)) resolve();
+      });
+    }
+  }
+
+  async #run(item: QueuedJob): Promise<void> {
+    const { attempts, minRetryDelayMs, maxRetryDelayMs, handler, onError } = this.#options;
+    let attempt = 0;
+    try {
+      await pRetry(
+        async () => {
+          attempt++;
+          await handler(item.job, { id: item.id, attempt });
+        },
+        {
+          retries: attempts - 1,
+          minTimeout: minRetryDelayMs,
+          maxTimeout: maxRetryDelayMs,
+          factor: 2,
+          randomize: true,
+          onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => onError?.(error, item, attemptNumber, retriesLeft === 0),
+        },
+      );
+    } catch {
+      // Reported through onError with final = true; the job is dropped and the next reconcile observes afresh.
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import { httpStatus, errorMessage } from "../github/client.js";
+import { addLabels, createComment, ensureMarkedComment, removeLabel, getIssue } from "../github/issues.js";
+import { isOurComment } from "./deps.js";
+import type { Action } from "./events.js";
+import { renderFinalSummary, summaryMarker } from "./final-summary.js";
+import { desiredLabels, RUN_LABELS } from "./labels.js";
+import type { RunContext } from "./run-context.js";
+import type { RunState } from "./run-state.js";
+import type { RepoConfig } from "../config/repo-config.js";
+
+/** Queues the long work a run's state calls for. Ids are run/phase/attempt, so this is idempotent. */
+export async function ensureLongWork(ctx: RunContext, state: RunState): Promise<void> {
+  for (const [phaseId, rec] of Object.entries(state.phases)) {
+    if (rec.step === "building") {
+      await ctx.deps.queue.enqueue({
+        id: `build:${state.run_id}/${phaseId}/${rec.builder_attempts}`,
+        key: `work:${state.run_id}/${phaseId}`,
+        job: {
+          kind: "build",
+          target: ctx.target,
+          runId: state.run_id,
+          phaseId,
+          attempt: rec.builder_attempts,
+          feedback: rec.feedback,
+          startOver: false,
+        },
+      });
+    } else if (rec.step === "auditing" && rec.head_sha !== null && rec.pr !== null) {
+      await ctx.deps.queue.enqueue({
+        id: `audit:${state.run_id}/${phaseId}/${rec.auditor_attempts}`,
+        key: `work:${state.run_id}/${phaseId}`,
+        job: {
+          kind: "audit",
+          target: ctx.target,
+          runId: state.run_id,
+          phaseId,
+          attempt: rec.auditor_attempts,
+          sha: rec.head_sha,
+          pr: rec.pr,
+        },
+      });
+    }
+  }
+}
+
+/** Puts the run's state labels on the issue and takes off the ones that no longer apply. */
+export async function syncLabels(ctx: RunContext, state: RunState): Promise<void> {
+  const issue = await getIssue(ctx.gh, ctx.ref);
+  const wanted = desiredLabels(state);
+  const missing = [...wanted].filter((l) => !issue.labels.includes(l));
+  await addLabels(ctx.gh, ctx.ref, missing);
+  for (const label of RUN_LABELS) {
+    if (!wanted.has(label) && issue.labels.includes(label)) await removeLabel(ctx.gh, ctx.ref, label);
+  }
+}
+
+export async function performActions(ctx: RunContext, state: RunState, config: RepoConfig, actions: Action[]): Promise<void> {
+  const { gh, deps, repo } = ctx;
+  for (const action of actions) {
+    switch (action.type) {
+      case "build":
+      case "audit":
+        break; // queued by ensureLongWork from the recorded state
+      case "merge": {
+        try {
+          await gh.rest.pulls.merge({
+            owner: repo.owner,
+            repo: repo.repo,
+            pull_number: action.pr,
+            sha: action.sha,
+            merge_method: "squash",
+          });
+        } catch (error) {
+          const status = httpStatus(error);
+          if (status === undefined || status >= 500) throw error;
+          // Branch protection, a required review or a conflict: people take it from here.
+          await ensureMarkedComment(
+            gh,
+            { owner: repo.owner, repo: repo.repo, issue: action.pr },
+            `<!-- autopack:merge-refused run=${state.run_id} phase=${action.phaseId} sha=${action.sha} -->`,
+            `Autopack approved this pull request but GitHub refused to merge it (${status}: ${errorMessage(error)}). Merge it yourself once it can be merged; the run goes on when it is merged.`,
+            isOurComment(deps),
+          );
+        }
+        break;
+      }
+      case "escalate": {
+        const rec = action.phaseId ? state.phases[action.phaseId] : undefined;
+        const marker = `<!-- autopack:escalation run=${state.run_id} phase=${action.phaseId ?? "-"} attempt=${rec?.builder_attempts ?? 0}/${rec?.auditor_attempts ?? 0} -->`;
+        const what = action.phaseId ? `Phase ${action.phaseId} needs a person` : "This run needs a person";
+        await ensureMarkedComment(
+          gh,
+          ctx.ref,
+          marker,
+          `@${state.started_by} ${what}: ${action.reason}\n\nFix what is needed (or push to the phase branch), then comment \`/autopack retry${action.phaseId ? ` ${action.phaseId}` : ""}\`.`,
+          isOurComment(deps),
+          ctx.comments,
+        );
+        break;
+      }
+      case "finish": {
+        const remote = state.mirror.enabled ? await deps.api.runSummary(state.run_id) : null;
+        const body = renderFinalSummary(state, config, repo.htmlUrl, remote, []);
+        await ensureMarkedComment(gh, ctx.ref, summaryMarker(state.run_id), body, isOurComment(deps), ctx.comments);
+        break;
+      }
+    }
+  }
+}
+
+export async function reply(ctx: RunContext, issueNumber: number, body: string): Promise<void> {
+  await createComment(ctx.gh, { owner: ctx.repo.owner, repo: ctx.repo.repo, issue: issueNumber }, body);
+}

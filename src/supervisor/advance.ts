@@ -1,0 +1,61 @@
+import { addLabels, ensureMarkedComment } from "../github/issues.js";
+import { ensureLongWork, performActions, syncLabels } from "./act.js";
+import { isOurComment } from "./deps.js";
+import { decide } from "./decide.js";
+import type { SupervisorEvent } from "./events.js";
+import { LABELS } from "./labels.js";
+import { flushMirror } from "./mirror-flush.js";
+import { observePhases } from "./observe-github.js";
+import type { RunContext } from "./run-context.js";
+import type { RunState } from "./run-state.js";
+import { saveStatus, type StoredRun } from "./run-store.js";
+import { renderStatusComment } from "./status-comment.js";
+
+export const CONFIG_ERROR_MARKER = "<!-- autopack:config-error -->";
+
+/** Reports an invalid `.github/autopack.yml` on the issue and marks it; nothing else happens. */
+export async function reportConfigProblems(ctx: RunContext, problems: string[]): Promise<void> {
+  const body = [
+    "Autopack cannot use this repository's `.github/autopack.yml` (read from the default branch):",
+    "",
+    ...problems.map((p) => `- ${p}`),
+    "",
+    "Fix the file on the default branch; the run goes on with the next event (or comment `/autopack status`).",
+  ].join("\n");
+  await ensureMarkedComment(ctx.gh, ctx.ref, CONFIG_ERROR_MARKER, body, isOurComment(ctx.deps), ctx.comments);
+  await addLabels(ctx.gh, ctx.ref, [LABELS.invalid]);
+  ctx.deps.log.warn({ issue: ctx.ref, problems }, "invalid repository configuration");
+}
+
+/**
+ * One turn of the controller for a run: observe GitHub, decide, send pending mirror calls, record the
+ * new state in the status comment, then act. The state is written before the work it asks for is
+ * queued, so a crash in between loses nothing: the next reconcile queues it again.
+ */
+export async function advance(
+  ctx: RunContext,
+  stored: StoredRun | { commentId: null; state: RunState },
+  event: SupervisorEvent,
+): Promise<RunState | null> {
+  const { deps } = ctx;
+  if (!ctx.config.ok) {
+    await reportConfigProblems(ctx, ctx.config.problems);
+    return null;
+  }
+  const config = ctx.config.config;
+  const baseBranch = config.base ?? ctx.repo.defaultBranch;
+  const observations = await observePhases(ctx.gh, ctx.repo, stored.state, baseBranch);
+  const now = deps.now();
+  const decision = decide({ state: stored.state, event, observations, config, now });
+  await flushMirror(decision.state, deps.api, deps.log);
+  const body = renderStatusComment({ state: decision.state, config, now, repoUrl: ctx.repo.htmlUrl, key: deps.stateKey });
+  await saveStatus(ctx.gh, ctx.ref, stored.commentId === null ? null : (stored as StoredRun), body);
+  await syncLabels(ctx, decision.state);
+  await performActions(ctx, decision.state, config, decision.actions);
+  await ensureLongWork(ctx, decision.state);
+  deps.log.info(
+    { runId: decision.state.run_id, event: event.type, state: decision.state.state, actions: decision.actions.map((a) => a.type) },
+    "run reconciled",
+  );
+  return decision.state;
+}

@@ -1,0 +1,85 @@
+import { canSteer } from "../app/permissions.js";
+import { ensureMarkedComment, reactToComment, roleOf } from "../github/issues.js";
+import { reply } from "./act.js";
+import { advance } from "./advance.js";
+import { HELP_TEXT, parseCommand } from "./commands.js";
+import { isOurComment } from "./deps.js";
+import type { SupervisorEvent } from "./events.js";
+import { reviewFeedback } from "./review-feedback.js";
+import type { RunContext } from "./run-context.js";
+
+export interface CommandArgs {
+  sender: string;
+  commentId: number;
+  body: string;
+  /** The phase PR the comment was written on, or null for the run's issue. */
+  pullNumber: number | null;
+  /** The phase of that PR. */
+  phaseId: string | null;
+}
+
+/**
+ * `/autopack …` in a comment. The app reacts 👀 when it reads the command, then 🚀 when it is carried
+ * out or 😕 when it cannot be. People without write access get one polite reply at most.
+ */
+export async function commandIntent(ctx: RunContext, args: CommandArgs): Promise<void> {
+  const { deps, gh, repo } = ctx;
+  const command = parseCommand(args.body);
+  if (command === null) return;
+  const replyTo = args.pullNumber ?? ctx.ref.issue;
+  const react = (content: "eyes" | "rocket" | "confused") => reactToComment(gh, repo.owner, repo.repo, args.commentId, content);
+  const role = await roleOf(gh, repo.owner, repo.repo, args.sender);
+  if (!canSteer(role)) {
+    deps.log.info({ issue: ctx.ref, sender: args.sender, role }, "command from a user without write access; refused");
+    await ensureMarkedComment(
+      gh,
+      { owner: repo.owner, repo: repo.repo, issue: replyTo },
+      `<!-- autopack:no-permission user=${args.sender} -->`,
+      `Sorry @${args.sender}, only people with write access to this repository can steer Autopack.`,
+      isOurComment(deps),
+    );
+    return;
+  }
+  await react("eyes");
+  if (command.name === "help") {
+    await reply(ctx, replyTo, HELP_TEXT);
+    await react("rocket");
+    return;
+  }
+  if (command.name === "unknown") {
+    await reply(ctx, replyTo, `Autopack did not understand \`${command.text.replace(/`/g, "'")}\`.\n\n${HELP_TEXT}`);
+    await react("confused");
+    return;
+  }
+  const stored = ctx.history.latest;
+  if (!stored) {
+    await reply(ctx, replyTo, "There is no Autopack run on this issue. Add the `autopack` label to an issue with a plan to start one.");
+    await react("confused");
+    return;
+  }
+  let event: SupervisorEvent;
+  if (command.name === "status") event = { type: "observe" };
+  else if (command.name === "cancel") event = { type: "cancel", by: args.sender };
+  else {
+    const known = new Set(stored.state.plan.phases.map((p) => p.phase_id));
+    const phases = command.phases.length > 0 ? command.phases : args.phaseId ? [args.phaseId] : null;
+    const unknown = (phases ?? []).filter((p) => !known.has(p));
+    if (unknown.length > 0) {
+      await reply(
+        ctx,
+        replyTo,
+        `This run has no phase ${unknown.map((p) => `\`${p}\``).join(", ")}. Its phases: ${[...known].join(", ")}.`,
+      );
+      await react("confused");
+      return;
+    }
+    const feedback: Record<string, string> = {};
+    if (args.pullNumber !== null && args.phaseId !== null) {
+      const text = await reviewFeedback(gh, repo.owner, repo.repo, args.pullNumber, null);
+      if (text) feedback[args.phaseId] = text;
+    }
+    event = { type: "retry", by: args.sender, phases, feedback };
+  }
+  const after = await advance(ctx, stored, event);
+  await react(after ? "rocket" : "confused");
+}

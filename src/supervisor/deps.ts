@@ -1,0 +1,33 @@
+import type { AutopackApi } from "../autopack-api/client.js";
+import type { GitHubClient } from "../github/client.js";
+import type { IssueComment } from "../github/issues.js";
+import type { LlmPort } from "../llm/port.js";
+import type { JobQueue } from "../queue/queue.js";
+
+export interface Log {
+  debug(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/** What the workers need from the outside world; everything is a port, so tests can aim it anywhere. */
+export interface WorkerDeps {
+  /** An installation-authenticated client (Probot's `app.auth(id)`). */
+  auth(installationId: number): Promise<GitHubClient>;
+  queue: JobQueue;
+  llm: LlmPort;
+  api: AutopackApi;
+  mirrorEnabled: boolean;
+  /** HMAC key of the state blocks. */
+  stateKey: Buffer;
+  /** This app's id: its comments carry it in `performed_via_github_app`. */
+  appId: number;
+  log: Log;
+  now(): Date;
+}
+
+/** Comments written by this app (the signed state block is checked on top of this). */
+export function isOurComment(deps: Pick<WorkerDeps, "appId">): (c: IssueComment) => boolean {
+  return (c) => c.userType === "Bot" && c.appId === deps.appId;
+}

@@ -1,0 +1,53 @@
+import type { FindingRef, StoredMirrorCall } from "./run-state.js";
+
+/** What the reconcile saw on GitHub for one phase. */
+export interface PhaseObservation {
+  pr: { number: number; state: "open" | "closed"; merged: boolean; headSha: string } | null;
+  /** The repository's own checks on the PR head (the app's audit check excluded). */
+  checks: { state: "none" | "pending" | "success" | "failure"; summary: string };
+}
+
+export interface Observations {
+  phases: Record<string, PhaseObservation | undefined>;
+}
+
+/** Why this reconcile runs. Finished long work and people's requests arrive as events. */
+export type SupervisorEvent =
+  | { type: "observe" }
+  | {
+      type: "build-finished";
+      phaseId: string;
+      attempt: number;
+      status: "success" | "failed";
+      commitSha: string | null;
+      prNumber: number | null;
+      tokens: number;
+      minutes: number;
+      notes: string;
+      mirror: StoredMirrorCall[];
+    }
+  | {
+      type: "audit-finished";
+      phaseId: string;
+      attempt: number;
+      sha: string;
+      recommendation: "approve" | "revise" | "escalate";
+      stale: boolean;
+      findings: FindingRef[];
+      summary: string;
+      tokens: number;
+      minutes: number;
+      mirror: StoredMirrorCall[];
+    }
+  | { type: "retry"; by: string; phases: string[] | null; feedback: Record<string, string> }
+  | { type: "cancel"; by: string }
+  | { type: "changes-requested"; phaseId: string; by: string; feedback: string }
+  | { type: "rerun-audit"; phaseId: string; sha: string };
+
+/** Side effects `decide` asks for; each is carried out idempotently, keyed by run/phase/attempt. */
+export type Action =
+  | { type: "build"; phaseId: string; attempt: number; feedback: string | null; startOver: boolean }
+  | { type: "audit"; phaseId: string; attempt: number; sha: string; pr: number }
+  | { type: "merge"; phaseId: string; pr: number; sha: string }
+  | { type: "escalate"; phaseId: string | null; reason: string }
+  | { type: "finish" };

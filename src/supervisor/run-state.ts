@@ -1,0 +1,127 @@
+import { z } from "zod";
+import { PlanSchema } from "../plan/schema.js";
+
+/** Run states, as the orchestrator names them. */
+export const RUN_STATES = [
+  "RUN_CREATED",
+  "PHASE_EXECUTION",
+  "DONE_SUCCESS",
+  "DONE_FAILED_BUDGET_EXHAUSTED",
+  "DONE_FAILED_POLICY_VIOLATION",
+  "DONE_FAILED_REQUIRES_HUMAN_REVIEW",
+  "DONE_FAILED_ENVIRONMENT",
+] as const;
+export type RunStateName = (typeof RUN_STATES)[number];
+
+/** Phase states, as the orchestrator names them. */
+export const PHASE_STATES = ["QUEUED", "EXECUTING", "CI_RUNNING", "GATE", "COMPLETE", "FAILED", "SKIPPED"] as const;
+export type PhaseStateName = (typeof PHASE_STATES)[number];
+
+/** Finer step inside a state, for the status table and for deciding what to wait for. */
+export const PHASE_STEPS = ["waiting", "building", "checks", "auditing", "awaiting_merge", "merged", "escalated", "cancelled"] as const;
+export type PhaseStep = (typeof PHASE_STEPS)[number];
+
+export const FindingRefSchema = z.object({
+  key: z.string(),
+  path: z.string().nullable(),
+  line: z.number().int().nullable(),
+  severity: z.enum(["minor", "major"]),
+  category: z.string(),
+  message: z.string(),
+  attempt: z.number().int(),
+});
+export type FindingRef = z.infer<typeof FindingRefSchema>;
+
+export const PhaseRecordSchema = z.object({
+  state: z.enum(PHASE_STATES),
+  step: z.enum(PHASE_STEPS),
+  builder_attempts: z.number().int().nonnegative(),
+  auditor_attempts: z.number().int().nonnegative(),
+  /** Attempts used before the last `/autopack retry`; the budget counts attempts since then. */
+  builder_floor: z.number().int().nonnegative(),
+  auditor_floor: z.number().int().nonnegative(),
+  tokens: z.number().int().nonnegative(),
+  pr: z.number().int().nullable(),
+  /** Commit the last successful build produced. */
+  head_sha: z.string().nullable(),
+  /** Commit the last finished audit looked at, and its verdict. */
+  audited_sha: z.string().nullable(),
+  verdict: z.enum(["approve", "revise", "escalate"]).nullable(),
+  /** Feedback for the next build (audit findings, a reviewer's comments); untrusted text. */
+  feedback: z.string().nullable(),
+  /** Why the phase stopped, for people. */
+  reason: z.string().nullable(),
+  findings: z.array(FindingRefSchema),
+  /** When the current step started (ISO), for time-outs. */
+  since: z.string(),
+});
+export type PhaseRecord = z.infer<typeof PhaseRecordSchema>;
+
+export const MirrorCallSchema = z.object({
+  op: z.enum(["start", "builder_result", "auditor_request", "auditor_result"]),
+  runId: z.string(),
+  phaseId: z.string().optional(),
+  body: z.unknown(),
+  /** Failed sends so far. */
+  tries: z.number().int().nonnegative().optional(),
+});
+export type StoredMirrorCall = z.infer<typeof MirrorCallSchema>;
+
+export const RunStateSchema = z.object({
+  v: z.literal(1),
+  run_id: z.string(),
+  /** Counts runs of this issue, from 1. */
+  n: z.number().int().positive(),
+  repo_id: z.number().int(),
+  issue: z.number().int().positive(),
+  started_by: z.string(),
+  started_at: z.string(),
+  state: z.enum(RUN_STATES),
+  /** Index into the plan's tiers of the tier being worked on. */
+  tier: z.number().int().nonnegative(),
+  tokens: z.number().int().nonnegative(),
+  /** Minutes of autonomous work (builds and audits), checked against `max_duration_minutes`. */
+  work_minutes: z.number().nonnegative(),
+  phases: z.record(z.string(), PhaseRecordSchema),
+  mirror: z.object({
+    enabled: z.boolean(),
+    /** Calls not yet accepted by the Autopack API, oldest first; sent again on every reconcile. */
+    pending: z.array(MirrorCallSchema),
+    last_error: z.string().nullable(),
+  }),
+  /** Why the run ended or waits for a person. */
+  reason: z.string().nullable(),
+  plan: PlanSchema,
+});
+export type RunState = z.infer<typeof RunStateSchema>;
+
+export const TERMINAL_RUN_STATES: ReadonlySet<RunStateName> = new Set(RUN_STATES.filter((s) => s.startsWith("DONE_")));
+
+export function isTerminal(state: RunState): boolean {
+  return TERMINAL_RUN_STATES.has(state.state);
+}
+
+/** `gh-<repository id>-<issue number>-<n>`, n counting runs of that issue. */
+export function runIdFor(repoId: number, issue: number, n: number): string {
+  return `gh-${repoId}-${issue}-${n}`;
+}
+
+export function newPhaseRecord(now: string): PhaseRecord {
+  return {
+    state: "QUEUED",
+    step: "waiting",
+    builder_attempts: 0,
+    auditor_attempts: 0,
+    builder_floor: 0,
+    auditor_floor: 0,
+    tokens: 0,
+    pr: null,
+    head_sha: null,
+    audited_sha: null,
+    verdict: null,
+    feedback: null,
+    reason: null,
+    findings: [],
+    since: now,
+  };
+}

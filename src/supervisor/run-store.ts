@@ -1,0 +1,76 @@
+import type { GitHubClient } from "../github/client.js";
+import { createComment, listComments, updateComment, type IssueComment, type IssueRef } from "../github/issues.js";
+import type { RunState } from "./run-state.js";
+import { decodeStateBlock, hasStateBlock } from "./state-codec.js";
+
+export interface RepoInfo {
+  owner: string;
+  repo: string;
+  id: number;
+  defaultBranch: string;
+  htmlUrl: string;
+}
+
+export async function loadRepo(gh: GitHubClient, owner: string, repo: string): Promise<RepoInfo> {
+  const { data } = await gh.rest.repos.get({ owner, repo });
+  return { owner, repo, id: data.id, defaultBranch: data.default_branch, htmlUrl: data.html_url };
+}
+
+export interface StoredRun {
+  commentId: number;
+  body: string;
+  state: RunState;
+}
+
+export interface RunHistory {
+  /** The issue's latest run (the one `/autopack` commands act on). */
+  latest: StoredRun | null;
+  /** How many runs the issue has had (for the next run id). */
+  count: number;
+  /** Comments that look like status comments but whose state block fails verification. */
+  refused: number[];
+}
+
+/**
+ * Rebuilds the issue's runs from its comments: a run is a comment written by this app whose state
+ * block verifies for this repository and issue. Copies by people or other bots, and edited blocks,
+ * are refused.
+ */
+export function readRunHistory(
+  comments: IssueComment[],
+  isOurs: (c: IssueComment) => boolean,
+  key: Buffer,
+  repoId: number,
+  issue: number,
+): RunHistory {
+  let latest: StoredRun | null = null;
+  let count = 0;
+  const refused: number[] = [];
+  for (const comment of comments) {
+    if (!hasStateBlock(comment.body)) continue;
+    if (!isOurs(comment)) {
+      refused.push(comment.id);
+      continue;
+    }
+    const decoded = decodeStateBlock(comment.body, key, repoId, issue);
+    if (!decoded.ok) {
+      refused.push(comment.id);
+      continue;
+    }
+    count = Math.max(count, decoded.state.n);
+    if (latest === null || decoded.state.n >= latest.state.n) latest = { commentId: comment.id, body: comment.body, state: decoded.state };
+  }
+  return { latest, count, refused };
+}
+
+export async function loadRunHistory(gh: GitHubClient, ref: IssueRef, isOurs: (c: IssueComment) => boolean, key: Buffer, repoId: number) {
+  const comments = await listComments(gh, ref);
+  return { comments, history: readRunHistory(comments, isOurs, key, repoId, ref.issue) };
+}
+
+/** Writes the status comment: edits the run's comment when the text changed, or posts it the first time. */
+export async function saveStatus(gh: GitHubClient, ref: IssueRef, stored: StoredRun | null, body: string): Promise<number> {
+  if (stored === null) return createComment(gh, ref, body);
+  if (stored.body !== body) await updateComment(gh, ref, stored.commentId, body);
+  return stored.commentId;
+}

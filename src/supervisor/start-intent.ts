@@ -1,0 +1,66 @@
+import { addLabels, ensureMarkedComment, getIssue, removeLabel, roleOf } from "../github/issues.js";
+import { canSteer } from "../app/permissions.js";
+import { formatPlanProblems } from "../plan/format-problems.js";
+import { parsePlan } from "../plan/parse-plan.js";
+import { advance, reportConfigProblems } from "./advance.js";
+import { isOurComment } from "./deps.js";
+import { LABELS, RUN_LABELS } from "./labels.js";
+import type { RunContext } from "./run-context.js";
+import { isTerminal } from "./run-state.js";
+import { newRunState } from "./start-run.js";
+
+export const PLAN_ERROR_MARKER = "<!-- autopack:plan-error -->";
+
+/**
+ * The trigger label was added. Starts a run when the label is the configured one, the sender may
+ * steer the repository, no run of the issue is active, and the plan in the issue body is valid.
+ */
+export async function startIntent(ctx: RunContext, sender: string, label: string): Promise<void> {
+  const { deps, gh, ref, repo } = ctx;
+  const log = deps.log;
+  if (!ctx.config.ok) {
+    await reportConfigProblems(ctx, ctx.config.problems);
+    return;
+  }
+  const config = ctx.config.config;
+  if (label !== config.label) {
+    log.debug({ issue: ref, label }, "label is not the trigger label; ignored");
+    return;
+  }
+  const role = await roleOf(gh, repo.owner, repo.repo, sender);
+  if (!canSteer(role)) {
+    log.info({ issue: ref, sender, role }, "trigger label added by a user without write access; ignored");
+    return;
+  }
+  const latest = ctx.history.latest;
+  if (latest && !isTerminal(latest.state)) {
+    log.info({ issue: ref, runId: latest.state.run_id }, "the issue already has an active run; label ignored");
+    return;
+  }
+  const issue = await getIssue(gh, ref);
+  if (issue.isPullRequest) {
+    log.info({ issue: ref }, "trigger label on a pull request; ignored");
+    return;
+  }
+  const parsed = parsePlan(issue.body);
+  if (!parsed.ok) {
+    await ensureMarkedComment(gh, ref, PLAN_ERROR_MARKER, formatPlanProblems(parsed.problems, { label: config.label }), isOurComment(deps), ctx.comments);
+    await addLabels(gh, ref, [LABELS.invalid]);
+    log.info({ issue: ref, problems: parsed.problems.length }, "plan refused");
+    return;
+  }
+  for (const stale of [LABELS.invalid, ...RUN_LABELS]) {
+    if (issue.labels.includes(stale)) await removeLabel(gh, ref, stale);
+  }
+  const state = newRunState({
+    plan: parsed.plan,
+    repoId: repo.id,
+    issue: ref.issue,
+    n: ctx.history.count + 1,
+    startedBy: sender,
+    now: deps.now(),
+    mirrorEnabled: deps.mirrorEnabled,
+  });
+  log.info({ issue: ref, runId: state.run_id, form: parsed.form, phases: parsed.plan.phases.length }, "run started");
+  await advance(ctx, { commentId: null, state }, { type: "observe" });
+}

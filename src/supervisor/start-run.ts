@@ -1,0 +1,41 @@
+import { runStartBody } from "../autopack-api/bodies.js";
+import type { Plan } from "../plan/schema.js";
+import { newPhaseRecord, runIdFor, type RunState } from "./run-state.js";
+
+export interface NewRunArgs {
+  plan: Plan;
+  repoId: number;
+  issue: number;
+  /** 1 for the issue's first run, then 2, 3, … */
+  n: number;
+  startedBy: string;
+  now: Date;
+  mirrorEnabled: boolean;
+}
+
+/** The state of a run that was just accepted: every phase queued, the orchestrator's start pending. */
+export function newRunState(args: NewRunArgs): RunState {
+  const runId = runIdFor(args.repoId, args.issue, args.n);
+  const now = args.now.toISOString();
+  return {
+    v: 1,
+    run_id: runId,
+    n: args.n,
+    repo_id: args.repoId,
+    issue: args.issue,
+    started_by: args.startedBy,
+    started_at: now,
+    state: "RUN_CREATED",
+    tier: 0,
+    tokens: 0,
+    work_minutes: 0,
+    phases: Object.fromEntries(args.plan.phases.map((p) => [p.phase_id, newPhaseRecord(now)])),
+    mirror: {
+      enabled: args.mirrorEnabled,
+      pending: args.mirrorEnabled ? [{ op: "start", runId, body: runStartBody(runId, args.plan) }] : [],
+      last_error: null,
+    },
+    reason: null,
+    plan: args.plan,
+  };
+}

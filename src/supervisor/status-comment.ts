@@ -1,0 +1,112 @@
+import type { RepoConfig } from "../config/repo-config.js";
+import { phasesOfTier } from "../plan/schema.js";
+import { phaseBudget } from "./playbook.js";
+import { isTerminal, type PhaseRecord, type RunState } from "./run-state.js";
+import { encodeStateBlock } from "./state-codec.js";
+
+/** Marks the app's status comments (the signed state block is what is trusted, not this). */
+export const STATUS_MARKER = "<!-- autopack:status -->";
+
+const STEP_LABEL: Record<PhaseRecord["step"], string> = {
+  waiting: "queued",
+  building: "building",
+  checks: "waiting for checks",
+  auditing: "auditing",
+  awaiting_merge: "approved, waiting for merge",
+  merged: "merged",
+  escalated: "needs a person",
+  cancelled: "cancelled",
+};
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+function formatTokens(n: number): string {
+  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(2)}M`;
+  if (n >= 10_000) return `${Math.round(n / 1000)}k`;
+  return String(n);
+}
+
+export function minutesBetween(fromIso: string, to: Date): number {
+  return Math.max(0, Math.round((to.getTime() - Date.parse(fromIso)) / 60_000));
+}
+
+function runHeadline(state: RunState): string {
+  switch (state.state) {
+    case "RUN_CREATED":
+      return "Run created";
+    case "PHASE_EXECUTION":
+      return "Running";
+    case "DONE_SUCCESS":
+      return "✅ Done";
+    case "DONE_FAILED_BUDGET_EXHAUSTED":
+      return "⛔ Stopped: budget exhausted";
+    case "DONE_FAILED_POLICY_VIOLATION":
+      return "⛔ Stopped: policy violation";
+    case "DONE_FAILED_REQUIRES_HUMAN_REVIEW":
+      return "🙋 Needs a person";
+    case "DONE_FAILED_ENVIRONMENT":
+      return "⛔ Stopped: environment error";
+  }
+}
+
+function nextStep(state: RunState): string {
+  if (state.state === "DONE_SUCCESS") return "Nothing: every phase is merged.";
+  if (isTerminal(state)) {
+    return `${state.reason ?? "The run stopped."} Comment \`/autopack retry\` to try the failed phases again.`;
+  }
+  const tier = state.plan.tiers[state.tier];
+  if (!tier) return "Finishing the run.";
+  const phases = phasesOfTier(state.plan, tier.tier_id).map((p) => state.phases[p.phase_id]);
+  if (phases.some((p) => p?.step === "escalated"))
+    return "A phase needs a person (see its row); comment `/autopack retry` when it should try again.";
+  if (phases.every((p) => p?.step === "awaiting_merge" || p?.step === "merged")) {
+    return `Review and merge the pull requests of tier ${tier.tier_id}; the next tier starts when they are merged.`;
+  }
+  return `Working on tier ${tier.tier_id} (${tier.name}).`;
+}
+
+export interface StatusView {
+  state: RunState;
+  config: RepoConfig;
+  now: Date;
+  repoUrl: string;
+  key: Buffer;
+}
+
+/** The whole status comment: a table of tiers and phases, run totals, next step and the signed state. */
+export function renderStatusComment({ state, config, now, repoUrl, key }: StatusView): string {
+  const run = state.plan.run;
+  const rows = state.plan.phases.map((phase) => {
+    const rec = state.phases[phase.phase_id];
+    const budget = phaseBudget(phase.task_category, config.budgets);
+    const pr = rec?.pr ? `[#${rec.pr}](${repoUrl}/pull/${rec.pr})` : "–";
+    const stateText = rec ? `${rec.state.toLowerCase()} · ${STEP_LABEL[rec.step]}` : "queued";
+    const note = rec?.reason ? ` — ${cell(rec.reason).slice(0, 160)}` : "";
+    return `| ${cell(phase.tier_id)} | ${cell(phase.phase_id)}: ${cell(phase.name)} | ${stateText}${note} | ${rec?.builder_attempts ?? 0}/${budget.builder_attempts} | ${pr} | ${formatTokens(rec?.tokens ?? 0)} |`;
+  });
+  const mirror = !state.mirror.enabled
+    ? "off"
+    : state.mirror.pending.length > 0
+      ? `pending (${state.mirror.pending.length} call${state.mirror.pending.length === 1 ? "" : "s"} not yet accepted${state.mirror.last_error ? `: ${cell(state.mirror.last_error).slice(0, 120)}` : ""})`
+      : "in sync";
+  return [
+    STATUS_MARKER,
+    `### Autopack run \`${state.run_id}\`: ${runHeadline(state)}`,
+    "",
+    `Started by @${state.started_by}. Plan: ${state.plan.tiers.length} tier${state.plan.tiers.length === 1 ? "" : "s"}, ${state.plan.phases.length} phase${state.plan.phases.length === 1 ? "" : "s"}.`,
+    "",
+    "| Tier | Phase | State | Attempts | PR | Tokens |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rows,
+    "",
+    `**Tokens** ${formatTokens(state.tokens)} / ${formatTokens(run.token_cap)} · **Elapsed** ${minutesBetween(state.started_at, now)} / ${run.max_duration_minutes} min · **Mirror** ${mirror}`,
+    "",
+    `**Next:** ${nextStep(state)}`,
+    "",
+    "<sub>Commands (write access): `/autopack status`, `/autopack retry [PHASE…]`, `/autopack cancel`, `/autopack help`.</sub>",
+    "",
+    encodeStateBlock(state, key),
+  ].join("\n");
+}

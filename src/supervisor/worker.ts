@@ -1,0 +1,95 @@
+import { canSteer } from "../app/permissions.js";
+import { parsePhaseBranch } from "../github/branches.js";
+import { roleOf } from "../github/issues.js";
+import { issueQueueKey, type Job, type JobHandler } from "../queue/queue.js";
+import { advance } from "./advance.js";
+import { commandIntent } from "./command-intent.js";
+import type { WorkerDeps } from "./deps.js";
+import { reviewFeedback } from "./review-feedback.js";
+import { loadRunContext } from "./run-context.js";
+import { isTerminal } from "./run-state.js";
+import { startIntent } from "./start-intent.js";
+import { handleAuditJob, handleBuildJob } from "./work-jobs.js";
+
+/** Runs one job of any kind. Throwing makes the queue retry it with backoff. */
+export function createJobHandler(deps: WorkerDeps): JobHandler {
+  return async (job, meta) => {
+    switch (job.kind) {
+      case "build":
+        return handleBuildJob(deps, job);
+      case "audit":
+        return handleAuditJob(deps, job);
+      case "reconcile":
+      case "event":
+        return handleRunJob(deps, job);
+      case "intent":
+        return handleIntent(deps, job, meta.id);
+    }
+  };
+}
+
+async function handleRunJob(deps: WorkerDeps, job: Extract<Job, { kind: "reconcile" | "event" }>): Promise<void> {
+  const ctx = await loadRunContext(deps, job.target);
+  const stored = ctx.history.latest;
+  if (!stored || isTerminal(stored.state)) return;
+  await advance(ctx, stored, job.kind === "event" ? job.event : { type: "observe" });
+}
+
+async function handleIntent(deps: WorkerDeps, job: Extract<Job, { kind: "intent" }>, id: string): Promise<void> {
+  const { intent, target } = job;
+  switch (intent.type) {
+    case "start": {
+      const ctx = await loadRunContext(deps, target);
+      return startIntent(ctx, intent.sender, intent.label);
+    }
+    case "command": {
+      if (intent.onPullRequest !== null && intent.phaseId === null) {
+        // A command on a PR: find the run's issue from the phase branch, then handle it under that issue's key.
+        const gh = await deps.auth(target.installationId);
+        const { data: pr } = await gh.rest.pulls.get({ owner: target.owner, repo: target.repo, pull_number: intent.onPullRequest });
+        const branch = parsePhaseBranch(pr.head.ref);
+        if (!branch || pr.head.repo?.full_name !== pr.base.repo.full_name) return;
+        const runTarget = { ...target, issue: branch.issue };
+        await deps.queue.enqueue({
+          id: `${id}:run`,
+          key: issueQueueKey(runTarget),
+          job: { kind: "intent", target: runTarget, intent: { ...intent, phaseId: branch.phaseId } },
+        });
+        return;
+      }
+      const ctx = await loadRunContext(deps, target);
+      return commandIntent(ctx, {
+        sender: intent.sender,
+        commentId: intent.commentId,
+        body: intent.body,
+        pullNumber: intent.onPullRequest,
+        phaseId: intent.phaseId,
+      });
+    }
+    case "review": {
+      const ctx = await loadRunContext(deps, target);
+      const stored = ctx.history.latest;
+      if (!stored || isTerminal(stored.state) || stored.state.phases[intent.phaseId]?.pr !== intent.pullNumber) return;
+      const role = await roleOf(ctx.gh, target.owner, target.repo, intent.sender);
+      if (!canSteer(role)) {
+        deps.log.info({ sender: intent.sender, role }, "review by a user without write access; not used as feedback");
+        return;
+      }
+      const feedback = await reviewFeedback(ctx.gh, target.owner, target.repo, intent.pullNumber, {
+        id: intent.reviewId,
+        body: intent.body,
+      });
+      await advance(ctx, stored, { type: "changes-requested", phaseId: intent.phaseId, by: intent.sender, feedback });
+      return;
+    }
+    case "rerun-audit": {
+      const ctx = await loadRunContext(deps, target);
+      const stored = ctx.history.latest;
+      if (!stored || isTerminal(stored.state)) return;
+      const role = await roleOf(ctx.gh, target.owner, target.repo, intent.sender);
+      if (!canSteer(role)) return;
+      await advance(ctx, stored, { type: "rerun-audit", phaseId: intent.phaseId, sha: intent.headSha });
+      return;
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import { structuredPatch } from "diff";
+import type { GitStore } from "./git-objects.js";
+
+export interface Hunk {
+  header: string;
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  /** Lines after the header, each starting with " ", "+", "-" or "\\". */
+  lines: string[];
+}
+
+export interface FileDiff {
+  filename: string;
+  previousFilename?: string;
+  status: "added" | "modified" | "removed" | "renamed";
+  /** The blob of the new side (the old side's for a removal). */
+  sha: string;
+  additions: number;
+  deletions: number;
+  changes: number;
+  hunks: Hunk[];
+  /** Hunks joined as GitHub shows them: no file headers, no trailing newline; absent for binaries. */
+  patch?: string;
+}
+
+/** The hunks of `git diff` between two texts: 3 lines of context, git's hunk headers. */
+export function unifiedHunks(oldText: string, newText: string): Hunk[] {
+  const result = structuredPatch("a", "b", oldText, newText, "", "", { context: 3 });
+  const oldLines = splitLines(oldText);
+  return result.hunks.map((h) => {
+    const oldStart = h.oldLines === 0 ? h.oldStart - 1 : h.oldStart;
+    const newStart = h.newLines === 0 ? h.newStart - 1 : h.newStart;
+    const range = (start: number, count: number) => (count === 1 ? `${start}` : `${start},${count}`);
+    const func = funcLine(oldLines, h.oldStart - 1);
+    const header = `@@ -${range(oldStart, h.oldLines)} +${range(newStart, h.newLines)} @@${func ? ` ${func}` : ""}`;
+    return { header, oldStart, oldLines: h.oldLines, newStart, newLines: h.newLines, lines: h.lines };
+  });
+}
+
+/**
+ * git's default hunk-header context: the nearest line before the hunk (in the old file) that
+ * starts with a letter, `_` or `$`, cut to 80 bytes and stripped of trailing white space.
+ */
+function funcLine(lines: string[], firstIndex: number): string | undefined {
+  for (let i = firstIndex - 1; i >= 0; i--) {
+    const line = lines[i]!;
+    if (/^[A-Za-z_$]/.test(line)) {
+      return Buffer.from(line, "utf8").subarray(0, 80).toString("utf8").replace(/\s+$/, "");
+    }
+  }
+  return undefined;
+}
+
+function splitLines(text: string): string[] {
+  if (text === "") return [];
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  return lines;
+}
+
+function isBinary(data: Buffer): boolean {
+  return data.subarray(0, 8000).includes(0);
+}
+
+/** What changed from one tree to another, file by file in path order, with exact renames. */
+export function diffTrees(git: GitStore, baseTree: string, headTree: string): FileDiff[] {
+  const before = git.flatten(baseTree);
+  const after = git.flatten(headTree);
+  const removed = [...before.keys()].filter((p) => !after.has(p));
+  const added = [...after.keys()].filter((p) => !before.has(p));
+  const renames = new Map<string, string>();
+  for (const path of added) {
+    const sha = after.get(path)!.sha;
+    const from = removed.find((old) => before.get(old)!.sha === sha && ![...renames.values()].includes(old));
+    if (from) renames.set(path, from);
+  }
+  const renamedFrom = new Set(renames.values());
+  const paths = [...new Set([...before.keys(), ...after.keys()])].filter((p) => !renamedFrom.has(p)).sort();
+  const files: FileDiff[] = [];
+  for (const path of paths) {
+    const oldEntry = before.get(path);
+    const newEntry = after.get(path);
+    const renamedFromPath = renames.get(path);
+    if (oldEntry && newEntry && oldEntry.sha === newEntry.sha) continue;
+    if (renamedFromPath) {
+      files.push({ filename: path, previousFilename: renamedFromPath, status: "renamed", sha: newEntry!.sha, additions: 0, deletions: 0, changes: 0, hunks: [] });
+      continue;
+    }
+    const oldData = oldEntry ? git.blob(oldEntry.sha) ?? Buffer.alloc(0) : Buffer.alloc(0);
+    const newData = newEntry ? git.blob(newEntry.sha) ?? Buffer.alloc(0) : Buffer.alloc(0);
+    const status = !oldEntry ? "added" : !newEntry ? "removed" : "modified";
+    const sha = (newEntry ?? oldEntry)!.sha;
+    if (isBinary(oldData) || isBinary(newData)) {
+      files.push({ filename: path, status, sha, additions: 0, deletions: 0, changes: 0, hunks: [] });
+      continue;
+    }
+    const hunks = unifiedHunks(oldData.toString("utf8"), newData.toString("utf8"));
+    let additions = 0;
+    let deletions = 0;
+    for (const h of hunks) {
+      for (const line of h.lines) {
+        if (line.startsWith("+")) additions++;
+        else if (line.startsWith("-")) deletions++;
+      }
+    }
+    const patch = hunks.map((h) => [h.header, ...h.lines].join("\n")).join("\n");
+    files.push({ filename: path, status, sha, additions, deletions, changes: additions + deletions, hunks, patch });
+  }
+  return files;
+}
+
+export interface DiffLine {
+  side: "LEFT" | "RIGHT";
+  line: number;
+  hunk: number;
+  /** GitHub's legacy `position`: lines below the file's first hunk header, 1-based. */
+  position: number;
+}
+
+/** Every line a review comment may point at, per side, of one file's diff. */
+export function commentableLines(file: FileDiff): DiffLine[] {
+  const out: DiffLine[] = [];
+  let position = 0;
+  file.hunks.forEach((hunk, index) => {
+    if (index > 0) position++;
+    let oldLine = hunk.oldStart;
+    let newLine = hunk.newStart;
+    for (const text of hunk.lines) {
+      position++;
+      if (text.startsWith("\\")) continue;
+      if (text.startsWith("-")) out.push({ side: "LEFT", line: oldLine++, hunk: index, position });
+      else if (text.startsWith("+")) out.push({ side: "RIGHT", line: newLine++, hunk: index, position });
+      else {
+        out.push({ side: "LEFT", line: oldLine++, hunk: index, position });
+        out.push({ side: "RIGHT", line: newLine++, hunk: index, position });
+      }
+    }
+  });
+  return out;
+}
+
+/** The `diff_hunk` GitHub stores with a review comment: the hunk up to the commented line. */
+export function diffHunkUpTo(file: FileDiff, position: number): string {
+  let seen = 0;
+  for (const [index, hunk] of file.hunks.entries()) {
+    if (index > 0) seen++;
+    if (position <= seen + hunk.lines.length) return [hunk.header, ...hunk.lines.slice(0, position - seen)].join("\n");
+    seen += hunk.lines.length;
+  }
+  return "";
+}

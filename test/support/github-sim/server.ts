@@ -1,0 +1,207 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { AppAuth } from "./auth.js";
+import { HttpError } from "./http-error.js";
+import type { OpenApiChecker } from "./openapi-check.js";
+import type { Reply, RouteContext, Router } from "./router.js";
+import type { SimState } from "./state.js";
+
+export interface RequestLogEntry {
+  method: string;
+  /** Path below `/api/v3`, with the query string. */
+  path: string;
+  status: number;
+  /** The request's JSON body, if any. */
+  body: unknown;
+  /** The answer's JSON body (or text), for debugging. */
+  response: unknown;
+}
+
+export interface FaultSpec {
+  method?: string;
+  /** Tested against the path below `/api/v3`, without the query string. */
+  path: RegExp;
+  /** Answer with this status; leave out to only delay the request and then serve it. */
+  status?: number;
+  /** How many matching requests to affect (default 1; Infinity for all). */
+  times?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  delayMs?: number;
+}
+
+const PREFIX = "/api/v3";
+
+export class SimServer {
+  readonly requests: RequestLogEntry[] = [];
+  readonly openapiErrors: string[] = [];
+  private readonly faults: (FaultSpec & { left: number })[] = [];
+  private server?: Server;
+
+  constructor(
+    private readonly s: SimState,
+    private readonly auth: AppAuth,
+    private readonly router: Router,
+    private readonly checker: OpenApiChecker,
+  ) {}
+
+  async listen(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  addFault(spec: FaultSpec): void {
+    this.faults.push({ ...spec, left: spec.times ?? 1 });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const rawBody = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", this.s.origin);
+    const method = (req.method ?? "GET").toUpperCase();
+    const path = url.pathname.startsWith(`${PREFIX}/`) ? url.pathname.slice(PREFIX.length) : url.pathname;
+    const entry: RequestLogEntry = { method, path: path + url.search, status: 0, body: undefined, response: undefined };
+    this.requests.push(entry);
+    let body: unknown;
+    let reply: Reply & { headers?: Record<string, string> };
+    try {
+      body = rawBody.trim() === "" ? undefined : parseJson(rawBody);
+      entry.body = body;
+      reply = await this.serve(req, method, path, url, body, res, rawBody.trim() !== "", url.pathname !== path);
+    } catch (error) {
+      if (error instanceof HttpError) reply = { status: error.status, body: error.body, headers: error.headers };
+      else {
+        const message = error instanceof Error ? error.stack ?? error.message : String(error);
+        this.openapiErrors.push(`${method} ${path}: simulator error: ${message}`);
+        reply = { status: 500, body: { message: "Server Error" } };
+      }
+    }
+    entry.status = reply.status;
+    entry.response = reply.raw ? String(reply.raw.text) : reply.body;
+    this.write(res, reply);
+  }
+
+  private async serve(
+    req: IncomingMessage,
+    method: string,
+    path: string,
+    url: URL,
+    body: unknown,
+    res: ServerResponse,
+    hasBody: boolean,
+    prefixed: boolean,
+  ): Promise<Reply & { headers?: Record<string, string> }> {
+    const fault = this.takeFault(method, path);
+    if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault?.status !== undefined) {
+      return { status: fault.status, body: fault.body ?? { message: `Simulated ${fault.status}`, status: String(fault.status) }, headers: fault.headers };
+    }
+    const where = `${method} ${path}${url.search}`;
+    if (!prefixed) {
+      this.openapiErrors.push(`${where}: not under ${PREFIX}, which a GHE_HOST base URL always adds`);
+      throw new HttpError(404, "Not Found");
+    }
+    const op = this.checker.match(method, path);
+    if (!op) {
+      this.openapiErrors.push(`${where}: no such operation in GitHub's REST API description`);
+      throw new HttpError(404, "Not Found");
+    }
+    const found = this.router.match(method, path);
+    if (!found) {
+      this.openapiErrors.push(`${where}: ${op.op.operationId} is GitHub's, but the simulator does not implement it`);
+      throw new HttpError(404, "Not Found");
+    }
+    const authorization = req.headers.authorization;
+    const actor = found.route.auth === "jwt" ? (this.auth.checkJwt(authorization), this.s.app.slug) : (this.auth.checkToken(authorization), this.s.botLogin);
+    const problems = this.checker.validate(op.op, url.searchParams, body, hasBody);
+    if (problems.length > 0) {
+      for (const problem of problems) this.openapiErrors.push(`${where} (${op.op.operationId}): ${problem}`);
+      throw new HttpError(422, `Invalid request.\n\n${problems.join("\n")}`);
+    }
+    const ctx: RouteContext = {
+      s: this.s,
+      method,
+      path,
+      params: found.params,
+      query: url.searchParams,
+      body,
+      headers: req.headers,
+      actor,
+      repo: () => this.s.repo(found.params.owner ?? "", found.params.repo ?? ""),
+      page: (items) => this.page(url, items, res),
+      setHeader: (name, value) => res.setHeader(name, value),
+    };
+    return found.route.handler(ctx);
+  }
+
+  private takeFault(method: string, path: string): FaultSpec | undefined {
+    const index = this.faults.findIndex((f) => (!f.method || f.method.toUpperCase() === method) && f.path.test(path));
+    if (index < 0) return undefined;
+    const fault = this.faults[index]!;
+    fault.left -= 1;
+    if (fault.left <= 0) this.faults.splice(index, 1);
+    return fault;
+  }
+
+  private page<T>(url: URL, items: T[], res: ServerResponse): T[] {
+    const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get("per_page")) || this.s.options.perPage));
+    const page = Math.max(1, Number(url.searchParams.get("page")) || 1);
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    if (last > 1) {
+      const link = (n: number, rel: string) => {
+        const target = new URL(url.href);
+        target.searchParams.set("page", String(n));
+        return `<${target.href}>; rel="${rel}"`;
+      };
+      const links: string[] = [];
+      if (page > 1) links.push(link(page - 1, "prev"));
+      if (page < last) links.push(link(page + 1, "next"), link(last, "last"));
+      if (page > 1) links.push(link(1, "first"));
+      res.setHeader("link", links.join(", "));
+    }
+    return items.slice((page - 1) * perPage, page * perPage);
+  }
+
+  private write(res: ServerResponse, reply: Reply & { headers?: Record<string, string> }): void {
+    const reset = Math.floor(Date.now() / 1000) + 3600;
+    const used = this.requests.length;
+    res.setHeader("x-github-request-id", randomUUID().replace(/-/g, "").slice(0, 20).toUpperCase());
+    res.setHeader("x-github-media-type", "github.v3; format=json");
+    res.setHeader("x-ratelimit-limit", "5000");
+    res.setHeader("x-ratelimit-remaining", String(Math.max(0, 5000 - used)));
+    res.setHeader("x-ratelimit-used", String(used));
+    res.setHeader("x-ratelimit-reset", String(reset));
+    res.setHeader("x-ratelimit-resource", "core");
+    for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+    if (reply.raw) {
+      res.writeHead(reply.status, { "content-type": reply.raw.contentType });
+      res.end(reply.raw.text);
+    } else if (reply.status === 204 || reply.body === undefined) {
+      res.writeHead(reply.status);
+      res.end();
+    } else {
+      res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify(reply.body));
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "Problems parsing JSON");
+  }
+}

@@ -1,0 +1,150 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
+import pino from "pino";
+import { createAutopack, type Autopack } from "../../src/app/create-app.js";
+import { createAutopackApi } from "../../src/autopack-api/client.js";
+import { createDisabledAutopackApi } from "../../src/autopack-api/disabled.js";
+import { createOpenAiLlm } from "../../src/llm/openai-llm.js";
+import { InProcessQueue } from "../../src/queue/in-process-queue.js";
+import type { Job, QueuedJob } from "../../src/queue/queue.js";
+import { startFakeAutopackApi, type FakeAutopackApi } from "./fake-autopack-api/index.js";
+import { startFakeLlm, type FakeLlm } from "./fake-llm.js";
+import { startGitHubSim, type GitHubSim } from "./github-sim/index.js";
+import { deliverWebhook } from "./webhooks.js";
+
+export const WEBHOOK_SECRET = "test-webhook-secret";
+
+export interface Harness {
+  sim: GitHubSim;
+  llm: FakeLlm;
+  api: FakeAutopackApi | null;
+  autopack: Autopack;
+  webhookUrl: string;
+  /** Delivers a signed webhook through Probot's HTTP middleware, then waits until every queued job is done. */
+  send(name: string, payload: object, deliveryId?: string): Promise<number>;
+  /** Waits until the queue is idle. */
+  settle(): Promise<void>;
+  /** Build and audit jobs held back while `hold` is on (to look at a run before any work starts). */
+  held: QueuedJob[];
+  hold: boolean;
+  /** Queues the held jobs again and waits until everything is done. */
+  release(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Mirror into a fake Autopack API (default true). */
+  mirror?: boolean;
+  apiKey?: string;
+  now?: () => Date;
+  /** Start with build and audit jobs held back. */
+  hold?: boolean;
+}
+
+/**
+ * The app as it runs in production, over real HTTP on loopback: Probot's webhook middleware, its
+ * Octokit aimed at the GitHub simulator, the OpenAI client aimed at the fake model server, and the
+ * Autopack API client aimed at the fake orchestrator. Only retries and throttling are turned down.
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const sim = await startGitHubSim();
+  const llm = await startFakeLlm();
+  const mirror = options.mirror ?? true;
+  const api = mirror ? await startFakeAutopackApi(options.apiKey ? { apiKey: options.apiKey } : {}) : null;
+  const control = { hold: options.hold ?? false, held: [] as QueuedJob[] };
+  let queue: InProcessQueue | null = null;
+  const autopack = createAutopack({
+    appId: sim.appId,
+    stateSecret: WEBHOOK_SECRET,
+    llm: createOpenAiLlm({
+      apiKey: "test-key",
+      baseURL: llm.baseURL,
+      models: { builder: "builder-model", auditor: "auditor-model" },
+      maxRetries: 1,
+      timeoutMs: 5_000,
+    }),
+    api: api
+      ? createAutopackApi({
+          baseUrl: api.url,
+          ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+          retries: 1,
+          minRetryDelayMs: 5,
+          maxRetryDelayMs: 20,
+          timeoutMs: 2_000,
+        })
+      : createDisabledAutopackApi(),
+    mirrorEnabled: mirror,
+    createQueue: (handler, onError) => {
+      queue = new InProcessQueue({
+        attempts: 2,
+        minRetryDelayMs: 5,
+        maxRetryDelayMs: 20,
+        concurrency: 4,
+        onError,
+        handler: async (job: Job, meta) => {
+          if (control.hold && (job.kind === "build" || job.kind === "audit")) {
+            control.held.push({ id: meta.id, key: `held:${meta.id}`, job });
+            return;
+          }
+          await handler(job, meta);
+        },
+      });
+      return queue;
+    },
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const probot = new Probot({
+    appId: sim.appId,
+    privateKey: sim.privateKey,
+    secret: WEBHOOK_SECRET,
+    baseUrl: sim.baseUrl,
+    log: pino({ level: process.env["TEST_LOG_LEVEL"] ?? "silent" }),
+    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+      ...o,
+      throttle: { ...(o["throttle"] as object), enabled: false },
+      retry: { enabled: false },
+    })),
+  });
+  const middleware = await createNodeMiddleware(autopack.app, { probot });
+  const server: Server = createServer((req, res) => {
+    void middleware(req, res, () => {
+      res.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
+  // Jobs queue their follow-ups before they finish, and a webhook's job is queued before Probot
+  // answers it, so an idle queue means the app has done everything it will do.
+  const settle = () => autopack.queue!.drain();
+  return {
+    sim,
+    llm,
+    api,
+    autopack,
+    webhookUrl,
+    settle,
+    held: control.held,
+    get hold() {
+      return control.hold;
+    },
+    set hold(value: boolean) {
+      control.hold = value;
+    },
+    async release() {
+      control.hold = false;
+      for (const item of control.held.splice(0)) await queue!.enqueue({ ...item, id: `${item.id}:released` });
+      await settle();
+    },
+    async send(name, payload, deliveryId) {
+      const { status } = await deliverWebhook(webhookUrl, name, payload, WEBHOOK_SECRET, deliveryId);
+      await settle();
+      return status;
+    },
+    async close() {
+      await autopack.queue?.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([sim.close(), llm.close(), api?.close()]);
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import type { FakeLlm, FakeReply, RecordedRequest } from "./fake-llm.js";
+
+/** What the Builder model answers for one attempt: the edit plan (and, optionally, files it asks to read). */
+export interface BuildScript {
+  summary: string;
+  edits: { path: string; action: "create" | "update" | "delete"; content?: string | null; replacements?: { search: string; replace: string }[] | null }[];
+  files?: string[];
+}
+
+/** What the Auditor model answers for one audit. */
+export interface AuditScript {
+  recommendation: "approve" | "revise" | "escalate";
+  confidence?: "low" | "medium" | "high";
+  summary?: string;
+  findings?: { path: string | null; line: number | null; severity: "minor" | "major"; category: string; message: string; suggestion?: string | null }[];
+}
+
+export interface AgentScripts {
+  builds?: Record<string, BuildScript[]>;
+  audits?: Record<string, AuditScript[]>;
+}
+
+export function schemaNameOf(req: RecordedRequest): string | undefined {
+  const format = req.response_format as { json_schema?: { name?: string } } | undefined;
+  return format?.json_schema?.name;
+}
+
+/** The phase a Builder or Auditor prompt is about (`## Phase P1 (attempt 1)` / `Phase P1: name`). */
+export function phaseOf(req: RecordedRequest): string | undefined {
+  return /\bPhase ([A-Za-z0-9._-]+)(?: \(attempt|:)/.exec(req.prompt)?.[1];
+}
+
+/**
+ * Scripts the fake model as the Builder and the Auditor of each phase: each build or audit of a
+ * phase takes the next script of that phase. Anything unscripted answers 500 and is recorded as
+ * unexpected, so a test fails loudly.
+ */
+export function scriptAgents(llm: FakeLlm, scripts: AgentScripts): void {
+  const builds = new Map(Object.entries(scripts.builds ?? {}).map(([k, v]) => [k, [...v]]));
+  const audits = new Map(Object.entries(scripts.audits ?? {}).map(([k, v]) => [k, [...v]]));
+  const pending = new Map<string, BuildScript>();
+  llm.fallback((req): FakeReply => {
+    const phase = phaseOf(req) ?? "?";
+    const schema = schemaNameOf(req);
+    if (schema === "autopack_file_request") {
+      const next = builds.get(phase)?.shift();
+      if (!next) return unscripted(llm, `build of ${phase}`);
+      pending.set(phase, next);
+      return { json: { files: next.files ?? [] } };
+    }
+    if (schema === "autopack_edit_plan") {
+      const current = pending.get(phase) ?? builds.get(phase)?.shift();
+      pending.delete(phase);
+      if (!current) return unscripted(llm, `edit plan of ${phase}`);
+      return {
+        json: {
+          summary: current.summary,
+          edits: current.edits.map((e) => ({ path: e.path, action: e.action, content: e.content ?? null, replacements: e.replacements ?? null })),
+        },
+      };
+    }
+    if (schema === "autopack_audit") {
+      const next = audits.get(phase)?.shift();
+      if (!next) return unscripted(llm, `audit of ${phase}`);
+      return {
+        json: {
+          recommendation: next.recommendation,
+          confidence: next.confidence ?? "high",
+          summary: next.summary ?? `Audit of ${phase}: ${next.recommendation}`,
+          findings: (next.findings ?? []).map((f) => ({ ...f, suggestion: f.suggestion ?? null })),
+        },
+      };
+    }
+    return unscripted(llm, `request with schema ${schema ?? "(none)"}`);
+  });
+}
+
+function unscripted(llm: FakeLlm, what: string): FakeReply {
+  llm.unexpected.push(`unscripted ${what}`);
+  return { status: 500, body: `no script for ${what}` };
+}

@@ -5,6 +5,7 @@ import { InProcessQueue, type InProcessQueueOptions } from "../queue/in-process-
 import type { JobHandler, JobQueue, QueuedJob } from "../queue/queue.js";
 import type { WorkerDeps } from "../supervisor/deps.js";
 import { stateKey } from "../supervisor/state-codec.js";
+import { sweepOpenRuns } from "../supervisor/sweep.js";
 import { createJobHandler } from "../supervisor/worker.js";
 import { registerHandlers } from "./handlers.js";
 
@@ -19,6 +20,8 @@ export interface AutopackSettings {
   /** Another queue behind the same port (the in-process queue by default). */
   createQueue?: (handler: JobHandler, onError: NonNullable<InProcessQueueOptions["onError"]>) => JobQueue;
   now?: () => Date;
+  /** Re-reconcile every open run when the app starts (default true). */
+  sweepOnStart?: boolean;
 }
 
 export interface Autopack {
@@ -52,6 +55,12 @@ export function createAutopack(settings: AutopackSettings): Autopack {
     deps.queue = queue;
     registerHandlers(probot, queue, settings.appId);
     if (!settings.mirrorEnabled) probot.log.info("AUTOPACK_API_URL is not set: mirroring to the Autopack API is off");
+    if (settings.sweepOnStart ?? true) {
+      const sweepQueue = queue;
+      void sweepOpenRuns({ auth: (id?: number) => probot.auth(id), queue: sweepQueue, log: probot.log }, new Date().toISOString()).catch(
+        (error: unknown) => probot.log.warn({ err: error instanceof Error ? error.message : String(error) }, "startup sweep failed"),
+      );
+    }
   };
   return {
     app,

@@ -1,7 +1,7 @@
 import type { Probot } from "probot";
 import type { z } from "zod";
 import { parsePhaseBranch } from "../github/branches.js";
-import { AUDIT_CHECK_NAME } from "../github/commit-checks.js";
+import { AUDIT_CHECK_NAME } from "../github/check-runs.js";
 import { issueQueueKey, type IssueKey, type Job, type JobQueue } from "../queue/queue.js";
 import { isBot } from "./permissions.js";
 import {

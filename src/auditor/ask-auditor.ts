@@ -34,13 +34,21 @@ export async function askAuditor(llm: LlmPort, budget: TokenBudget, prompt: Audi
     return { output: response.value, failure: null, tokensUsed: response.usage.total_tokens };
   } catch (error) {
     if (error instanceof LlmBudgetExceededError) {
-      return { output: null, failure: `the phase's token budget is exhausted (the audit needs about ${error.needed} tokens, ${error.remaining} remain)`, tokensUsed: 0 };
+      return {
+        output: null,
+        failure: `the phase's token budget is exhausted (the audit needs about ${error.needed} tokens, ${error.remaining} remain)`,
+        tokensUsed: 0,
+      };
     }
     if (error instanceof LlmOutputInvalidError) {
       return { output: null, failure: "the model's answer did not match the expected format", tokensUsed: error.usage.total_tokens };
     }
     if (error instanceof LlmUnavailableError) {
-      return { output: null, failure: `the model server was unavailable${error.status !== undefined ? ` (HTTP ${error.status})` : ""}`, tokensUsed: 0 };
+      return {
+        output: null,
+        failure: `the model server was unavailable${error.status !== undefined ? ` (HTTP ${error.status})` : ""}`,
+        tokensUsed: 0,
+      };
     }
     throw error;
   }

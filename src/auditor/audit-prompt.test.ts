@@ -36,7 +36,12 @@ describe("buildAuditPrompt", () => {
   });
 
   it("keeps a 5,000-line diff within the budget, source before lockfiles, and names what it left out", async () => {
-    const files = [addedFile("package-lock.json", 1_500), addedFile("src/big.ts", 5_000), addedFile("src/small.ts", 30), addedFile("src/medium.ts", 400)];
+    const files = [
+      addedFile("package-lock.json", 1_500),
+      addedFile("src/big.ts", 5_000),
+      addedFile("src/small.ts", 30),
+      addedFile("src/medium.ts", 400),
+    ];
     const p = await buildAuditPrompt({ ...base, files, maxTokens: 8_000 });
     expect(countTokens(p.system) + countTokens(p.user)).toBeLessThanOrEqual(8_000);
     expect(p.tokens).toBeLessThanOrEqual(8_000);
@@ -50,7 +55,15 @@ describe("buildAuditPrompt", () => {
 
   it("shows files a check flagged first, even when large", async () => {
     const flagged = addedFile("src/flagged.ts", 300);
-    const check = makeFinding({ path: "src/flagged.ts", line: 1, severity: "major", category: "secret", message: "m", suggestion: null, source: "check" });
+    const check = makeFinding({
+      path: "src/flagged.ts",
+      line: 1,
+      severity: "major",
+      category: "secret",
+      message: "m",
+      suggestion: null,
+      source: "check",
+    });
     const p = await buildAuditPrompt({ ...base, files: [addedFile("src/a.ts", 200), flagged], checks: [check], maxTokens: 8_000 });
     expect(p.shown).toEqual(["src/flagged.ts"]);
     expect([...p.partial, ...p.omitted]).toEqual(["src/a.ts"]);
@@ -76,7 +89,11 @@ describe("buildAuditPrompt", () => {
   });
 
   it("names files GitHub shows no diff for", async () => {
-    const p = await buildAuditPrompt({ ...base, files: [{ path: "img.png", previousPath: null, status: "added", additions: 0, deletions: 0, patch: null }], maxTokens: 10_000 });
+    const p = await buildAuditPrompt({
+      ...base,
+      files: [{ path: "img.png", previousPath: null, status: "added", additions: 0, deletions: 0, patch: null }],
+      maxTokens: 10_000,
+    });
     expect(p.noPatch).toEqual(["img.png"]);
     expect(p.user).toContain("no diff from GitHub (binary or too large): img.png");
   });

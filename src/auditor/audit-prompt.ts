@@ -58,7 +58,9 @@ interface Piece {
 
 export function phaseText(phase: Phase): string {
   const lines = [`Phase ${phase.phase_id}: ${phase.name}`];
-  const traits = [phase.task_category && `category ${phase.task_category}`, phase.complexity && `complexity ${phase.complexity}`].filter(Boolean);
+  const traits = [phase.task_category && `category ${phase.task_category}`, phase.complexity && `complexity ${phase.complexity}`].filter(
+    Boolean,
+  );
   if (traits.length > 0) lines.push(traits.join(", "));
   if (phase.description.trim() !== "") lines.push("", "Description:", phase.description.trim());
   if (phase.acceptance.length > 0) lines.push("", "Acceptance criteria:", ...phase.acceptance.map((a) => `- ${a}`));
@@ -76,7 +78,13 @@ function bounded(label: string, text: string, limit: number): string {
   return untrustedBlock(label, truncateToTokens(text, Math.max(50, limit)).text);
 }
 
-function notShownNote(partial: readonly string[], omitted: readonly string[], noPatch: readonly string[], total: number, reserve: number): string {
+function notShownNote(
+  partial: readonly string[],
+  omitted: readonly string[],
+  noPatch: readonly string[],
+  total: number,
+  reserve: number,
+): string {
   if (partial.length + omitted.length + noPatch.length === 0) return "";
   const intro =
     partial.length + omitted.length > 0
@@ -88,7 +96,8 @@ function notShownNote(partial: readonly string[], omitted: readonly string[], no
     ...omitted.map((p) => `left out: ${p}`),
     ...noPatch.map((p) => `no diff from GitHub (binary or too large): ${p}`),
   ];
-  const render = (n: number) => `${intro}\n${untrustedBlock("files_not_shown", [...entries.slice(0, n), ...(n < entries.length ? [`… and ${entries.length - n} more`] : [])].join("\n"))}`;
+  const render = (n: number) =>
+    `${intro}\n${untrustedBlock("files_not_shown", [...entries.slice(0, n), ...(n < entries.length ? [`… and ${entries.length - n} more`] : [])].join("\n"))}`;
   let n = entries.length;
   while (n > 0 && countTokens(render(n)) > reserve) n = Math.floor(n * 0.8);
   return render(n);
@@ -98,7 +107,9 @@ export async function buildAuditPrompt(input: AuditPromptInput): Promise<AuditPr
   const total = input.maxTokens;
   const phase = bounded("phase", phaseText(input.phase), Math.floor(total * 0.15));
   const pullRequest = bounded("pull_request", `Title: ${input.pull.title}\n\n${input.pull.body}`, Math.floor(total * 0.05));
-  const checkList = input.checks.map((f) => `- ${f.severity} ${f.category}: ${f.path ?? "(whole change)"}${f.line === null ? "" : ` line ${f.line}`}: ${f.message}`);
+  const checkList = input.checks.map(
+    (f) => `- ${f.severity} ${f.category}: ${f.path ?? "(whole change)"}${f.line === null ? "" : ` line ${f.line}`}: ${f.message}`,
+  );
   const checks = checkList.length > 0 ? bounded("checks", checkList.join("\n"), Math.floor(total * 0.05)) : "";
   const frame = auditTaskPrompt({ phase, pullRequest, checks, diffs: [], omitted: "", surroundings: [] });
   const noteReserve = Math.min(800, Math.floor(total * 0.1));
@@ -166,7 +177,14 @@ export async function buildAuditPrompt(input: AuditPromptInput): Promise<AuditPr
   const systemTokens = countTokens(input.system);
   for (;;) {
     const note = notShownNote(partial, omitted, noPatch, total, noteReserve);
-    const user = auditTaskPrompt({ phase, pullRequest, checks, diffs: diffs.map((d) => d.block), omitted: note, surroundings: surroundings.map((s) => s.block) });
+    const user = auditTaskPrompt({
+      phase,
+      pullRequest,
+      checks,
+      diffs: diffs.map((d) => d.block),
+      omitted: note,
+      surroundings: surroundings.map((s) => s.block),
+    });
     const tokens = systemTokens + countTokens(user);
     if (tokens <= total || (diffs.length === 0 && surroundings.length === 0)) {
       return {

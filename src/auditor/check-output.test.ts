@@ -22,14 +22,25 @@ describe("checkOutput", () => {
   });
 
   it("fails for revise with counts in the title and the findings in the text", () => {
-    const out = checkOutput({ ...base, recommendation: "revise", placement: placement([f("major", "a"), f("major", "b"), f("minor", "c")]) });
+    const out = checkOutput({
+      ...base,
+      recommendation: "revise",
+      placement: placement([f("major", "a"), f("major", "b"), f("minor", "c")]),
+    });
     expect(out.conclusion).toBe("failure");
     expect(out.title).toBe("Changes needed: 2 major, 1 minor");
     expect(out.text).toContain("- **minor** · bug — `a.ts` line 1: c");
   });
 
   it("fails for escalate and gives the reason when the model gave no verdict", () => {
-    const out = checkOutput({ ...base, recommendation: "escalate", confidence: "low", summary: null, failure: "the model server was unavailable", placement: placement([]) });
+    const out = checkOutput({
+      ...base,
+      recommendation: "escalate",
+      confidence: "low",
+      summary: null,
+      failure: "the model server was unavailable",
+      placement: placement([]),
+    });
     expect(out).toMatchObject({ conclusion: "failure", title: "Escalated to a person" });
     expect(out.summary).toContain("The auditor model gave no verdict: the model server was unavailable.");
   });

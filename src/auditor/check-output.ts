@@ -31,7 +31,8 @@ export function checkTitle(recommendation: Recommendation, placement: Placement)
 export function checkOutput(input: CheckOutputInput): CheckOutput {
   const summary = [`**Verdict:** ${input.recommendation} (confidence ${input.confidence})`];
   if (input.failure !== null) summary.push(`The auditor model gave no verdict: ${publicLine(input.failure)}.`);
-  else if (input.verdictReasons.length > 0) summary.push(`Stricter than the model's answer: ${input.verdictReasons.map((r) => publicLine(r)).join("; ")}.`);
+  else if (input.verdictReasons.length > 0)
+    summary.push(`Stricter than the model's answer: ${input.verdictReasons.map((r) => publicLine(r)).join("; ")}.`);
   if (input.summary !== null && publicText(input.summary) !== "") summary.push(publicText(input.summary));
 
   const { placement } = input;

@@ -40,7 +40,10 @@ describe("runChecks: secrets in added lines", () => {
   });
 
   it("flags a private key block", () => {
-    const [f] = runChecks([file("deploy/key.txt", added(FAKE_SECRETS.privateKeyHeader, "MIIEowIBAAKCAQEA", "-----END RSA PRIVATE KEY-----"))], OPTIONS);
+    const [f] = runChecks(
+      [file("deploy/key.txt", added(FAKE_SECRETS.privateKeyHeader, "MIIEowIBAAKCAQEA", "-----END RSA PRIVATE KEY-----"))],
+      OPTIONS,
+    );
     expect(f).toMatchObject({ line: 2, severity: "major", category: "secret" });
     expect(f?.message).toContain("private key");
   });

@@ -3,7 +3,7 @@ import { diffLineMap, isOnDiff, patchLines } from "./diff-lines.js";
 
 const PATCH = [
   "@@ -1,4 +1,5 @@",
-  " import a from \"a\";",
+  ' import a from "a";',
   "-const x = 1;",
   "+const x = 2;",
   "+const y = 3;",

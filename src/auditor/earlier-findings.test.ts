@@ -12,7 +12,15 @@ const review = (id: number, runId: string, phaseId: string, attempt: number, key
 
 describe("earlierFindingAttempts", () => {
   it("reads the first attempt of each key from the app's reviews and inline comments of this run's phase", () => {
-    const previous = makeFinding({ path: "a.ts", line: 1, severity: "major", category: "bug", message: "x", suggestion: null, source: "model" });
+    const previous = makeFinding({
+      path: "a.ts",
+      line: 1,
+      severity: "major",
+      category: "bug",
+      message: "x",
+      suggestion: null,
+      source: "model",
+    });
     const map = earlierFindingAttempts({
       runId: "gh-1-2-1",
       phaseId: "P1",

@@ -3,8 +3,24 @@ import { findingKey, makeFinding, mergeFindings, normaliseMessage } from "./find
 
 describe("findingKey", () => {
   it("does not depend on the line, nor on line references or spacing in the message", () => {
-    const before = makeFinding({ path: "src/a.ts", line: 10, severity: "major", category: "bug", message: "Null check missing on line 10.", suggestion: null, source: "model" });
-    const after = makeFinding({ path: "src/a.ts", line: 42, severity: "major", category: "Bug", message: "null check  missing on line 42", suggestion: null, source: "model" });
+    const before = makeFinding({
+      path: "src/a.ts",
+      line: 10,
+      severity: "major",
+      category: "bug",
+      message: "Null check missing on line 10.",
+      suggestion: null,
+      source: "model",
+    });
+    const after = makeFinding({
+      path: "src/a.ts",
+      line: 42,
+      severity: "major",
+      category: "Bug",
+      message: "null check  missing on line 42",
+      suggestion: null,
+      source: "model",
+    });
     expect(after.key).toBe(before.key);
     expect(normaliseMessage("See L10-L12: `x` is unused")).toBe(normaliseMessage("see l99 to 101: x is unused"));
   });
@@ -21,9 +37,25 @@ describe("findingKey", () => {
 
 describe("mergeFindings", () => {
   it("sorts majors and checks first and keeps one finding per key", () => {
-    const model = makeFinding({ path: "a.ts", line: 1, severity: "minor", category: "secret", message: "m", suggestion: null, source: "model" });
+    const model = makeFinding({
+      path: "a.ts",
+      line: 1,
+      severity: "minor",
+      category: "secret",
+      message: "m",
+      suggestion: null,
+      source: "model",
+    });
     const check = { ...model, severity: "major" as const, source: "check" as const };
-    const other = makeFinding({ path: "b.ts", line: 1, severity: "major", category: "bug", message: "b", suggestion: null, source: "model" });
+    const other = makeFinding({
+      path: "b.ts",
+      line: 1,
+      severity: "major",
+      category: "bug",
+      message: "b",
+      suggestion: null,
+      source: "model",
+    });
     expect(mergeFindings([model, other], [check])).toEqual([check, other]);
   });
 });

@@ -6,7 +6,16 @@ import { inlineComments, suggestedPatches } from "./inline-comments.js";
 import type { Finding } from "./types.js";
 
 const f = (over: Partial<Omit<Finding, "key">> = {}): Finding =>
-  makeFinding({ path: "src/a.ts", line: 2, severity: "major", category: "bug", message: "Loop bound is off by one.", suggestion: null, source: "model", ...over });
+  makeFinding({
+    path: "src/a.ts",
+    line: 2,
+    severity: "major",
+    category: "bug",
+    message: "Loop bound is off by one.",
+    suggestion: null,
+    source: "model",
+    ...over,
+  });
 
 describe("inlineComments", () => {
   it("renders a one-line suggestion as a GitHub suggestion block on the RIGHT side", () => {
@@ -16,7 +25,17 @@ describe("inlineComments", () => {
         path: "src/a.ts",
         line: 2,
         side: "RIGHT",
-        body: ["**major** · bug", "", "Loop bound is off by one.", "", "```suggestion", "  for (let i = 0; i < n; i++) {", "```", "", `<!-- autopack:finding key=${finding.key} -->`].join("\n"),
+        body: [
+          "**major** · bug",
+          "",
+          "Loop bound is off by one.",
+          "",
+          "```suggestion",
+          "  for (let i = 0; i < n; i++) {",
+          "```",
+          "",
+          `<!-- autopack:finding key=${finding.key} -->`,
+        ].join("\n"),
       },
     ]);
   });
@@ -28,7 +47,9 @@ describe("inlineComments", () => {
   });
 
   it("uses a longer fence when the suggestion holds backticks, and redacts secrets", () => {
-    const [c] = inlineComments([f({ suggestion: "const s = ```x``` + `" + FAKE_SECRETS.githubToken + "`;", message: `leaks ${FAKE_SECRETS.awsAccessKey}` })]);
+    const [c] = inlineComments([
+      f({ suggestion: "const s = ```x``` + `" + FAKE_SECRETS.githubToken + "`;", message: `leaks ${FAKE_SECRETS.awsAccessKey}` }),
+    ]);
     expect(c?.body).toContain("````suggestion");
     expect(c?.body).not.toContain(FAKE_SECRETS.githubToken);
     expect(c?.body).not.toContain(FAKE_SECRETS.awsAccessKey);
@@ -42,7 +63,8 @@ describe("suggestedPatches", () => {
     expect(suggestedPatches([f({ suggestion: "for (i = 0; i < n; i++) {" })], lines)).toEqual([
       {
         description: "`src/a.ts` line 2: Loop bound is off by one.",
-        patch_content: "diff --git a/src/a.ts b/src/a.ts\n--- a/src/a.ts\n+++ b/src/a.ts\n@@ -2,1 +2,1 @@\n-for (i = 0; i <= n; i++) {\n+for (i = 0; i < n; i++) {\n",
+        patch_content:
+          "diff --git a/src/a.ts b/src/a.ts\n--- a/src/a.ts\n+++ b/src/a.ts\n@@ -2,1 +2,1 @@\n-for (i = 0; i <= n; i++) {\n+for (i = 0; i < n; i++) {\n",
         files_affected: ["src/a.ts"],
       },
     ]);

@@ -65,6 +65,8 @@ export function suggestedPatches(findings: readonly Finding[], lines: ReadonlyMa
       `+${replacement}`,
       "",
     ].join("\n");
-    return [{ description: `${codeSpan(f.path)} line ${f.line}: ${publicLine(f.message, 300)}`, patch_content: patch, files_affected: [f.path] }];
+    return [
+      { description: `${codeSpan(f.path)} line ${f.line}: ${publicLine(f.message, 300)}`, patch_content: patch, files_affected: [f.path] },
+    ];
   });
 }

@@ -20,7 +20,10 @@ const options = (over: Partial<PlacementOptions> = {}): PlacementOptions => ({
 
 describe("placeFindings", () => {
   it("puts findings on diff lines inline and the rest in the body, with the reason", () => {
-    const p = placeFindings([f("on diff"), f("off diff", { line: 40 }), f("no line", { line: null }), f("other file", { path: "src/b.ts" })], options());
+    const p = placeFindings(
+      [f("on diff"), f("off diff", { line: 40 }), f("no line", { line: null }), f("other file", { path: "src/b.ts" })],
+      options(),
+    );
     expect(p.inline.map((x) => x.message)).toEqual(["on diff"]);
     expect(p.body.map((x) => [x.finding.message, x.reason])).toEqual([
       ["off diff", "not-on-diff"],
@@ -45,7 +48,16 @@ describe("placeFindings", () => {
   it("refers to findings still open from earlier attempts instead of posting them again, and lists resolved ones", () => {
     const repeated = f("still here");
     const fixed = f("was fixed", { path: "src/old.ts" });
-    const p = placeFindings([repeated, f("new one")], options({ earlier: new Map([[repeated.key, 1], [fixed.key, null]]), previousFindings: [repeated, fixed] }));
+    const p = placeFindings(
+      [repeated, f("new one")],
+      options({
+        earlier: new Map([
+          [repeated.key, 1],
+          [fixed.key, null],
+        ]),
+        previousFindings: [repeated, fixed],
+      }),
+    );
     expect(p.inline.map((x) => x.message)).toEqual(["new one"]);
     expect(p.stillOpen).toEqual([{ finding: repeated, since: 1 }]);
     expect(p.resolved).toEqual([fixed]);

@@ -12,7 +12,12 @@ const f = (message: string, over: Partial<Omit<Finding, "key">> = {}): Finding =
   makeFinding({ path: "src/a.ts", line: 2, severity: "major", category: "bug", message, suggestion: null, source: "model", ...over });
 
 const inline = f("Off by one in the loop bound.");
-const outside = f("The helper below the change is now unused.", { line: 40, severity: "minor", category: "style", suggestion: "// remove" });
+const outside = f("The helper below the change is now unused.", {
+  line: 40,
+  severity: "minor",
+  category: "style",
+  suggestion: "// remove",
+});
 const whole = f("No test covers the new branch.", { path: null, line: null, category: "test" });
 const stillOpen = f("Error from fetch is swallowed.", { path: "src/b.ts", line: 7 });
 const resolved = f("Missing await.", { path: "src/c.ts", line: 3 });
@@ -75,13 +80,20 @@ describe("renderReviewBody", () => {
 
   it("has a marker that parses back, and finding keys for what it lists", () => {
     const body = renderReviewBody(input());
-    expect(parseAuditMarker(body)).toEqual({ runId: "gh-42-7-1", phaseId: "P1", attempt: 2, sha: "0123456789abcdef0123456789abcdef01234567" });
+    expect(parseAuditMarker(body)).toEqual({
+      runId: "gh-42-7-1",
+      phaseId: "P1",
+      attempt: 2,
+      sha: "0123456789abcdef0123456789abcdef01234567",
+    });
     expect(parseFindingKeys(body).sort()).toEqual([whole.key, outside.key, stillOpen.key].sort());
     expect(stripMarkers(body)).not.toContain("<!--");
   });
 
   it("says why when the model gave no verdict", () => {
-    const body = renderReviewBody(input({ recommendation: "escalate", confidence: "low", summary: null, failure: "the model server was unavailable" }));
+    const body = renderReviewBody(
+      input({ recommendation: "escalate", confidence: "low", summary: null, failure: "the model server was unavailable" }),
+    );
     expect(body).toContain("### Autopack audit: Escalated to a person");
     expect(body).toContain("The auditor model gave no verdict: the model server was unavailable. A person needs to look at this PR");
   });
@@ -96,7 +108,9 @@ describe("renderReviewBody", () => {
   });
 
   it("stays under GitHub's review body limit", () => {
-    const many = Array.from({ length: 100 }, (_, i) => f(`${"long message ".repeat(80)} ${i}`, { line: null, suggestion: "x".repeat(3_000) }));
+    const many = Array.from({ length: 100 }, (_, i) =>
+      f(`${"long message ".repeat(80)} ${i}`, { line: null, suggestion: "x".repeat(3_000) }),
+    );
     const placement = placeFindings(many, { maxFindings: 100, minInlineSeverity: "minor", diff, earlier: new Map(), previousFindings: [] });
     const body = renderReviewBody(input({ placement, maxFindings: 100 }));
     expect(body.length).toBeLessThanOrEqual(65_000);

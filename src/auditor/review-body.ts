@@ -55,7 +55,10 @@ export function renderReviewBody(input: ReviewBodyInput): string {
       `attempt ${marker.attempt}, commit ${marker.sha.slice(0, 7)}`,
   );
   if (input.failure !== null) {
-    out.push("", `The auditor model gave no verdict: ${publicLine(input.failure)}. A person needs to look at this PR; the deterministic checks below still ran.`);
+    out.push(
+      "",
+      `The auditor model gave no verdict: ${publicLine(input.failure)}. A person needs to look at this PR; the deterministic checks below still ran.`,
+    );
   }
   if (input.verdictReasons.length > 0 && input.failure === null) {
     out.push("", `The verdict is stricter than the model's answer: ${input.verdictReasons.map((r) => publicLine(r)).join("; ")}.`);
@@ -64,7 +67,13 @@ export function renderReviewBody(input: ReviewBodyInput): string {
   if (summary !== "") out.push("", summary);
 
   const inline = placement.inline.length;
-  if (inline > 0) out.push("", inline === 1 ? "1 finding is posted as a comment on a changed line." : `${inline} findings are posted as comments on the changed lines.`);
+  if (inline > 0)
+    out.push(
+      "",
+      inline === 1
+        ? "1 finding is posted as a comment on a changed line."
+        : `${inline} findings are posted as comments on the changed lines.`,
+    );
 
   if (placement.body.length > 0) {
     out.push("", inline > 0 ? "#### Other findings" : "#### Findings");
@@ -81,7 +90,10 @@ export function renderReviewBody(input: ReviewBodyInput): string {
     }
   }
   if (placement.omitted > 0) {
-    out.push("", `_${placement.omitted} more finding${placement.omitted === 1 ? " was" : "s were"} left out: at most ${input.maxFindings} are reported (\`audit.max_findings\`), majors first._`);
+    out.push(
+      "",
+      `_${placement.omitted} more finding${placement.omitted === 1 ? " was" : "s were"} left out: at most ${input.maxFindings} are reported (\`audit.max_findings\`), majors first._`,
+    );
   }
   if (placement.resolved.length > 0) {
     out.push("", "#### Resolved since the last audit");
@@ -92,6 +104,10 @@ export function renderReviewBody(input: ReviewBodyInput): string {
     const more = input.notInspected.length > 20 ? ` and ${input.notInspected.length - 20} more` : "";
     out.push("", `GitHub shows no diff for ${names.join(", ")}${more} (binary or too large): not reviewed line by line.`);
   }
-  out.push("", "---", `<sub>Automated review by the Autopack auditor (run ${codeSpan(marker.runId)}). The \`Autopack audit\` check run carries the verdict.</sub>`);
+  out.push(
+    "",
+    "---",
+    `<sub>Automated review by the Autopack auditor (run ${codeSpan(marker.runId)}). The \`Autopack audit\` check run carries the verdict.</sub>`,
+  );
   return truncateChars(out.join("\n"), MAX_REVIEW_BODY, "\n\n_(review truncated)_");
 }

@@ -120,7 +120,14 @@ export async function runAuditor(input: AuditInput): Promise<AuditOutcome> {
     }
   }
 
-  const check = checkOutput({ recommendation: verdict.recommendation, confidence, summary, verdictReasons: verdict.reasons, failure: answer.failure, placement });
+  const check = checkOutput({
+    recommendation: verdict.recommendation,
+    confidence,
+    summary,
+    verdictReasons: verdict.reasons,
+    failure: answer.failure,
+    placement,
+  });
   await completeAuditCheckRun(gh, repo, checkRunId, check.conclusion, check.title, check.summary, check.text);
   return outcome;
 }

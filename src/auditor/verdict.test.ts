@@ -4,7 +4,16 @@ import type { Finding } from "./types.js";
 import { decideVerdict } from "./verdict.js";
 
 const finding = (over: Partial<Omit<Finding, "key">>): Finding =>
-  makeFinding({ path: "src/a.ts", line: 3, severity: "minor", category: "style", message: "m", suggestion: null, source: "model", ...over });
+  makeFinding({
+    path: "src/a.ts",
+    line: 3,
+    severity: "minor",
+    category: "style",
+    message: "m",
+    suggestion: null,
+    source: "model",
+    ...over,
+  });
 
 const majorBug = finding({ severity: "major", category: "bug", message: "off by one" });
 const minor = finding({ message: "rename x" });
@@ -31,7 +40,9 @@ describe("decideVerdict", () => {
       expect(decideVerdict(model, [secret]).recommendation).toBe("escalate");
       expect(decideVerdict(model, [denied, majorBug]).recommendation).toBe("escalate");
     }
-    expect(decideVerdict("approve", [secret, denied]).reasons).toEqual(["deterministic checks found a credential in the diff and a change to a denied path"]);
+    expect(decideVerdict("approve", [secret, denied]).reasons).toEqual([
+      "deterministic checks found a credential in the diff and a change to a denied path",
+    ]);
   });
 
   it("does not escalate for a model finding that merely has the category secret", () => {

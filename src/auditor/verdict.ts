@@ -28,7 +28,11 @@ export function findingsFloor(findings: readonly Finding[]): { floor: Recommenda
   const majors = findings.filter((f) => f.severity === "major");
   const escalating = majors.filter((f) => f.source === "check" && ESCALATING.has(f.category));
   if (escalating.length > 0) {
-    const kinds = [...new Set(escalating.map((f) => (f.category === CHECK_CATEGORIES.secret ? "a credential in the diff" : "a change to a denied path")))];
+    const kinds = [
+      ...new Set(
+        escalating.map((f) => (f.category === CHECK_CATEGORIES.secret ? "a credential in the diff" : "a change to a denied path")),
+      ),
+    ];
     return { floor: "escalate", reasons: [`deterministic checks found ${kinds.join(" and ")}`] };
   }
   if (majors.length > 0) {

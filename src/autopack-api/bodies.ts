@@ -2,7 +2,16 @@ import type { AuditOutcome, Finding } from "../auditor/types.js";
 import type { BuildOutcome } from "../builder/types.js";
 import type { Phase, Plan } from "../plan/schema.js";
 import type { PhaseBudget } from "../supervisor/playbook.js";
-import type { AuditorRequest, AuditorResult, BuilderResult, Issue, PhaseCreate, ProbeResult, RunStartRequest, TierCreate } from "./schemas.js";
+import type {
+  AuditorRequest,
+  AuditorResult,
+  BuilderResult,
+  Issue,
+  PhaseCreate,
+  ProbeResult,
+  RunStartRequest,
+  TierCreate,
+} from "./schemas.js";
 
 /*
  * Pure mappers from Autopack's own objects to the orchestrator's request bodies. Optional fields
@@ -26,22 +35,20 @@ export function runStartBody(runId: string, plan: Plan): RunStartRequest {
       max_phases: run.max_phases,
       max_duration_minutes: run.max_duration_minutes,
     }),
-    tiers: plan.tiers.map(
-      (tier): TierCreate =>
-        compact({ tier_id: tier.tier_id, tier_index: tier.tier_index, name: tier.name, description: tier.description }),
+    tiers: plan.tiers.map((tier): TierCreate =>
+      compact({ tier_id: tier.tier_id, tier_index: tier.tier_index, name: tier.name, description: tier.description }),
     ),
-    phases: plan.phases.map(
-      (phase): PhaseCreate =>
-        compact({
-          phase_id: phase.phase_id,
-          phase_index: phase.phase_index,
-          tier_id: phase.tier_id,
-          name: phase.name,
-          description: phase.description,
-          task_category: phase.task_category,
-          complexity: phase.complexity,
-          builder_mode: phase.builder_mode,
-        }),
+    phases: plan.phases.map((phase): PhaseCreate =>
+      compact({
+        phase_id: phase.phase_id,
+        phase_index: phase.phase_index,
+        tier_id: phase.tier_id,
+        name: phase.name,
+        description: phase.description,
+        task_category: phase.task_category,
+        complexity: phase.complexity,
+        builder_mode: phase.builder_mode,
+      }),
     ),
   };
 }

@@ -36,8 +36,7 @@ export type MirrorCall =
 
 /** `retryable: true`: keep the call pending and send it again later; `false`: it will never succeed as is. */
 export type MirrorSendResult =
-  | { ok: true; status: number; response: unknown }
-  | { ok: false; retryable: boolean; status?: number; error: string };
+  { ok: true; status: number; response: unknown } | { ok: false; retryable: boolean; status?: number; error: string };
 
 export interface AutopackApi {
   send(call: MirrorCall): Promise<MirrorSendResult>;
@@ -116,7 +115,12 @@ export function createAutopackApi(options: AutopackApiOptions): AutopackApi {
       const run = RunResponseSchema.safeParse(answer.body);
       return { ok: true, status: 200, response: run.success ? run.data : answer.body };
     }
-    return { ok: false, retryable: false, status: 400, error: `POST /runs/start answered 400: ${detail} (GET ${path} answered ${answer.status})` };
+    return {
+      ok: false,
+      retryable: false,
+      status: 400,
+      error: `POST /runs/start answered 400: ${detail} (GET ${path} answered ${answer.status})`,
+    };
   }
 
   async function send(call: MirrorCall): Promise<MirrorSendResult> {
@@ -137,7 +141,12 @@ export function createAutopackApi(options: AutopackApiOptions): AutopackApi {
       if (call.op === "start" && answer.status === 400 && detail !== null && ALREADY_EXISTS.test(detail)) {
         return await confirmExistingRun(call.runId, detail);
       }
-      return { ok: false, retryable: false, status: answer.status, error: `POST ${path} answered ${answer.status}: ${renderErrorBody(answer.body)}` };
+      return {
+        ok: false,
+        retryable: false,
+        status: answer.status,
+        error: `POST ${path} answered ${answer.status}: ${renderErrorBody(answer.body)}`,
+      };
     } catch (error) {
       return failure(error);
     }
@@ -148,7 +157,8 @@ export function createAutopackApi(options: AutopackApiOptions): AutopackApi {
     try {
       const answer = await request("GET", path);
       if (answer.status !== 200) {
-        if (answer.status !== 404) log?.warn?.({ path, status: answer.status, error: renderErrorBody(answer.body) }, "run summary not read");
+        if (answer.status !== 404)
+          log?.warn?.({ path, status: answer.status, error: renderErrorBody(answer.body) }, "run summary not read");
         return null;
       }
       const parsed = RunSummarySchema.safeParse(answer.body);

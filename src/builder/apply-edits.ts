@@ -28,9 +28,7 @@ export interface FileEdit {
 /** Path -> content; `null` (or no entry) means the file does not exist. */
 export type FileContents = ReadonlyMap<string, string | null>;
 
-export type ApplyResult =
-  | { ok: true; changes: Map<string, string | null> }
-  | { ok: false; failures: string[]; paths: string[] };
+export type ApplyResult = { ok: true; changes: Map<string, string | null> } | { ok: false; failures: string[]; paths: string[] };
 
 export interface ApplyOptions {
   /**
@@ -83,7 +81,9 @@ function applyOne(current: string | null, edit: FileEdit, options: ApplyOptions)
       if (edit.content !== null && replacements.length > 0) return fail(`give either "content" or "replacements", not both`);
       if (edit.content !== null) {
         if (options.noFullRewrite?.has(edit.path)) {
-          return fail(`parts of this file were hidden from you (comments or secrets), so rewriting it whole would lose them; use "replacements"`);
+          return fail(
+            `parts of this file were hidden from you (comments or secrets), so rewriting it whole would lose them; use "replacements"`,
+          );
         }
         return { ok: true, content: keepLineEndings(current, edit.content) };
       }

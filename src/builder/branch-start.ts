@@ -41,7 +41,8 @@ export async function resolveBranchStart(input: BranchStartInput): Promise<Branc
     const head = await getCommit(gh, repo, branchSha);
     const notes: string[] = [];
     if (!input.startOver) {
-      if (!isAppCommit(head.message, check)) notes.push(`Built on top of ${short(head.sha)}, the branch head, a commit not made by Autopack for this run.`);
+      if (!isAppCommit(head.message, check))
+        notes.push(`Built on top of ${short(head.sha)}, the branch head, a commit not made by Autopack for this run.`);
       return { parent: head, branchExists: true, force: false, baseSha: null, notes };
     }
     const person = await findOthersCommit(gh, repo, head, check);

@@ -23,7 +23,11 @@ function bigTree(): TreeEntry[] {
   return entries;
 }
 
-function fakeInput(overrides: Partial<ContextInput> & { requested?: string[] }): { input: ContextInput; loaded: string[]; prompts: string[] } {
+function fakeInput(overrides: Partial<ContextInput> & { requested?: string[] }): {
+  input: ContextInput;
+  loaded: string[];
+  prompts: string[];
+} {
   const loaded: string[] = [];
   const prompts: string[] = [];
   const input: ContextInput = {
@@ -66,7 +70,7 @@ describe("selectContext", () => {
     const { input } = fakeInput({ requested: ["README.md", "./README.md", "nope/missing.ts"] });
     const context = await selectContext(input);
     expect([...context.files.keys()]).toEqual(["src/config/parse.test.ts", "src/config/parse.ts", "README.md"]);
-    expect(context.user).toContain("### File `src/config/parse.ts`\n<untrusted source=\"src_config_parse_ts\">");
+    expect(context.user).toContain('### File `src/config/parse.ts`\n<untrusted source="src_config_parse_ts">');
     expect(context.user).toContain('<untrusted source="phase">');
     expect(context.user).toContain('<untrusted source="feedback">\nThe previous attempt forgot the tests.');
     expect(context.omitted).toContain("nope/missing.ts: not in the repository");
@@ -83,7 +87,11 @@ describe("selectContext", () => {
     expect(context.files.has(".env")).toBe(false);
     expect(context.files.has("assets/logo.png")).toBe(false);
     expect(context.omitted).toEqual(
-      expect.arrayContaining([".env: not readable (denied path)", "deploy/server.pem: not readable (denied path)", "assets/logo.png: binary file"]),
+      expect.arrayContaining([
+        ".env: not readable (denied path)",
+        "deploy/server.pem: not readable (denied path)",
+        "assets/logo.png: binary file",
+      ]),
     );
   });
 

@@ -118,5 +118,7 @@ function altered(files: ReadonlyMap<string, string | null>): Set<string> {
 }
 
 function refused(reasons: readonly string[]): BuildFailure {
-  return new BuildFailure(`refused: the edit plan breaks the write policy (nothing was committed):\n${reasons.map((r) => `- ${r}`).join("\n")}`);
+  return new BuildFailure(
+    `refused: the edit plan breaks the write policy (nothing was committed):\n${reasons.map((r) => `- ${r}`).join("\n")}`,
+  );
 }

@@ -1,12 +1,6 @@
 import type { z } from "zod";
 import { countTokens } from "../llm/tokens.js";
-import {
-  LlmBudgetExceededError,
-  LlmOutputInvalidError,
-  LlmUnavailableError,
-  type LlmPort,
-  type TokenBudget,
-} from "../llm/port.js";
+import { LlmBudgetExceededError, LlmOutputInvalidError, LlmUnavailableError, type LlmPort, type TokenBudget } from "../llm/port.js";
 import { BuildFailure, safeErrorText } from "./failure.js";
 
 /** Tokens spent by one attempt, every call counted, failed ones included. */

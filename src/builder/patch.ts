@@ -33,9 +33,7 @@ export function changeKind(change: Pick<FileChange, "before" | "after">): Change
 }
 
 export function buildPatch(changes: readonly FileChange[]): AttemptPatch {
-  const sorted = [...changes]
-    .filter((c) => c.before !== c.after)
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const sorted = [...changes].filter((c) => c.before !== c.after).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const parts: StructuredPatch[] = [];
   const files: AttemptPatch["files"] = [];
   let linesAdded = 0;

@@ -32,7 +32,7 @@ function scriptedLlm(...steps: Step[]) {
 const OWNER = "acme";
 const FILES = {
   "README.md": "# Widgets\n\nA small library.\n",
-  "src/widget.ts": "export function widget(): string {\n  return \"widget\";\n}\n",
+  "src/widget.ts": 'export function widget(): string {\n  return "widget";\n}\n',
   "src/legacy.ts": "export const legacy = true;\n",
   ".env": "API_TOKEN=do-not-show-me\n",
   ".github/workflows/ci.yml": "on: push\n",
@@ -49,7 +49,7 @@ const plan = PlanSchema.parse({
       name: "Add gadgets",
       description: "Add a gadget module and use it.",
       scope: ["src/**"],
-      acceptance: ["gadget() returns \"gadget\""],
+      acceptance: ['gadget() returns "gadget"'],
     },
   ],
 });
@@ -58,12 +58,15 @@ const phase = plan.phases[0]!;
 const threeFileEdit: EditPlan = {
   summary: "Add a gadget module\n\nwidget() now delegates to gadget(); the legacy flag goes.",
   edits: [
-    { path: "src/gadget.ts", action: "create", content: "export function gadget(): string {\n  return \"gadget\";\n}\n", replacements: null },
+    { path: "src/gadget.ts", action: "create", content: 'export function gadget(): string {\n  return "gadget";\n}\n', replacements: null },
     {
       path: "src/widget.ts",
       action: "update",
       content: null,
-      replacements: [{ search: "  return \"widget\";", replace: "  return gadget();" }, { search: "export function", replace: "import { gadget } from \"./gadget.js\";\n\nexport function" }],
+      replacements: [
+        { search: '  return "widget";', replace: "  return gadget();" },
+        { search: "export function", replace: 'import { gadget } from "./gadget.js";\n\nexport function' },
+      ],
     },
     { path: "src/legacy.ts", action: "delete", content: null, replacements: null },
   ],
@@ -114,7 +117,10 @@ function input(llm: LlmPort, overrides: Partial<BuildInput> = {}): BuildInput {
   };
 }
 
-const posts = (suffix: string) => sim.requests.filter((r) => r.method === "POST" && r.path.startsWith(`/repos/${OWNER}/${repoName}/`) && r.path.split("?")[0]!.endsWith(suffix));
+const posts = (suffix: string) =>
+  sim.requests.filter(
+    (r) => r.method === "POST" && r.path.startsWith(`/repos/${OWNER}/${repoName}/`) && r.path.split("?")[0]!.endsWith(suffix),
+  );
 
 describe("runBuilder against the GitHub simulator", () => {
   it("lands a 3-file change as one commit and one PR with the expected tree", async () => {
@@ -127,8 +133,10 @@ describe("runBuilder against the GitHub simulator", () => {
     expect(outcome.patch).toContain("diff --git a/src/legacy.ts b/src/legacy.ts\ndeleted file mode 100644\n");
 
     const tree = sim.treeFiles(OWNER, repoName, "autopack/7/P1");
-    expect(tree["src/gadget.ts"]).toContain("return \"gadget\"");
-    expect(tree["src/widget.ts"]).toBe("import { gadget } from \"./gadget.js\";\n\nexport function widget(): string {\n  return gadget();\n}\n");
+    expect(tree["src/gadget.ts"]).toContain('return "gadget"');
+    expect(tree["src/widget.ts"]).toBe(
+      'import { gadget } from "./gadget.js";\n\nexport function widget(): string {\n  return gadget();\n}\n',
+    );
     expect(tree["src/legacy.ts"]).toBeUndefined();
     expect(tree["README.md"]).toBe(FILES["README.md"]);
 
@@ -147,7 +155,7 @@ describe("runBuilder against the GitHub simulator", () => {
     expect(pulls[0]!.base.ref).toBe("main");
     expect(pulls[0]!.body).toContain("Part of #7");
     expect(pulls[0]!.body).toContain(`<!-- autopack:phase run=gh-${repoId}-7-1 phase=P1 -->`);
-    expect(pulls[0]!.body).toContain("- [ ] gadget() returns \"gadget\"");
+    expect(pulls[0]!.body).toContain('- [ ] gadget() returns "gadget"');
 
     // Context: scope files and the requested README were shown; the denied .env never was.
     expect(calls).toHaveLength(2);
@@ -163,10 +171,20 @@ describe("runBuilder against the GitHub simulator", () => {
     const first = await runBuilder(input(scriptedLlm({ files: [] }, threeFileEdit).llm));
     const second = await runBuilder(
       input(
-        scriptedLlm({ files: [] }, {
-          summary: "Document gadgets",
-          edits: [{ path: "README.md", action: "update", content: null, replacements: [{ search: "A small library.", replace: "A small library with gadgets." }] }],
-        }).llm,
+        scriptedLlm(
+          { files: [] },
+          {
+            summary: "Document gadgets",
+            edits: [
+              {
+                path: "README.md",
+                action: "update",
+                content: null,
+                replacements: [{ search: "A small library.", replace: "A small library with gadgets." }],
+              },
+            ],
+          },
+        ).llm,
         { attempt: 2, feedback: "Mention gadgets in the README." },
       ),
     );
@@ -212,7 +230,7 @@ describe("runBuilder against the GitHub simulator", () => {
     };
     const fixed: EditPlan = {
       summary: "Change widget",
-      edits: [{ path: "src/widget.ts", action: "update", content: null, replacements: [{ search: "\"widget\"", replace: "\"WIDGET\"" }] }],
+      edits: [{ path: "src/widget.ts", action: "update", content: null, replacements: [{ search: '"widget"', replace: '"WIDGET"' }] }],
     };
     const outcome = await runBuilder(input(scriptedLlm({ files: [] }, bad, fixed).llm));
     expect(outcome).toMatchObject({ status: "success", filesChanged: ["src/new.ts", "src/widget.ts"] });
@@ -220,13 +238,16 @@ describe("runBuilder against the GitHub simulator", () => {
   });
 
   it.each([".github/workflows/ci.yml", ".env"])("refuses an edit to %s without a repair round or any write", async (path) => {
-    const { llm, calls } = scriptedLlm({ files: [] }, {
-      summary: "Tweak",
-      edits: [
-        { path: "src/ok.ts", action: "create", content: "export {};\n", replacements: null },
-        { path, action: "update", content: "changed\n", replacements: null },
-      ],
-    });
+    const { llm, calls } = scriptedLlm(
+      { files: [] },
+      {
+        summary: "Tweak",
+        edits: [
+          { path: "src/ok.ts", action: "create", content: "export {};\n", replacements: null },
+          { path, action: "update", content: "changed\n", replacements: null },
+        ],
+      },
+    );
     const outcome = await runBuilder(input(llm));
     expect(outcome.status).toBe("failed");
     expect(outcome.notes).toContain("refused");
@@ -248,7 +269,10 @@ describe("runBuilder against the GitHub simulator", () => {
   it("keeps a person's commit on the branch: it becomes the new commit's parent", async () => {
     const first = await runBuilder(input(scriptedLlm({ files: [] }, threeFileEdit).llm));
     const person = sim.pushCommit(OWNER, repoName, "autopack/7/P1", { "NOTES.md": "by hand\n" }, "alice", "Add notes");
-    const edit: EditPlan = { summary: "More", edits: [{ path: "src/more.ts", action: "create", content: "export {};\n", replacements: null }] };
+    const edit: EditPlan = {
+      summary: "More",
+      edits: [{ path: "src/more.ts", action: "create", content: "export {};\n", replacements: null }],
+    };
 
     const second = await runBuilder(input(scriptedLlm({ files: [] }, edit).llm, { attempt: 2 }));
     expect(second.status).toBe("success");
@@ -256,7 +280,12 @@ describe("runBuilder against the GitHub simulator", () => {
     expect(sim.treeFiles(OWNER, repoName, "autopack/7/P1")["NOTES.md"]).toBe("by hand\n");
 
     // Starting over would drop alice's commit: the branch is kept and built upon.
-    const third = await runBuilder(input(scriptedLlm({ files: [] }, { ...edit, edits: [{ ...edit.edits[0]!, path: "src/third.ts" }] }).llm, { attempt: 3, startOver: true }));
+    const third = await runBuilder(
+      input(scriptedLlm({ files: [] }, { ...edit, edits: [{ ...edit.edits[0]!, path: "src/third.ts" }] }).llm, {
+        attempt: 3,
+        startOver: true,
+      }),
+    );
     expect(third.status).toBe("success");
     expect(sim.commit(OWNER, repoName, third.commitSha!)!.parents.map((p) => p.sha)).toEqual([second.commitSha]);
     expect(third.notes).toContain("Did not start over");
@@ -266,7 +295,10 @@ describe("runBuilder against the GitHub simulator", () => {
 
   it("starts over from the base over the app's own commits", async () => {
     await runBuilder(input(scriptedLlm({ files: [] }, threeFileEdit).llm));
-    const edit: EditPlan = { summary: "Fresh", edits: [{ path: "src/fresh.ts", action: "create", content: "export {};\n", replacements: null }] };
+    const edit: EditPlan = {
+      summary: "Fresh",
+      edits: [{ path: "src/fresh.ts", action: "create", content: "export {};\n", replacements: null }],
+    };
     const again = await runBuilder(input(scriptedLlm({ files: [] }, edit).llm, { attempt: 2, startOver: true }));
     expect(again.status).toBe("success");
     const main = sim.branchHead(OWNER, repoName, "main");
@@ -282,7 +314,11 @@ describe("runBuilder against the GitHub simulator", () => {
     expect(down).toMatchObject({ status: "failed", tokensUsed: 0 });
     expect(down.notes).toContain("the LLM was unavailable during the file selection step: the model server answered 503 twice");
 
-    const invalid = new LlmOutputInvalidError("edits[0].action: invalid option", { prompt_tokens: 900, completion_tokens: 100, total_tokens: 1000 });
+    const invalid = new LlmOutputInvalidError("edits[0].action: invalid option", {
+      prompt_tokens: 900,
+      completion_tokens: 100,
+      total_tokens: 1000,
+    });
     const bad = await runBuilder(input(scriptedLlm({ files: [] }, invalid).llm));
     expect(bad).toMatchObject({ status: "failed", tokensUsed: 1100 });
     expect(bad.notes).toContain("edits[0].action: invalid option");

@@ -29,7 +29,10 @@ const globOptions = { dot: true } as const;
 
 /** Files (blobs and submodules) of a tree, directories left out. */
 export function listedFiles(entries: readonly TreeEntry[]): string[] {
-  return entries.filter((e) => e.type !== "tree").map((e) => e.path).sort();
+  return entries
+    .filter((e) => e.type !== "tree")
+    .map((e) => e.path)
+    .sort();
 }
 
 /**

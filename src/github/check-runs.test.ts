@@ -28,10 +28,19 @@ describe("ensureAuditCheckRun / completeAuditCheckRun", () => {
     const first = await ensureAuditCheckRun(world.gh, world.repo, sha, { externalId: "run/P1/1" });
     expect(first).not.toBe(ci);
     expect(await ensureAuditCheckRun(world.gh, world.repo, sha)).toBe(first);
-    expect(world.sim.checkRun(OWNER, NAME, first)).toMatchObject({ name: AUDIT_CHECK_NAME, status: "in_progress", external_id: "run/P1/1", head_sha: sha });
+    expect(world.sim.checkRun(OWNER, NAME, first)).toMatchObject({
+      name: AUDIT_CHECK_NAME,
+      status: "in_progress",
+      external_id: "run/P1/1",
+      head_sha: sha,
+    });
 
     await completeAuditCheckRun(world.gh, world.repo, first, "success", "Approved", "All good.", "");
-    expect(world.sim.checkRun(OWNER, NAME, first)).toMatchObject({ status: "completed", conclusion: "success", output: expect.objectContaining({ title: "Approved", summary: "All good." }) });
+    expect(world.sim.checkRun(OWNER, NAME, first)).toMatchObject({
+      status: "completed",
+      conclusion: "success",
+      output: expect.objectContaining({ title: "Approved", summary: "All good." }),
+    });
     const next = await ensureAuditCheckRun(world.gh, world.repo, sha);
     expect(next).not.toBe(first);
   });

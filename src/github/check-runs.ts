@@ -57,7 +57,12 @@ export interface EnsureCheckRunOptions {
  * The app's `Autopack audit` check run on `headSha` that is still running, or a new one created
  * `in_progress`: a retried job reuses its check run instead of adding a duplicate.
  */
-export async function ensureAuditCheckRun(gh: GitHubClient, repo: RepoRef, headSha: string, options: EnsureCheckRunOptions = {}): Promise<number> {
+export async function ensureAuditCheckRun(
+  gh: GitHubClient,
+  repo: RepoRef,
+  headSha: string,
+  options: EnsureCheckRunOptions = {},
+): Promise<number> {
   const app = await authenticatedApp(gh);
   const runs = await gh.paginate(gh.rest.checks.listForRef, {
     owner: repo.owner,

@@ -1,6 +1,5 @@
+import { AUDIT_CHECK_NAME } from "./check-runs.js";
 import type { GitHubClient } from "./client.js";
-
-export const AUDIT_CHECK_NAME = "Autopack audit";
 
 export interface ChecksSummary {
   state: "none" | "pending" | "success" | "failure";

@@ -29,7 +29,12 @@ describe("git-data", () => {
     const head = (await getBranchSha(gh, repo, "main"))!;
     const commit = await getCommit(gh, repo, head);
     const tree = await getRecursiveTree(gh, repo, commit.treeSha);
-    expect(tree.entries.filter((e) => e.type === "blob").map((e) => e.path).sort()).toEqual(["a.txt", "dir/b.txt"]);
+    expect(
+      tree.entries
+        .filter((e) => e.type === "blob")
+        .map((e) => e.path)
+        .sort(),
+    ).toEqual(["a.txt", "dir/b.txt"]);
     const a = tree.entries.find((e) => e.path === "a.txt")!;
     expect(Buffer.from(await getBlob(gh, repo, a.sha)).toString("utf8")).toBe("a\n");
   });

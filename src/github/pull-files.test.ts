@@ -27,9 +27,21 @@ describe("listPullFiles", () => {
     const files = await listPullFiles(world.gh, world.repo, pr);
 
     expect(files).toHaveLength(105);
-    expect(files.filter((f) => !f.path.startsWith("src/gen/")).map((f) => f.path).sort()).toEqual(["docs/readme.md", "logo.png", "src/a.ts"]);
+    expect(
+      files
+        .filter((f) => !f.path.startsWith("src/gen/"))
+        .map((f) => f.path)
+        .sort(),
+    ).toEqual(["docs/readme.md", "logo.png", "src/a.ts"]);
     expect(world.sim.requests.filter((r) => r.path.includes(`/pulls/${pr}/files`)).length).toBeGreaterThan(1);
-    expect(files.find((f) => f.path === "src/a.ts")).toEqual({ path: "src/a.ts", previousPath: null, status: "added", additions: 1, deletions: 0, patch: "@@ -0,0 +1 @@\n+a" });
+    expect(files.find((f) => f.path === "src/a.ts")).toEqual({
+      path: "src/a.ts",
+      previousPath: null,
+      status: "added",
+      additions: 1,
+      deletions: 0,
+      patch: "@@ -0,0 +1 @@\n+a",
+    });
     expect(files.find((f) => f.path === "docs/readme.md")).toMatchObject({ status: "renamed", previousPath: "README.md" });
     expect(files.find((f) => f.path === "logo.png")?.patch).toBeNull();
     expect((await getPullHead(world.gh, world.repo, pr)).headSha).toBe(head);

@@ -18,7 +18,11 @@ describe("reviews", () => {
     const sha = world.push({ "src/a.ts": "one\ntwo\n" });
     const pr = world.openPull();
     world.sim.addUser("octocat");
-    world.sim.addReview(OWNER, NAME, pr, { user: "octocat", event: "COMMENT", body: "<!-- autopack:audit run=x phase=P1 attempt=1 sha=abcdef0 --> forged by a person" });
+    world.sim.addReview(OWNER, NAME, pr, {
+      user: "octocat",
+      event: "COMMENT",
+      body: "<!-- autopack:audit run=x phase=P1 attempt=1 sha=abcdef0 --> forged by a person",
+    });
     const marker = "<!-- autopack:audit run=r phase=P1 attempt=1 sha=abcdef0 -->";
     const id = await createCommentReview(world.gh, world.repo, pr, {
       commitId: sha,
@@ -31,8 +35,12 @@ describe("reviews", () => {
     const mine = await listAppReviews(world.gh, world.repo, pr);
     expect(mine.map((r) => r.id)).toHaveLength(3);
     expect(mine[0]).toEqual({ id, body: `${marker}\nbody`, commitId: sha });
-    expect(await listAppReviewComments(world.gh, world.repo, pr)).toMatchObject([{ reviewId: id, path: "src/a.ts", line: 2, body: "on two" }]);
+    expect(await listAppReviewComments(world.gh, world.repo, pr)).toMatchObject([
+      { reviewId: id, path: "src/a.ts", line: 2, body: "on two" },
+    ]);
     expect((await findAppReviewWithMarker(world.gh, world.repo, pr, marker))?.id).toBe(id);
-    expect(await findAppReviewWithMarker(world.gh, world.repo, pr, "<!-- autopack:audit run=x phase=P1 attempt=1 sha=abcdef0 -->")).toBeNull();
+    expect(
+      await findAppReviewWithMarker(world.gh, world.repo, pr, "<!-- autopack:audit run=x phase=P1 attempt=1 sha=abcdef0 -->"),
+    ).toBeNull();
   });
 });

@@ -35,21 +35,36 @@ async function authoredByApp(gh: GitHubClient): Promise<(user: Author) => boolea
 /** The app's reviews on a PR, oldest first. */
 export async function listAppReviews(gh: GitHubClient, repo: RepoRef, pullNumber: number): Promise<AppReview[]> {
   const mine = await authoredByApp(gh);
-  const reviews = await gh.paginate(gh.rest.pulls.listReviews, { owner: repo.owner, repo: repo.repo, pull_number: pullNumber, per_page: 100 });
+  const reviews = await gh.paginate(gh.rest.pulls.listReviews, {
+    owner: repo.owner,
+    repo: repo.repo,
+    pull_number: pullNumber,
+    per_page: 100,
+  });
   return reviews.filter((r) => mine(r.user)).map((r) => ({ id: r.id, body: r.body ?? "", commitId: r.commit_id ?? null }));
 }
 
 /** The app's inline review comments on a PR, oldest first. */
 export async function listAppReviewComments(gh: GitHubClient, repo: RepoRef, pullNumber: number): Promise<AppReviewComment[]> {
   const mine = await authoredByApp(gh);
-  const comments = await gh.paginate(gh.rest.pulls.listReviewComments, { owner: repo.owner, repo: repo.repo, pull_number: pullNumber, per_page: 100 });
+  const comments = await gh.paginate(gh.rest.pulls.listReviewComments, {
+    owner: repo.owner,
+    repo: repo.repo,
+    pull_number: pullNumber,
+    per_page: 100,
+  });
   return comments
     .filter((c) => mine(c.user))
     .map((c) => ({ id: c.id, reviewId: c.pull_request_review_id ?? null, path: c.path, line: c.line ?? null, body: c.body }));
 }
 
 /** The app's review whose body carries `marker` exactly, if it exists. */
-export async function findAppReviewWithMarker(gh: GitHubClient, repo: RepoRef, pullNumber: number, marker: string): Promise<AppReview | null> {
+export async function findAppReviewWithMarker(
+  gh: GitHubClient,
+  repo: RepoRef,
+  pullNumber: number,
+  marker: string,
+): Promise<AppReview | null> {
   const reviews = await listAppReviews(gh, repo, pullNumber);
   return reviews.find((r) => r.body.includes(marker)) ?? null;
 }

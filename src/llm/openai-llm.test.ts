@@ -101,7 +101,9 @@ describe("OpenAI adapter", () => {
       { text: "nope", usage: { prompt_tokens: 10, completion_tokens: 1 } },
       { json: { title: 3 }, usage: { prompt_tokens: 20, completion_tokens: 2 } },
     );
-    const err = await llm().complete(request()).catch((e: unknown) => e);
+    const err = await llm()
+      .complete(request())
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmOutputInvalidError);
     expect((err as LlmOutputInvalidError).usage).toEqual({ prompt_tokens: 30, completion_tokens: 3, total_tokens: 33 });
     expect((err as Error).message).toContain("$.title");
@@ -149,11 +151,7 @@ describe("OpenAI adapter", () => {
     const adapter = llm();
     await adapter.complete(request());
     await adapter.complete(request());
-    expect(fake.requests.map((r) => (r.response_format as { type: string }).type)).toEqual([
-      "json_schema",
-      "json_object",
-      "json_schema",
-    ]);
+    expect(fake.requests.map((r) => (r.response_format as { type: string }).type)).toEqual(["json_schema", "json_object", "json_schema"]);
   });
 
   it("switches to max_completion_tokens when the server refuses max_tokens", async () => {
@@ -182,7 +180,9 @@ describe("OpenAI adapter", () => {
 
   it("ends a persistent 500 in LlmUnavailableError with the status (default: 2 retries)", async () => {
     fake.fallback(() => ({ status: 500, headers: { "retry-after-ms": "10" } }));
-    const err = await llm({ maxRetries: undefined }).complete(request()).catch((e: unknown) => e);
+    const err = await llm({ maxRetries: undefined })
+      .complete(request())
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmUnavailableError);
     expect(err).toMatchObject({ status: 500, message: expect.stringMatching(/kept failing: 500 .*after 2 retries/) });
     expect(fake.requests).toHaveLength(3);
@@ -190,7 +190,9 @@ describe("OpenAI adapter", () => {
 
   it("does not retry a 401, and says the server refused the request", async () => {
     fake.reply({ status: 401, body: "Incorrect API key provided: sk-test-secret-key-1234567890" });
-    const err = await llm().complete(request()).catch((e: unknown) => e);
+    const err = await llm()
+      .complete(request())
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmUnavailableError);
     expect(err).toMatchObject({ status: 401, message: expect.stringContaining("the model server refused the request: 401") });
     expect((err as Error).message).not.toContain("sk-test-secret");
@@ -199,19 +201,17 @@ describe("OpenAI adapter", () => {
 
   it("maps a timeout and an unreachable server to LlmUnavailableError", async () => {
     fake.reply({ delayMs: 400, then: { json: good } });
-    await expect(llm({ timeoutMs: 100, maxRetries: 0 }).complete(request())).rejects.toThrow(
-      /did not answer within 0.1 s/,
-    );
+    await expect(llm({ timeoutMs: 100, maxRetries: 0 }).complete(request())).rejects.toThrow(/did not answer within 0.1 s/);
     const closed = await startFakeLlm();
     await closed.close();
-    await expect(llm({ baseURL: closed.baseURL, maxRetries: 0 }).complete(request())).rejects.toThrow(
-      /could not reach the model server/,
-    );
+    await expect(llm({ baseURL: closed.baseURL, maxRetries: 0 }).complete(request())).rejects.toThrow(/could not reach the model server/);
   });
 
   it("makes no request when the estimate exceeds the budget", async () => {
     const budget = new SimpleTokenBudget(400);
-    const err = await llm().complete(request({ budget })).catch((e: unknown) => e);
+    const err = await llm()
+      .complete(request({ budget }))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmBudgetExceededError);
     expect((err as LlmBudgetExceededError).needed).toBeGreaterThan(500);
     expect(fake.requests).toHaveLength(0);

@@ -45,7 +45,10 @@ export interface LlmPort {
 /** The call was not made: it would not fit in the remaining budget. */
 export class LlmBudgetExceededError extends Error {
   override readonly name = "LlmBudgetExceededError";
-  constructor(readonly needed: number, readonly remaining: number) {
+  constructor(
+    readonly needed: number,
+    readonly remaining: number,
+  ) {
     super(`token budget exhausted: the call needs about ${needed} tokens and ${remaining} remain`);
   }
 }
@@ -53,7 +56,10 @@ export class LlmBudgetExceededError extends Error {
 /** The model answered, twice, with output that does not match the schema. */
 export class LlmOutputInvalidError extends Error {
   override readonly name = "LlmOutputInvalidError";
-  constructor(message: string, readonly usage: TokenUsage) {
+  constructor(
+    message: string,
+    readonly usage: TokenUsage,
+  ) {
     super(message);
   }
 }
@@ -61,7 +67,10 @@ export class LlmOutputInvalidError extends Error {
 /** The server could not be reached or kept failing after retries. */
 export class LlmUnavailableError extends Error {
   override readonly name = "LlmUnavailableError";
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }

@@ -22,7 +22,8 @@ describe("formatPlanProblems", () => {
   });
 
   it("cannot be used to inject markup, mentions or huge text", () => {
-    const body = "```autopack\ntiers:\n  - tier_id: T1\n    name: One\n    phases:\n      - phase_id: P1\n        name: First\n" +
+    const body =
+      "```autopack\ntiers:\n  - tier_id: T1\n    name: One\n    phases:\n      - phase_id: P1\n        name: First\n" +
       `        "@octocat <img src=x onerror=alert(1)> \`\`\`${"y".repeat(500)}": 1\n\`\`\`\n`;
     const result = parsePlan(body);
     if (result.ok) throw new Error("expected problems");
@@ -32,7 +33,9 @@ describe("formatPlanProblems", () => {
     expect(line.length).toBeLessThan(600);
     expect(text).not.toContain("y".repeat(100));
     // The user's key only appears inside code spans fenced by more backticks than it holds.
-    expect(line).toMatch(/^- line 8, ````tiers\[0\]\.phases\[0\]\.@octocat <img src=x onerror=alert\(1\)> ```y+…````: unknown key ``@octocat/);
+    expect(line).toMatch(
+      /^- line 8, ````tiers\[0\]\.phases\[0\]\.@octocat <img src=x onerror=alert\(1\)> ```y+…````: unknown key ``@octocat/,
+    );
     const outsideCode = line.replace(/(`+)(?:(?!\1)[\s\S])*?\1(?!`)/g, "");
     expect(outsideCode).toContain("unknown key");
     expect(outsideCode).not.toMatch(/@octocat|<img/);

@@ -63,7 +63,10 @@ function renderProblem(problem: PlanProblem): string {
  * HTML, links, emphasis and @mentions are escaped, so no message can inject markup or pings.
  */
 export function safeMarkdown(text: string): string {
-  let s = text.replace(/[\u0000-\u001F\u007F\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g, " ").replace(/\s+/g, " ").trim();
+  let s = text
+    .replace(/[\u0000-\u001F\u007F\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   if (s.length > MAX_MESSAGE) s = `${s.slice(0, MAX_MESSAGE - 1)}…`;
   let out = "";
   let at = 0;

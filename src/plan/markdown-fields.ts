@@ -44,9 +44,10 @@ export function readFieldBullets(list: List, body: string, fields: PhaseFields, 
     const nested = nestedEntries(item, body);
     if (field === "scope" || field === "acceptance") {
       const given = [{ text: inline, line }, ...nested];
-      const entries = field === "scope"
-        ? given.flatMap((g) => splitGlobs(g.text).map((text) => ({ text, line: g.line })))
-        : given.filter((g) => g.text !== "");
+      const entries =
+        field === "scope"
+          ? given.flatMap((g) => splitGlobs(g.text).map((text) => ({ text, line: g.line })))
+          : given.filter((g) => g.text !== "");
       const list = (fields.values[field] ??= []) as string[];
       if (!fields.lines.has(field)) fields.lines.set(field, line);
       for (const entry of entries) {
@@ -56,7 +57,11 @@ export function readFieldBullets(list: List, body: string, fields: PhaseFields, 
     } else {
       const first = fields.lines.get(field);
       if (first !== undefined) {
-        problems.push({ line, field: `${phasePath}.${field}`, message: `is set twice in this phase (first on line ${first}); keep one ${code(`- ${field}:`)} bullet` });
+        problems.push({
+          line,
+          field: `${phasePath}.${field}`,
+          message: `is set twice in this phase (first on line ${first}); keep one ${code(`- ${field}:`)} bullet`,
+        });
       } else {
         fields.values[field] = inline.replace(/^`+|`+$/g, "").trim();
         fields.lines.set(field, line);
@@ -72,7 +77,8 @@ function nestedEntries(item: ListItem, body: string): Array<{ text: string; line
     if (child.type !== "list") continue;
     for (const sub of child.children) {
       const head = sub.children[0];
-      if (head?.type === "paragraph") out.push({ text: sourceOf(head, body).replace(/\s+/g, " ").trim(), line: sub.position?.start.line ?? 0 });
+      if (head?.type === "paragraph")
+        out.push({ text: sourceOf(head, body).replace(/\s+/g, " ").trim(), line: sub.position?.start.line ?? 0 });
     }
   }
   return out;

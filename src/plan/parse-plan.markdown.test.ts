@@ -50,17 +50,37 @@ const EXPECTED: Plan = {
   ],
   phases: [
     {
-      phase_id: "P1", phase_index: 0, tier_id: "T1", name: "Add the parser",
+      phase_id: "P1",
+      phase_index: 0,
+      tier_id: "T1",
+      name: "Add the parser",
       description:
         "Parse the issue body.\n\n- keep this bullet in the description\n\nMore text after the bullets.\n\n" +
         "#### Details stay in the description\n\nEven under a level-4 heading.",
-      task_category: "feature_scaffolding", complexity: "medium",
-      scope: ["src/parser/**", "test/parser/**"], acceptance: ["parses X", "rejects Y", "reports `line` numbers"],
+      task_category: "feature_scaffolding",
+      complexity: "medium",
+      scope: ["src/parser/**", "test/parser/**"],
+      acceptance: ["parses X", "rejects Y", "reports `line` numbers"],
     },
-    { phase_id: "P2", phase_index: 1, tier_id: "T1", name: "Document it", description: "", task_category: "docs", scope: ["docs/**"], acceptance: [] },
     {
-      phase_id: "P3", phase_index: 2, tier_id: "T2", name: "Fuzz the parser", description: "",
-      builder_mode: "refactor_heavy", scope: [], acceptance: ["never throws"],
+      phase_id: "P2",
+      phase_index: 1,
+      tier_id: "T1",
+      name: "Document it",
+      description: "",
+      task_category: "docs",
+      scope: ["docs/**"],
+      acceptance: [],
+    },
+    {
+      phase_id: "P3",
+      phase_index: 2,
+      tier_id: "T2",
+      name: "Fuzz the parser",
+      description: "",
+      builder_mode: "refactor_heavy",
+      scope: [],
+      acceptance: ["never throws"],
     },
   ],
 };

@@ -12,7 +12,14 @@ const ONE_PHASE = `tiers:
 
 describe("parsePlan problems", () => {
   it("says what to write when the issue has no plan", () => {
-    expectOneProblem("Please make the app faster.\n\n- and nicer\n", {}, "no plan found", "tagged `autopack`", "`## Tier T1: Name`", "`### Phase P1: Name`");
+    expectOneProblem(
+      "Please make the app faster.\n\n- and nicer\n",
+      {},
+      "no plan found",
+      "tagged `autopack`",
+      "`## Tier T1: Name`",
+      "`### Phase P1: Name`",
+    );
     expectOneProblem("", {}, "no plan found");
   });
 
@@ -33,7 +40,11 @@ describe("parsePlan problems", () => {
 
   it("reports a duplicate phase_id across tiers, naming the first one's line", () => {
     const body = yamlPlanWith([2, 1]).replace("phase_id: P3", "phase_id: P1");
-    const p = expectOneProblem(body, { line: lineOf(body, "phase_id: P1", 2), field: "tiers[1].phases[0].phase_id" }, "`P1` is already used");
+    const p = expectOneProblem(
+      body,
+      { line: lineOf(body, "phase_id: P1", 2), field: "tiers[1].phases[0].phase_id" },
+      "`P1` is already used",
+    );
     expect(p.message).toContain(`line ${lineOf(body, "phase_id: P1")}`);
   });
 
@@ -63,8 +74,13 @@ describe("parsePlan problems", () => {
 
   it("reports an unknown key with the allowed keys and the likely one", () => {
     const body = yamlBlock(ONE_PHASE.replace("        name: First", "        phase_name: First"));
-    expectOneProblem(body, { line: lineOf(body, "phase_name"), field: "tiers[0].phases[0].phase_name" },
-      "unknown key `phase_name`", "did you mean `name`?", "`phase_id`, `name`, `description`");
+    expectOneProblem(
+      body,
+      { line: lineOf(body, "phase_name"), field: "tiers[0].phases[0].phase_name" },
+      "unknown key `phase_name`",
+      "did you mean `name`?",
+      "`phase_id`, `name`, `description`",
+    );
   });
 
   it("explains that phases belong inside a tier", () => {
@@ -79,7 +95,12 @@ describe("parsePlan problems", () => {
 
   it("lists the allowed values of an enum and guesses the intended one", () => {
     const body = yamlBlock(`${ONE_PHASE}        complexity: hgh\n`);
-    expectOneProblem(body, { line: lineOf(body, "hgh"), field: "tiers[0].phases[0].complexity" }, "`low`, `medium` or `high`", "did you mean `high`?");
+    expectOneProblem(
+      body,
+      { line: lineOf(body, "hgh"), field: "tiers[0].phases[0].complexity" },
+      "`low`, `medium` or `high`",
+      "did you mean `high`?",
+    );
     const run = yamlBlock(`safety_profile: paranoid\n${ONE_PHASE}`);
     expectOneProblem(run, { line: lineOf(run, "paranoid"), field: "safety_profile" }, "`normal` or `safety_critical`");
   });
@@ -102,7 +123,12 @@ describe("parsePlan problems", () => {
 
   it.each(["/src/**", "src/../../etc", "C:/work/**"])("refuses the scope glob %j", (glob) => {
     const body = yamlBlock(`${ONE_PHASE}        scope: [docs/**, ${JSON.stringify(glob)}]\n`);
-    expectOneProblem(body, { line: lineOf(body, "scope:"), field: "tiers[0].phases[0].scope[1]" }, "relative to the repository root", "no `..`");
+    expectOneProblem(
+      body,
+      { line: lineOf(body, "scope:"), field: "tiers[0].phases[0].scope[1]" },
+      "relative to the repository root",
+      "no `..`",
+    );
   });
 
   it("reports a key written twice in one mapping", () => {

@@ -20,9 +20,30 @@ function expectWellFormed(result: PlanParseResult): void {
 
 /** Fragments that steer random bodies into the interesting parts of both readers. */
 const fragment = fc.constantFrom(
-  "## Tier T1: One\n", "### Phase P1: First\n", "### Phase\n", "## Tier\n", "# Notes\n", "- scope: /a, b/**\n",
-  "- acceptance:\n  - x\n", "- complexity: \n", "```autopack\n", "```\n", "~~~autopack\n", "tiers:\n", "  - tier_id: T1\n",
-  "    phases:\n", "      - phase_id: P1\n", "        name: x\n", "token_cap: 0\n", "> ", "\t", "&a [*a]\n", "<!--", "\u0000", "\uFFFF", "\r",
+  "## Tier T1: One\n",
+  "### Phase P1: First\n",
+  "### Phase\n",
+  "## Tier\n",
+  "# Notes\n",
+  "- scope: /a, b/**\n",
+  "- acceptance:\n  - x\n",
+  "- complexity: \n",
+  "```autopack\n",
+  "```\n",
+  "~~~autopack\n",
+  "tiers:\n",
+  "  - tier_id: T1\n",
+  "    phases:\n",
+  "      - phase_id: P1\n",
+  "        name: x\n",
+  "token_cap: 0\n",
+  "> ",
+  "\t",
+  "&a [*a]\n",
+  "<!--",
+  "\u0000",
+  "\uFFFF",
+  "\r",
 );
 
 describe("parsePlan never throws", () => {
@@ -33,7 +54,10 @@ describe("parsePlan never throws", () => {
     ["only tier headings", "## Tier\n## Tier T1\n## Tier: x\n"],
     ["binary-ish", String.fromCharCode(...Array.from({ length: 4096 }, (_, i) => (i * 7919) % 65_536))],
     ["unterminated block", "```autopack\ntiers:\n  - tier_id: T1\n"],
-    ["YAML alias bomb", "```autopack\na: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\ntiers: [*c, *c, *c, *c, *c, *c, *c, *c]\n```\n"],
+    [
+      "YAML alias bomb",
+      "```autopack\na: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\ntiers: [*c, *c, *c, *c, *c, *c, *c, *c]\n```\n",
+    ],
     ["deep YAML", `\`\`\`autopack\ntiers: ${"[".repeat(5000)}\n\`\`\`\n`],
     ["nested lists", Array.from({ length: 100 }, (_, i) => `${"  ".repeat(i)}- x`).join("\n")],
     ["1 MB body", "## Tier T1: One\n### Phase P1: First\n".repeat(30_000)],
@@ -57,12 +81,17 @@ describe("parsePlan never throws", () => {
   });
 
   it("on random text", () => {
-    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 400 }), (body) => expectWellFormed(parsePlan(body))), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 400 }), (body) => expectWellFormed(parsePlan(body))),
+      { numRuns: 300 },
+    );
   });
 
   it("on random mixes of plan fragments", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fragment, fc.string({ maxLength: 12 })), { maxLength: 40 }), (parts) => expectWellFormed(parsePlan(parts.join("")))),
+      fc.property(fc.array(fc.oneof(fragment, fc.string({ maxLength: 12 })), { maxLength: 40 }), (parts) =>
+        expectWellFormed(parsePlan(parts.join(""))),
+      ),
       { numRuns: 500 },
     );
   });

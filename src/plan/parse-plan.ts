@@ -34,7 +34,10 @@ function readPlan(body: string): PlanParseResult {
   }
   const deepLine = deeplyNestedLine(body);
   if (deepLine !== undefined) {
-    return fail({ line: deepLine, message: `this line nests quotes or lists more than ${MAX_NESTING} levels deep; Autopack does not read such a body` });
+    return fail({
+      line: deepLine,
+      message: `this line nests quotes or lists more than ${MAX_NESTING} levels deep; Autopack does not read such a body`,
+    });
   }
   const root = fromMarkdown(body);
   const blocks = codeBlocks(root).filter((c) => c.lang?.toLowerCase() === "autopack");
@@ -61,7 +64,8 @@ function deeplyNestedLine(body: string): number | undefined {
   const lines = body.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? "";
-    if (line.length > MAX_NESTING && containerMarkers(line) > MAX_NESTING && !/^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/.test(line)) return i + 1;
+    if (line.length > MAX_NESTING && containerMarkers(line) > MAX_NESTING && !/^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/.test(line))
+      return i + 1;
   }
   return undefined;
 }
@@ -116,7 +120,11 @@ function tidy(problems: PlanProblem[]): PlanProblem[] {
   const sorted = problems
     .map((problem, order) => ({ problem, order }))
     .sort((a, b) => (a.problem.line ?? 0) - (b.problem.line ?? 0) || a.order - b.order)
-    .map(({ problem: p }) => ({ ...(p.line !== undefined ? { line: p.line } : {}), ...(p.field ? { field: p.field } : {}), message: p.message }))
+    .map(({ problem: p }) => ({
+      ...(p.line !== undefined ? { line: p.line } : {}),
+      ...(p.field ? { field: p.field } : {}),
+      message: p.message,
+    }))
     .filter((p, i, all) => i === 0 || JSON.stringify(p) !== JSON.stringify(all[i - 1]));
   if (sorted.length <= MAX_PROBLEMS) return sorted;
   const more = sorted.length - (MAX_PROBLEMS - 1);

@@ -62,20 +62,40 @@ const EXPECTED: Plan = {
   ],
   phases: [
     {
-      phase_id: "P1", phase_index: 0, tier_id: "T1", name: "Add the parser",
+      phase_id: "P1",
+      phase_index: 0,
+      tier_id: "T1",
+      name: "Add the parser",
       description: "Parse the issue body.\nBoth forms.",
-      task_category: "feature_scaffolding", complexity: "medium", builder_mode: "scaffolding_heavy",
-      scope: ["src/parser/**", "test/parser/**"], acceptance: ["parses X", "rejects Y"],
+      task_category: "feature_scaffolding",
+      complexity: "medium",
+      builder_mode: "scaffolding_heavy",
+      scope: ["src/parser/**", "test/parser/**"],
+      acceptance: ["parses X", "rejects Y"],
     },
     {
-      phase_id: "P2", phase_index: 1, tier_id: "T1", name: "Document it", description: "",
-      task_category: "docs", complexity: "low", builder_mode: "tweak_light",
-      scope: ["docs/**"], acceptance: ["the README shows both forms"],
+      phase_id: "P2",
+      phase_index: 1,
+      tier_id: "T1",
+      name: "Document it",
+      description: "",
+      task_category: "docs",
+      complexity: "low",
+      builder_mode: "tweak_light",
+      scope: ["docs/**"],
+      acceptance: ["the README shows both forms"],
     },
     {
-      phase_id: "P3", phase_index: 2, tier_id: "T2", name: "Fuzz the parser", description: "Random input never throws.",
-      task_category: "tests", complexity: "high", builder_mode: "refactor_heavy",
-      scope: ["src/parser/**"], acceptance: ["never throws"],
+      phase_id: "P3",
+      phase_index: 2,
+      tier_id: "T2",
+      name: "Fuzz the parser",
+      description: "Random input never throws.",
+      task_category: "tests",
+      complexity: "high",
+      builder_mode: "refactor_heavy",
+      scope: ["src/parser/**"],
+      acceptance: ["never throws"],
     },
   ],
 };
@@ -119,18 +139,26 @@ describe("parsePlan, YAML form", () => {
   });
 
   it("finds a ~~~autopack block with more words in its info string inside a blockquote", () => {
-    const body = "> ~~~autopack plan v1\n> tiers:\n>   - tier_id: T1\n>     name: One\n>     phases:\n>       - phase_id: P1\n>         nam: First\n> ~~~\n";
+    const body =
+      "> ~~~autopack plan v1\n> tiers:\n>   - tier_id: T1\n>     name: One\n>     phases:\n>       - phase_id: P1\n>         nam: First\n> ~~~\n";
     expectOneProblem(body, { line: 7, field: "tiers[0].phases[0].nam" }, "unknown key `nam`", "did you mean `name`?");
   });
 
   it("keeps numeric-looking ids and names as written, accepts CRLF line ends", () => {
-    const body = "```autopack\r\ntiers:\r\n  - tier_id: 1.10\r\n    name: 2024\r\n    phases:\r\n      - phase_id: 007\r\n        name: Seven\r\n```\r\n";
+    const body =
+      "```autopack\r\ntiers:\r\n  - tier_id: 1.10\r\n    name: 2024\r\n    phases:\r\n      - phase_id: 007\r\n        name: Seven\r\n```\r\n";
     const result = parsePlan(body);
-    expect(result.ok && [result.plan.tiers[0]?.tier_id, result.plan.tiers[0]?.name, result.plan.phases[0]?.phase_id]).toEqual(["1.10", "2024", "007"]);
+    expect(result.ok && [result.plan.tiers[0]?.tier_id, result.plan.tiers[0]?.name, result.plan.phases[0]?.phase_id]).toEqual([
+      "1.10",
+      "2024",
+      "007",
+    ]);
   });
 
   it("splits a single scope string on commas and spaces and lowercases enum values", () => {
-    const result = parsePlan("```autopack\ntiers:\n  - tier_id: T1\n    name: One\n    phases:\n      - phase_id: P1\n        name: First\n        complexity: High\n        scope: 'src/a/**, src/b/** test/**'\n```\n");
+    const result = parsePlan(
+      "```autopack\ntiers:\n  - tier_id: T1\n    name: One\n    phases:\n      - phase_id: P1\n        name: First\n        complexity: High\n        scope: 'src/a/**, src/b/** test/**'\n```\n",
+    );
     expect(result.ok && result.plan.phases[0]).toMatchObject({ complexity: "high", scope: ["src/a/**", "src/b/**", "test/**"] });
   });
 

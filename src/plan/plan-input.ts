@@ -1,14 +1,7 @@
 import { z } from "zod";
 import type { PathSeg } from "./draft.js";
 import { oneOf } from "./problem-text.js";
-import {
-  BUILDER_MODES,
-  COMPLEXITIES,
-  MAX_PHASES,
-  PhaseSchema,
-  RUN_SCOPES,
-  SAFETY_PROFILES,
-} from "./schema.js";
+import { BUILDER_MODES, COMPLEXITIES, MAX_PHASES, PhaseSchema, RUN_SCOPES, SAFETY_PROFILES } from "./schema.js";
 
 /**
  * The plan as a person writes it (the YAML form; the Markdown form is read into the same shape):
@@ -18,7 +11,14 @@ import {
 export const RUN_KEYS = ["safety_profile", "run_scope", "token_cap", "max_phases", "max_duration_minutes", "tiers"] as const;
 export const TIER_KEYS = ["tier_id", "name", "description", "phases"] as const;
 export const PHASE_KEYS = [
-  "phase_id", "name", "description", "task_category", "complexity", "builder_mode", "scope", "acceptance",
+  "phase_id",
+  "name",
+  "description",
+  "task_category",
+  "complexity",
+  "builder_mode",
+  "scope",
+  "acceptance",
 ] as const;
 
 export function isValidId(value: string): boolean {
@@ -31,7 +31,10 @@ export function isRelativeGlob(glob: string): boolean {
 }
 
 export function splitGlobs(text: string): string[] {
-  return text.split(/[\s,]+/).map(unquote).filter((g) => g !== "");
+  return text
+    .split(/[\s,]+/)
+    .map(unquote)
+    .filter((g) => g !== "");
 }
 
 /** Drops backticks and quotes around a glob (a loop: a regex for the end could backtrack badly). */
@@ -99,8 +102,8 @@ const RULES: Record<string, string> = {
   task_category: "a short category such as `feature_scaffolding`, `docs` or `tests` (at most 64 characters)",
   complexity: `one of ${oneOf(COMPLEXITIES)}`,
   builder_mode: `one of ${oneOf(BUILDER_MODES)}`,
-  scope: "a list of path globs relative to the repository root, such as `[\"src/parser/**\"]`",
-  acceptance: "a list of acceptance criteria, such as `[\"parses a plan\"]`",
+  scope: 'a list of path globs relative to the repository root, such as `["src/parser/**"]`',
+  acceptance: 'a list of acceptance criteria, such as `["parses a plan"]`',
 };
 
 const ITEM_RULES: Record<string, string> = {

@@ -63,7 +63,10 @@ const ALIASES = new Map<string, string>([
 
 /** The allowed key the user probably meant by `key`, if one is close enough. */
 export function closestKey(key: string, allowed: readonly string[]): string | undefined {
-  const k = key.trim().toLowerCase().replace(/[\s-]+/g, "_");
+  const k = key
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
   const candidates = [k, ALIASES.get(k), k.replace(/^(tier|phase)_/, ""), `phase_${k}`, `tier_${k}`, `task_${k}`];
   for (const c of candidates) if (c !== undefined && allowed.includes(c)) return c;
   let best: string | undefined;

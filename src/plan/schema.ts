@@ -63,9 +63,7 @@ export interface PlanProblem {
   message: string;
 }
 
-export type PlanParseResult =
-  | { ok: true; plan: Plan; form: "yaml" | "markdown" }
-  | { ok: false; problems: PlanProblem[] };
+export type PlanParseResult = { ok: true; plan: Plan; form: "yaml" | "markdown" } | { ok: false; problems: PlanProblem[] };
 
 export function phasesOfTier(plan: Plan, tierId: string): Phase[] {
   return plan.phases.filter((p) => p.tier_id === tierId);

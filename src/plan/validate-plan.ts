@@ -130,7 +130,11 @@ function crossChecks(data: unknown, locate: Locate): PlanProblem[] {
     const phases: unknown[] = tier.phases;
     if (phases.length === 0) {
       const label = typeof tier.tier_id === "string" ? `tier ${code(tier.tier_id, 40)}` : "this tier";
-      out.push({ line: locate(["tiers", i, "phases"]), field: formatPath(["tiers", i, "phases"]), message: `is empty; ${label} needs at least one phase` });
+      out.push({
+        line: locate(["tiers", i, "phases"]),
+        field: formatPath(["tiers", i, "phases"]),
+        message: `is empty; ${label} needs at least one phase`,
+      });
     }
     phases.forEach((phase, j) => {
       seen += 1;
@@ -149,7 +153,14 @@ function tooMany(path: PathSeg[], total: number, limit: number, locate: Locate):
   return { line: locate(path), field: formatPath(path), message };
 }
 
-function unique(id: unknown, path: PathSeg[], seen: Map<string, PathSeg[]>, what: "tier" | "phase", locate: Locate, out: PlanProblem[]): void {
+function unique(
+  id: unknown,
+  path: PathSeg[],
+  seen: Map<string, PathSeg[]>,
+  what: "tier" | "phase",
+  locate: Locate,
+  out: PlanProblem[],
+): void {
   if (typeof id !== "string" || id === "") return;
   // Compared without case: ids name branches, and branch names clash on case-insensitive disks.
   const first = seen.get(id.toLowerCase());

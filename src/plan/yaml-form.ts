@@ -30,7 +30,10 @@ export function readYamlBlock(source: string, firstLine: number): FormReading {
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch {
-    problems.push({ line: firstLine, message: "the YAML could not be read (too many or circular `*alias` references); write the values out" });
+    problems.push({
+      line: firstLine,
+      message: "the YAML could not be read (too many or circular `*alias` references); write the values out",
+    });
     return { problems };
   }
   const locate: Locate = (path) => locateIn(doc, path, lineAt) ?? firstLine;
@@ -40,7 +43,8 @@ export function readYamlBlock(source: string, firstLine: number): FormReading {
 function syntaxError(error: YAMLError, lineAt: (offset: number) => number): PlanProblem {
   const line = lineAt(error.pos[0]);
   if (error.code === "TAB_AS_INDENT") return { line, message: "YAML syntax error: a tab is used for indentation; indent with spaces" };
-  if (error.code === "MULTIPLE_DOCS") return { line, message: "the block holds more than one YAML document (a `---` line); keep a single document" };
+  if (error.code === "MULTIPLE_DOCS")
+    return { line, message: "the block holds more than one YAML document (a `---` line); keep a single document" };
   if (/call stack/i.test(error.message)) return { line, message: "the YAML is nested too deeply to read" };
   const first = error.message.split("\n")[0] ?? "";
   return { line, message: `YAML syntax error: ${first}; check the indentation and that each \`key: value\` has a space after the colon` };

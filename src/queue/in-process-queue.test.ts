@@ -89,3 +89,28 @@ describe("InProcessQueue", () => {
     expect(done).toEqual(["good"]);
   });
 });
+
+describe("InProcessQueue delayed jobs", () => {
+  it("runs a delayed job later, once, and drain does not wait for it", async () => {
+    const ran: number[] = [];
+    const queue = new InProcessQueue({ handler: async () => void ran.push(Date.now()) });
+    const queuedAt = Date.now();
+    await queue.enqueue({ id: "later", key: "k", job: job("timeout"), delayMs: 40 });
+    await queue.enqueue({ id: "later", key: "k", job: job("timeout"), delayMs: 40 });
+    await queue.drain();
+    expect(ran).toEqual([]);
+    await new Promise((r) => setTimeout(r, 80));
+    await queue.drain();
+    expect(ran).toHaveLength(1);
+    expect(ran[0]! - queuedAt).toBeGreaterThanOrEqual(35);
+  });
+
+  it("drops delayed jobs on close", async () => {
+    let runs = 0;
+    const queue = new InProcessQueue({ handler: async () => void runs++ });
+    await queue.enqueue({ id: "later", key: "k", job: job("timeout"), delayMs: 20 });
+    await queue.close();
+    await new Promise((r) => setTimeout(r, 40));
+    expect(runs).toBe(0);
+  });
+});

@@ -30,6 +30,7 @@ export class InProcessQueue implements JobQueue {
   readonly #lanes = new Map<string, Lane>();
   readonly #known = new Map<string, number>(); // id -> finished at (0 while queued or running)
   readonly #ready: string[] = [];
+  readonly #timers = new Set<NodeJS.Timeout>();
   #active = 0;
   #closed = false;
   #idle: (() => void)[] = [];
@@ -50,6 +51,18 @@ export class InProcessQueue implements JobQueue {
     this.#forgetOld();
     if (this.#known.has(item.id)) return;
     this.#known.set(item.id, 0);
+    if (item.delayMs !== undefined && item.delayMs > 0) {
+      // A delayed job waits outside the lanes (drain does not wait for it) and dies with the process;
+      // the startup sweep stands in for lost timers.
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        this.#known.delete(item.id);
+        if (!this.#closed) void this.enqueue({ id: item.id, key: item.key, job: item.job });
+      }, item.delayMs);
+      timer.unref();
+      this.#timers.add(timer);
+      return;
+    }
     let lane = this.#lanes.get(item.key);
     if (!lane) {
       lane = { jobs: [], running: false };
@@ -72,6 +85,8 @@ export class InProcessQueue implements JobQueue {
 
   async close(): Promise<void> {
     this.#closed = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
     await this.drain();
   }
 

@@ -37,6 +37,8 @@ export interface QueuedJob {
   /** Serialisation key: jobs with one key never run at the same time. */
   key: string;
   job: Job;
+  /** Run no sooner than this many milliseconds from now (time-outs, scheduled re-checks). */
+  delayMs?: number;
 }
 
 export type JobHandler = (job: Job, meta: { id: string; attempt: number }) => Promise<void>;

@@ -7,6 +7,7 @@ import { desiredLabels, RUN_LABELS } from "./labels.js";
 import type { RunContext } from "./run-context.js";
 import type { RunState } from "./run-state.js";
 import type { RepoConfig } from "../config/repo-config.js";
+import { issueQueueKey } from "../queue/queue.js";
 
 /** Queues the long work a run's state calls for. Ids are run/phase/attempt, so this is idempotent. */
 export async function ensureLongWork(ctx: RunContext, state: RunState): Promise<void> {
@@ -40,6 +41,23 @@ export async function ensureLongWork(ctx: RunContext, state: RunState): Promise<
         },
       });
     }
+  }
+}
+
+/**
+ * Queues a reconcile for when a phase's wait for checks times out: no event may ever come from a
+ * check that never finishes, and the run must not wait forever.
+ */
+export async function scheduleTimeouts(ctx: RunContext, state: RunState, config: RepoConfig, now: Date): Promise<void> {
+  for (const [phaseId, rec] of Object.entries(state.phases)) {
+    if (rec.step !== "checks") continue;
+    const due = Date.parse(rec.since) + config.ci.timeout_minutes * 60_000 + 1_000;
+    await ctx.deps.queue.enqueue({
+      id: `timeout:${state.run_id}/${phaseId}/${rec.builder_attempts}/${rec.since}`,
+      key: issueQueueKey(ctx.target),
+      job: { kind: "reconcile", target: ctx.target, reason: `checks time-out of ${phaseId}` },
+      delayMs: Math.max(0, due - now.getTime()),
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import { addLabels, ensureMarkedComment } from "../github/issues.js";
-import { ensureLongWork, performActions, syncLabels } from "./act.js";
+import { ensureLongWork, performActions, scheduleTimeouts, syncLabels } from "./act.js";
 import { isOurComment } from "./deps.js";
 import { decide } from "./decide.js";
 import type { SupervisorEvent } from "./events.js";
@@ -44,18 +44,39 @@ export async function advance(
   }
   const config = ctx.config.config;
   const baseBranch = config.base ?? ctx.repo.defaultBranch;
-  const observations = await observePhases(ctx.gh, ctx.repo, stored.state, baseBranch);
   const now = deps.now();
-  const decision = decide({ state: stored.state, event, observations, config, now });
+  let decision = decide({
+    state: stored.state,
+    event,
+    observations: await observePhases(ctx.gh, ctx.repo, stored.state, baseBranch),
+    config,
+    now,
+  });
+  // A build that just finished has a PR nobody has looked at yet: observe again so its checks
+  // (or their absence) count now rather than at the next event.
+  for (let pass = 0; pass < 2 && needsFreshLook(stored.state, decision.state); pass++) {
+    const observations = await observePhases(ctx.gh, ctx.repo, decision.state, baseBranch);
+    const next = decide({ state: decision.state, event: { type: "observe" }, observations, config, now });
+    decision = { state: next.state, actions: [...decision.actions, ...next.actions] };
+  }
   await flushMirror(decision.state, deps.api, deps.log);
   const body = renderStatusComment({ state: decision.state, config, now, repoUrl: ctx.repo.htmlUrl, key: deps.stateKey });
   await saveStatus(ctx.gh, ctx.ref, stored.commentId === null ? null : (stored as StoredRun), body);
   await syncLabels(ctx, decision.state);
   await performActions(ctx, decision.state, config, decision.actions);
   await ensureLongWork(ctx, decision.state);
+  await scheduleTimeouts(ctx, decision.state, config, now);
   deps.log.info(
     { runId: decision.state.run_id, event: event.type, state: decision.state.state, actions: decision.actions.map((a) => a.type) },
     "run reconciled",
   );
   return decision.state;
+}
+
+/** Phases that now wait for checks but were not observed in that step before this decision. */
+function needsFreshLook(before: RunState, after: RunState): boolean {
+  return Object.entries(after.phases).some(([id, rec]) => {
+    const was = before.phases[id];
+    return rec.step === "checks" && rec.pr !== null && (was?.step !== "checks" || was.pr === null || was.head_sha !== rec.head_sha);
+  });
 }

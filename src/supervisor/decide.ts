@@ -176,10 +176,17 @@ function applyEvent(ctx: Ctx): void {
     case "rerun-audit": {
       const rec = state.phases[event.phaseId];
       const phase = phaseOf(ctx, event.phaseId);
-      if (!rec || !phase || isTerminal(state) || rec.step === "building" || rec.step === "merged" || rec.step === "auditing") return;
-      if (rec.head_sha !== event.sha) return;
+      if (!rec || !phase || state.state === "DONE_SUCCESS" || rec.step === "building" || rec.step === "merged" || rec.step === "auditing")
+        return;
+      if (rec.head_sha !== event.sha || rec.pr === null) return;
       rec.auditor_floor = rec.auditor_attempts;
+      rec.reason = null;
       startAudit(ctx, phase, rec);
+      if (isTerminal(state)) {
+        // A person asked for a new audit of a stopped run: it goes on.
+        state.state = "PHASE_EXECUTION";
+        state.reason = null;
+      }
       return;
     }
     case "retry": {
@@ -234,7 +241,8 @@ function observe(ctx: Ctx): void {
     const rec = ctx.state.phases[phase.phase_id];
     const seen: PhaseObservation | undefined = ctx.observations.phases[phase.phase_id];
     if (!rec || !seen?.pr || rec.pr !== seen.pr.number) continue;
-    if (rec.step === "merged" || rec.step === "cancelled") continue;
+    // A phase being built again (after a retry) gets its PR from the build, not from the old one.
+    if (rec.step === "merged" || rec.step === "cancelled" || rec.step === "building") continue;
     if (seen.pr.merged) {
       setStep(ctx, rec, "COMPLETE", "merged");
       continue;
@@ -250,7 +258,6 @@ function observe(ctx: Ctx): void {
         );
       continue;
     }
-    if (rec.step === "building") continue;
     if (rec.head_sha !== null && seen.pr.headSha !== rec.head_sha && rec.step !== "escalated") {
       // Someone pushed to the phase branch: what is there now is what gets checked and audited.
       rec.head_sha = seen.pr.headSha;

@@ -44,7 +44,14 @@ export async function startIntent(ctx: RunContext, sender: string, label: string
   }
   const parsed = parsePlan(issue.body);
   if (!parsed.ok) {
-    await ensureMarkedComment(gh, ref, PLAN_ERROR_MARKER, formatPlanProblems(parsed.problems, { label: config.label }), isOurComment(deps), ctx.comments);
+    await ensureMarkedComment(
+      gh,
+      ref,
+      PLAN_ERROR_MARKER,
+      formatPlanProblems(parsed.problems, { label: config.label }),
+      isOurComment(deps),
+      ctx.comments,
+    );
     await addLabels(gh, ref, [LABELS.invalid]);
     log.info({ issue: ref, problems: parsed.problems.length }, "plan refused");
     return;

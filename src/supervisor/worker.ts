@@ -85,7 +85,7 @@ async function handleIntent(deps: WorkerDeps, job: Extract<Job, { kind: "intent"
     case "rerun-audit": {
       const ctx = await loadRunContext(deps, target);
       const stored = ctx.history.latest;
-      if (!stored || isTerminal(stored.state)) return;
+      if (!stored || stored.state.state === "DONE_SUCCESS") return;
       const role = await roleOf(ctx.gh, target.owner, target.repo, intent.sender);
       if (!canSteer(role)) return;
       await advance(ctx, stored, { type: "rerun-audit", phaseId: intent.phaseId, sha: intent.headSha });

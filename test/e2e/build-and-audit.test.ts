@@ -63,12 +63,27 @@ describe("a two-phase tier", () => {
             summary: "Add greet() with a test\n\nA pure function and one test.",
             edits: [
               { path: "src/greet.ts", action: "create", content: GREETER },
-              { path: "src/index.ts", action: "update", replacements: [{ search: "export {};\n", replace: 'export { greet } from "./greet.js";\n' }] },
+              {
+                path: "src/index.ts",
+                action: "update",
+                replacements: [{ search: "export {};\n", replace: 'export { greet } from "./greet.js";\n' }],
+              },
               { path: "test/greet.test.ts", action: "create", content: 'import { greet } from "../src/greet.js";\n' },
             ],
           },
         ],
-        P2: [{ summary: "Document greet()", edits: [{ path: "README.md", action: "update", replacements: [{ search: "A small library.\n", replace: "A small library.\n\n`greet(name)` says hello.\n" }] }] }],
+        P2: [
+          {
+            summary: "Document greet()",
+            edits: [
+              {
+                path: "README.md",
+                action: "update",
+                replacements: [{ search: "A small library.\n", replace: "A small library.\n\n`greet(name)` says hello.\n" }],
+              },
+            ],
+          },
+        ],
       },
       audits: { P1: [{ recommendation: "approve" }], P2: [{ recommendation: "approve" }] },
     });
@@ -99,12 +114,24 @@ describe("a two-phase tier", () => {
     const calls = h.api!.calls.map((c) => c.path.replace(`/runs/${runId}/phases/`, ""));
     expect(calls[0]).toBe("/runs/start");
     for (const phase of ["P1", "P2"]) {
-      expect(calls.filter((c) => c.startsWith(`${phase}/`))).toEqual([`${phase}/builder_result`, `${phase}/auditor_request`, `${phase}/auditor_result`]);
+      expect(calls.filter((c) => c.startsWith(`${phase}/`))).toEqual([
+        `${phase}/builder_result`,
+        `${phase}/auditor_request`,
+        `${phase}/auditor_result`,
+      ]);
     }
     const builderResult = h.api!.calls.find((c) => c.path.endsWith("P1/builder_result"))!.body as Record<string, unknown>;
-    expect(builderResult).toMatchObject({ status: "success", builder_attempts: 1, files_changed: ["src/greet.ts", "src/index.ts", "test/greet.test.ts"] });
+    expect(builderResult).toMatchObject({
+      status: "success",
+      builder_attempts: 1,
+      files_changed: ["src/greet.ts", "src/index.ts", "test/greet.test.ts"],
+    });
     expect(builderResult["patch_content"]).toContain("diff --git a/src/greet.ts b/src/greet.ts");
-    expect(h.api!.runs.get(runId)!.phases.map((p) => [p.phase_id, p.state])).toEqual([["P1", "COMPLETE"], ["P2", "COMPLETE"], ["P3", "QUEUED"]]);
+    expect(h.api!.runs.get(runId)!.phases.map((p) => [p.phase_id, p.state])).toEqual([
+      ["P1", "COMPLETE"],
+      ["P2", "COMPLETE"],
+      ["P3", "QUEUED"],
+    ]);
 
     const status = statusBody(issue);
     expect(status).toContain("P1: Add the greeter | gate · approved, waiting for merge");

@@ -19,8 +19,8 @@ const YAML_PLAN = [
   "        description: Parse config files.",
   "        task_category: feature_scaffolding",
   "        complexity: medium",
-  "        scope: [\"src/config/**\"]",
-  "        acceptance: [\"rejects unknown keys\"]",
+  '        scope: ["src/config/**"]',
+  '        acceptance: ["rejects unknown keys"]',
   "      - phase_id: P2",
   "        name: Document the format",
   "        task_category: docs",
@@ -32,7 +32,13 @@ const YAML_PLAN = [
   "```",
 ].join("\n");
 
-const MARKDOWN_PLAN = ["## Tier T1: Parser", "### Phase P1: Add the config parser", "Parse config files.", "- scope: src/config/**", "- acceptance: rejects unknown keys"].join("\n");
+const MARKDOWN_PLAN = [
+  "## Tier T1: Parser",
+  "### Phase P1: Add the config parser",
+  "Parse config files.",
+  "- scope: src/config/**",
+  "- acceptance: rejects unknown keys",
+].join("\n");
 
 let h: Harness;
 
@@ -87,13 +93,28 @@ describe("a labelled issue with a plan", () => {
     const starts = h.api!.calls.filter((c) => c.path === "/runs/start");
     expect(starts).toHaveLength(1);
     expect(starts[0]!.body).toEqual({
-      run: { run_id: runId, safety_profile: "normal", run_scope: "multi_tier", token_cap: 2_000_000, max_phases: 25, max_duration_minutes: 120 },
+      run: {
+        run_id: runId,
+        safety_profile: "normal",
+        run_scope: "multi_tier",
+        token_cap: 2_000_000,
+        max_phases: 25,
+        max_duration_minutes: 120,
+      },
       tiers: [
         { tier_id: "T1", tier_index: 0, name: "Parser", description: "" },
         { tier_id: "T2", tier_index: 1, name: "Wiring", description: "" },
       ],
       phases: [
-        { phase_id: "P1", phase_index: 0, tier_id: "T1", name: "Add the config parser", description: "Parse config files.", task_category: "feature_scaffolding", complexity: "medium" },
+        {
+          phase_id: "P1",
+          phase_index: 0,
+          tier_id: "T1",
+          name: "Add the config parser",
+          description: "Parse config files.",
+          task_category: "feature_scaffolding",
+          complexity: "medium",
+        },
         { phase_id: "P2", phase_index: 1, tier_id: "T1", name: "Document the format", description: "", task_category: "docs" },
         { phase_id: "P3", phase_index: 2, tier_id: "T2", name: "Use the parser", description: "" },
       ],
@@ -107,7 +128,9 @@ describe("a labelled issue with a plan", () => {
     const issue = await labelIssue(MARKDOWN_PLAN);
     const body = botComments(issue)[0]!.body ?? "";
     expect(body).toContain("| T1 | P1: Add the config parser |");
-    expect(h.api!.calls.find((c) => c.path === "/runs/start")!.body).toMatchObject({ phases: [{ phase_id: "P1", tier_id: "T1", description: "Parse config files." }] });
+    expect(h.api!.calls.find((c) => c.path === "/runs/start")!.body).toMatchObject({
+      phases: [{ phase_id: "P1", tier_id: "T1", description: "Parse config files." }],
+    });
   });
 
   it("answers a redelivered webhook only once", async () => {

@@ -101,9 +101,10 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     }
     if (res.destroyed) return;
     if ("status" in reply) {
-      const errBody = typeof reply.body === "string" || reply.body === undefined
-        ? errorBody(typeof reply.body === "string" ? reply.body : `fake error ${reply.status}`)
-        : reply.body;
+      const errBody =
+        typeof reply.body === "string" || reply.body === undefined
+          ? errorBody(typeof reply.body === "string" ? reply.body : `fake error ${reply.status}`)
+          : reply.body;
       return send(res, reply.status, errBody, reply.headers);
     }
     counter += 1;
@@ -123,9 +124,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
         ...(usage ? { usage } : {}),
       });
     }
-    const part = refusal !== null
-      ? { type: "refusal", refusal }
-      : { type: "output_text", text: content ?? "", annotations: [] };
+    const part = refusal !== null ? { type: "refusal", refusal } : { type: "output_text", text: content ?? "", annotations: [] };
     return send(res, 200, {
       id,
       object: "response",
@@ -188,9 +187,7 @@ function errorBody(message: string): unknown {
 function textOf(content: unknown): string {
   if (typeof content === "string") return content;
   if (Array.isArray(content)) {
-    return content
-      .map((p) => (p && typeof p === "object" && "text" in p && typeof p.text === "string" ? p.text : ""))
-      .join("");
+    return content.map((p) => (p && typeof p === "object" && "text" in p && typeof p.text === "string" ? p.text : "")).join("");
   }
   return "";
 }

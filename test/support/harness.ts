@@ -40,6 +40,8 @@ export interface HarnessOptions {
   now?: () => Date;
   /** Start with build and audit jobs held back. */
   hold?: boolean;
+  /** Run the startup sweep when the app loads (off by default). */
+  sweep?: boolean;
 }
 
 /**
@@ -75,6 +77,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         })
       : createDisabledAutopackApi(),
     mirrorEnabled: mirror,
+    sweepOnStart: options.sweep ?? false,
     createQueue: (handler, onError) => {
       queue = new InProcessQueue({
         attempts: 2,

@@ -3,7 +3,12 @@ import type { FakeLlm, FakeReply, RecordedRequest } from "./fake-llm.js";
 /** What the Builder model answers for one attempt: the edit plan (and, optionally, files it asks to read). */
 export interface BuildScript {
   summary: string;
-  edits: { path: string; action: "create" | "update" | "delete"; content?: string | null; replacements?: { search: string; replace: string }[] | null }[];
+  edits: {
+    path: string;
+    action: "create" | "update" | "delete";
+    content?: string | null;
+    replacements?: { search: string; replace: string }[] | null;
+  }[];
   files?: string[];
 }
 
@@ -12,7 +17,14 @@ export interface AuditScript {
   recommendation: "approve" | "revise" | "escalate";
   confidence?: "low" | "medium" | "high";
   summary?: string;
-  findings?: { path: string | null; line: number | null; severity: "minor" | "major"; category: string; message: string; suggestion?: string | null }[];
+  findings?: {
+    path: string | null;
+    line: number | null;
+    severity: "minor" | "major";
+    category: string;
+    message: string;
+    suggestion?: string | null;
+  }[];
 }
 
 export interface AgentScripts {
@@ -55,7 +67,12 @@ export function scriptAgents(llm: FakeLlm, scripts: AgentScripts): void {
       return {
         json: {
           summary: current.summary,
-          edits: current.edits.map((e) => ({ path: e.path, action: e.action, content: e.content ?? null, replacements: e.replacements ?? null })),
+          edits: current.edits.map((e) => ({
+            path: e.path,
+            action: e.action,
+            content: e.content ?? null,
+            replacements: e.replacements ?? null,
+          })),
         },
       };
     }

@@ -1,9 +1,18 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import type {
-  CheckRunCompletedEvent, CheckRunRerequestedEvent, CheckSuiteCompletedEvent, IssueCommentCreatedEvent,
-  IssueCommentEditedEvent, IssuesEditedEvent, IssuesLabeledEvent, IssuesUnlabeledEvent, PullRequestClosedEvent,
-  PullRequestReviewSubmittedEvent, PullRequestSynchronizeEvent, StatusEvent,
+  CheckRunCompletedEvent,
+  CheckRunRerequestedEvent,
+  CheckSuiteCompletedEvent,
+  IssueCommentCreatedEvent,
+  IssueCommentEditedEvent,
+  IssuesEditedEvent,
+  IssuesLabeledEvent,
+  IssuesUnlabeledEvent,
+  PullRequestClosedEvent,
+  PullRequestReviewSubmittedEvent,
+  PullRequestSynchronizeEvent,
+  StatusEvent,
 } from "@octokit/webhooks-types";
 import type { GitHubSim } from "./github-sim/index.js";
 
@@ -22,9 +31,13 @@ interface Where {
 export interface SimEvents {
   issueLabeled(p: Where & { issue: number; label: string; sender: string }): WebhookEvent<IssuesLabeledEvent>;
   issueUnlabeled(p: Where & { issue: number; label: string; sender: string }): WebhookEvent<IssuesUnlabeledEvent>;
-  issueEdited(p: Where & { issue: number; sender: string; changes?: { title?: { from: string }; body?: { from: string } } }): WebhookEvent<IssuesEditedEvent>;
+  issueEdited(
+    p: Where & { issue: number; sender: string; changes?: { title?: { from: string }; body?: { from: string } } },
+  ): WebhookEvent<IssuesEditedEvent>;
   issueCommentCreated(p: Where & { comment: number; sender?: string }): WebhookEvent<IssueCommentCreatedEvent>;
-  issueCommentEdited(p: Where & { comment: number; sender?: string; changes?: { body: { from: string } } }): WebhookEvent<IssueCommentEditedEvent>;
+  issueCommentEdited(
+    p: Where & { comment: number; sender?: string; changes?: { body: { from: string } } },
+  ): WebhookEvent<IssueCommentEditedEvent>;
   pullRequestClosed(p: Where & { pull: number; sender: string }): WebhookEvent<PullRequestClosedEvent>;
   pullRequestSynchronize(p: Where & { pull: number; before: string; sender: string }): WebhookEvent<PullRequestSynchronizeEvent>;
   pullRequestReviewSubmitted(p: Where & { pull: number; review: number; sender?: string }): WebhookEvent<PullRequestReviewSubmittedEvent>;
@@ -72,8 +85,12 @@ export function createEvents(sim: GitHubSim): SimEvents {
   const labelEvent = <P>(action: "labeled" | "unlabeled", p: Where & { issue: number; label: string; sender: string }) => {
     const label = sim.label(p.owner, p.repo, p.label) ?? fail(`no label "${p.label}" in ${p.owner}/${p.repo}`);
     const on = sim.labels(p.owner, p.repo, p.issue).some((l) => l.toLowerCase() === p.label.toLowerCase());
-    if (on !== (action === "labeled")) fail(`label "${p.label}" is ${on ? "still" : "not"} on #${p.issue}: ${action === "labeled" ? "add" : "remove"} it first`);
-    return build<P>("issues", action, p, p.sender, { issue: issueOf(p, p.issue, "issues", action), label: over(example("issues", action).label, label) });
+    if (on !== (action === "labeled"))
+      fail(`label "${p.label}" is ${on ? "still" : "not"} on #${p.issue}: ${action === "labeled" ? "add" : "remove"} it first`);
+    return build<P>("issues", action, p, p.sender, {
+      issue: issueOf(p, p.issue, "issues", action),
+      label: over(example("issues", action).label, label),
+    });
   };
   const commentEvent = <P>(action: "created" | "edited", p: Where & { comment: number; sender?: string }, extra: Obj) => {
     const comment = sim.comment(p.owner, p.repo, p.comment) ?? fail(`no comment ${p.comment} in ${p.owner}/${p.repo}`);
@@ -94,7 +111,8 @@ export function createEvents(sim: GitHubSim): SimEvents {
   return {
     issueLabeled: (p) => labelEvent("labeled", p),
     issueUnlabeled: (p) => labelEvent("unlabeled", p),
-    issueEdited: (p) => build("issues", "edited", p, p.sender, { issue: issueOf(p, p.issue, "issues", "edited"), changes: p.changes ?? {} }),
+    issueEdited: (p) =>
+      build("issues", "edited", p, p.sender, { issue: issueOf(p, p.issue, "issues", "edited"), changes: p.changes ?? {} }),
     issueCommentCreated: (p) => commentEvent("created", p, {}),
     issueCommentEdited: (p) => commentEvent("edited", p, { changes: p.changes ?? {} }),
     pullRequestClosed: (p) => {
@@ -120,26 +138,43 @@ export function createEvents(sim: GitHubSim): SimEvents {
     checkRunCompleted: (p) => build("check_run", "completed", p, p.sender ?? p.owner, { check_run: checkRunOf(p, "completed") }),
     checkSuiteCompleted: (p) => {
       const slug = p.app ?? "github-actions";
-      const suite = sim.checkSuites(p.owner, p.repo, p.sha).find((x) => x.app.slug === slug) ?? fail(`no check suite of ${slug} on ${p.sha}`);
+      const suite =
+        sim.checkSuites(p.owner, p.repo, p.sha).find((x) => x.app.slug === slug) ?? fail(`no check suite of ${slug} on ${p.sha}`);
       const ex = example("check_suite", "completed");
       return build("check_suite", "completed", p, p.sender ?? p.owner, { check_suite: over(ex.check_suite, suite) });
     },
     status: (p) => {
-      const status = sim.statuses(p.owner, p.repo, p.sha).find((x) => x.context === p.context) ?? fail(`no status "${p.context}" on ${p.sha}`);
+      const status =
+        sim.statuses(p.owner, p.repo, p.sha).findLast((x) => x.context === p.context) ?? fail(`no status "${p.context}" on ${p.sha}`);
       const { files: _files, stats: _stats, ...commit } = sim.repoCommit(p.owner, p.repo, p.sha) ?? fail(`no commit ${p.sha}`);
       const branches = Object.entries(sim.branches(p.owner, p.repo))
         .filter(([, sha]) => sha === commit.sha)
         .map(([name, sha]) => ({ name, commit: { sha, url: commit.url }, protected: false }));
       return build("status", undefined, p, p.sender ?? status.creator.login, {
-        id: status.id, sha: commit.sha, name: `${p.owner}/${p.repo}`, target_url: status.target_url, context: status.context,
-        description: status.description, state: status.state, commit, branches, created_at: status.created_at, updated_at: status.updated_at,
+        id: status.id,
+        sha: commit.sha,
+        name: `${p.owner}/${p.repo}`,
+        target_url: status.target_url,
+        context: status.context,
+        description: status.description,
+        state: status.state,
+        commit,
+        branches,
+        created_at: status.created_at,
+        updated_at: status.updated_at,
       });
     },
   };
 }
 
 /** POSTs a webhook the way GitHub does: event, delivery id, and the HMAC signature of the exact body. */
-export async function deliverWebhook(url: string, name: string, payload: object, secret: string, deliveryId: string = randomUUID()): Promise<{ status: number; body: string }> {
+export async function deliverWebhook(
+  url: string,
+  name: string,
+  payload: object,
+  secret: string,
+  deliveryId: string = randomUUID(),
+): Promise<{ status: number; body: string }> {
   const body = JSON.stringify(payload);
   const response = await fetch(url, {
     method: "POST",
@@ -159,6 +194,11 @@ export async function deliverWebhook(url: string, name: string, payload: object,
 }
 
 /** `deliverWebhook` for an event a builder made. */
-export function deliverEvent(url: string, event: WebhookEvent<object>, secret: string, deliveryId?: string): Promise<{ status: number; body: string }> {
+export function deliverEvent(
+  url: string,
+  event: WebhookEvent<object>,
+  secret: string,
+  deliveryId?: string,
+): Promise<{ status: number; body: string }> {
   return deliverWebhook(url, event.name, event.payload, secret, deliveryId);
 }

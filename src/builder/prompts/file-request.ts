@@ -7,8 +7,7 @@ export interface FileRequestPromptInput {
 }
 
 export function fileRequestUserPrompt(input: FileRequestPromptInput): string {
-  const provided =
-    input.provided.length > 0 ? input.provided.map((p) => `- ${p}`).join("\n") : "(none)";
+  const provided = input.provided.length > 0 ? input.provided.map((p) => `- ${p}`).join("\n") : "(none)";
   return [
     input.task,
     "",

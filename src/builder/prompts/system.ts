@@ -31,7 +31,7 @@ export function fileRequestSystemPrompt(rules: PathRules, maxFiles: number): str
     ROLE,
     "",
     "First step: choose which repository files you need to read before editing. You are given the phase, " +
-      "a listing of the repository and the files already provided. Answer with JSON `{ \"files\": [...] }`: " +
+      'a listing of the repository and the files already provided. Answer with JSON `{ "files": [...] }`: ' +
       `at most ${maxFiles} existing paths from the listing, most useful first (files to change, their tests, ` +
       "the code they call). Do not repeat files already provided. An empty list is fine.",
     "",
@@ -48,11 +48,11 @@ export function editSystemPrompt(rules: PathRules): string {
     "Make the smallest complete change that meets the phase's acceptance criteria and addresses any feedback. " +
       "Follow the repository's existing style; add or update tests where the repository has them.",
     "",
-    "Answer with JSON `{ \"summary\": string, \"edits\": [...] }`:",
+    'Answer with JSON `{ "summary": string, "edits": [...] }`:',
     "- `summary`: a first line under 70 characters saying what you changed, then a few lines saying why.",
-    "- each edit is `{ \"path\", \"action\", \"content\", \"replacements\" }`:",
+    '- each edit is `{ "path", "action", "content", "replacements" }`:',
     "  - `create` a new file: `content` is its full text, `replacements` is null.",
-    "  - `update` an existing file: either `replacements`, a list of `{ \"search\", \"replace\" }` where `search` is " +
+    '  - `update` an existing file: either `replacements`, a list of `{ "search", "replace" }` where `search` is ' +
       "copied exactly from the current file (whitespace and indentation included) and occurs exactly once in it " +
       "(add surrounding lines to make it unique), with `content` null; or, for a small file, `content` with the " +
       "whole new text and `replacements` null.",

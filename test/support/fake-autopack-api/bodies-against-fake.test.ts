@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { auditorRequestBody, auditorResultBody, builderResultBody, runStartBody } from "../../../src/autopack-api/bodies.js";
-import { AuditorRequestSchema, AuditorResultSchema, BuilderResultSchema, RunStartRequestSchema } from "../../../src/autopack-api/schemas.js";
+import {
+  AuditorRequestSchema,
+  AuditorResultSchema,
+  BuilderResultSchema,
+  RunStartRequestSchema,
+} from "../../../src/autopack-api/schemas.js";
 import { phaseBudget } from "../../../src/supervisor/playbook.js";
 import { sampleAudit, sampleBuild, samplePlan } from "./fixtures.js";
 import { serviceModels } from "./schemas.js";
@@ -14,7 +19,9 @@ function bodies() {
   const phase = plan.phases[0]!;
   const built = builderResultBody({ runId, phaseId: phase.phase_id, outcome: sampleBuild(), attempt: 1 });
   const failed = builderResultBody({
-    runId, phaseId: "P2", attempt: 2,
+    runId,
+    phaseId: "P2",
+    attempt: 2,
     outcome: sampleBuild({ status: "failed", commitSha: null, patch: "", filesChanged: [], tokensUsed: 0 }),
     probeResults: [{ probe_type: "tsc", exit_code: 2, stdout: "", stderr: "error TS2322", duration_seconds: 3.2 }],
   });
@@ -27,7 +34,12 @@ function bodies() {
     ],
     auditorResult: [
       auditorResultBody({ runId, phaseId: phase.phase_id, outcome: sampleAudit(), attempt: 1 }),
-      auditorResultBody({ runId, phaseId: phase.phase_id, outcome: sampleAudit({ findings: [], suggestedPatches: [], recommendation: "revise", reviewNotes: "" }), attempt: 2 }),
+      auditorResultBody({
+        runId,
+        phaseId: phase.phase_id,
+        outcome: sampleAudit({ findings: [], suggestedPatches: [], recommendation: "revise", reviewNotes: "" }),
+        attempt: 2,
+      }),
     ],
   };
 }

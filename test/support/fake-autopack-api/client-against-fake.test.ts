@@ -35,7 +35,9 @@ describe("client against the fake orchestrator", () => {
     const again = await client.send(startCall());
     expect(again).toMatchObject({ ok: true, status: 200, response: { id: RUN } });
     expect(fake.calls.map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual([
-      "POST /runs/start 201", "POST /runs/start 400", `GET /runs/${RUN} 200`,
+      "POST /runs/start 201",
+      "POST /runs/start 400",
+      `GET /runs/${RUN} 200`,
     ]);
   });
 
@@ -63,9 +65,17 @@ describe("client against the fake orchestrator", () => {
   });
 
   it("does not retry a 422, and renders FastAPI's detail", async () => {
-    fake.fail({ status: 422, body: { detail: [{ loc: ["body", "phases", 0, "name"], msg: "field required", type: "value_error.missing" }] } });
+    fake.fail({
+      status: 422,
+      body: { detail: [{ loc: ["body", "phases", 0, "name"], msg: "field required", type: "value_error.missing" }] },
+    });
     const result = await api(fake).send(startCall());
-    expect(result).toEqual({ ok: false, retryable: false, status: 422, error: "POST /runs/start answered 422: body.phases[0].name: field required" });
+    expect(result).toEqual({
+      ok: false,
+      retryable: false,
+      status: 422,
+      error: "POST /runs/start answered 422: body.phases[0].name: field required",
+    });
     expect(fake.calls).toHaveLength(1);
   });
 
@@ -127,7 +137,10 @@ describe("with an API key", () => {
 
   it("never logs the key", async () => {
     const lines: string[] = [];
-    const logger = { warn: (f: Record<string, unknown>, m: string) => lines.push(JSON.stringify(f) + m), debug: (f: Record<string, unknown>, m: string) => lines.push(JSON.stringify(f) + m) };
+    const logger = {
+      warn: (f: Record<string, unknown>, m: string) => lines.push(JSON.stringify(f) + m),
+      debug: (f: Record<string, unknown>, m: string) => lines.push(JSON.stringify(f) + m),
+    };
     keyed.fail({ status: 500, times: 2 });
     const client = api(keyed, { apiKey: "s3cret", logger });
     await client.send(startCall());
@@ -160,23 +173,42 @@ describe("a phase attempt, start to finish", () => {
 
     const verdict = auditorResultBody({ runId: RUN, phaseId: phase.phase_id, outcome: sampleAudit({ tokensUsed: 3_000 }), attempt: 1 });
     const audited = await client.send({ op: "auditor_result", runId: RUN, phaseId: phase.phase_id, body: verdict });
-    expect(audited).toMatchObject({ ok: true, response: { recommendation: "approve", patches_applied: false, commit_shas: [], phase_state: "COMPLETE" } });
+    expect(audited).toMatchObject({
+      ok: true,
+      response: { recommendation: "approve", patches_applied: false, commit_shas: [], phase_state: "COMPLETE" },
+    });
 
-    expect(fake.runs.get(RUN)?.phases[0]).toMatchObject({ state: "COMPLETE", builder_attempts: 2, auditor_attempts: 1, tokens_used: 13_000 });
+    expect(fake.runs.get(RUN)?.phases[0]).toMatchObject({
+      state: "COMPLETE",
+      builder_attempts: 2,
+      auditor_attempts: 1,
+      tokens_used: 13_000,
+    });
     const summary = await client.runSummary(RUN);
     expect(summary).toMatchObject({
-      run_id: RUN, state: "RUN_CREATED",
+      run_id: RUN,
+      state: "RUN_CREATED",
       budgets: { tokens_used: 13_000, token_cap: 2_000_000, phase_count: 3, max_phases: 25 },
       issues: { minor_count: 2, major_count: 1 },
     });
-    expect(summary?.phases[0]).toMatchObject({ phase_id: "P1", state: "COMPLETE", builder_attempts: 2, auditor_attempts: 1, tokens_used: 13_000 });
+    expect(summary?.phases[0]).toMatchObject({
+      phase_id: "P1",
+      state: "COMPLETE",
+      builder_attempts: 2,
+      auditor_attempts: 1,
+      tokens_used: 13_000,
+    });
     expect(summary?.tiers.map((t) => t.state)).toEqual(["IN_PROGRESS", "PENDING"]);
   });
 
   it("answers 404 (not retried) for an unknown run, and null for its summary", async () => {
     const client = api(fake);
     const body = builderResultBody({ runId: "nope", phaseId: "P1", outcome: sampleBuild(), attempt: 1 });
-    expect(await client.send({ op: "builder_result", runId: "nope", phaseId: "P1", body })).toMatchObject({ ok: false, retryable: false, status: 404 });
+    expect(await client.send({ op: "builder_result", runId: "nope", phaseId: "P1", body })).toMatchObject({
+      ok: false,
+      retryable: false,
+      status: 404,
+    });
     expect(await client.runSummary("nope")).toBeNull();
     expect(fake.calls).toHaveLength(2);
   });

@@ -30,7 +30,10 @@ describe("the fake orchestrator", () => {
   it("answers 422 the FastAPI way for a missing field, and records it", async () => {
     const { fake, call } = await fakeApi();
     const res = await call("POST", "/runs/start", { ...start, run: {} });
-    expect(res).toEqual({ status: 422, body: { detail: [{ loc: ["body", "run", "run_id"], msg: "field required", type: "value_error.missing" }] } });
+    expect(res).toEqual({
+      status: 422,
+      body: { detail: [{ loc: ["body", "run", "run_id"], msg: "field required", type: "value_error.missing" }] },
+    });
     expect(fake.invalidBodies).toEqual(["POST /runs/start: body.run.run_id: field required"]);
   });
 
@@ -57,10 +60,29 @@ describe("the fake orchestrator", () => {
     const phase = "/runs/r1/phases/P1";
     const b1 = await call("POST", `${phase}/builder_result`, { run_id: "r1", phase_id: "P1", status: "needs_review", tokens_used: 100 });
     expect(b1.body).toEqual({ message: expect.any(String), commit_sha: null, phase_state: "GATE" });
-    await call("POST", `${phase}/builder_result`, { run_id: "r1", phase_id: "P1", status: "success", tokens_used: 70, builder_attempts: 2 });
-    const a1 = await call("POST", `${phase}/auditor_result`, { run_id: "r1", phase_id: "P1", review_notes: "", recommendation: "revise", tokens_used: 5 });
+    await call("POST", `${phase}/builder_result`, {
+      run_id: "r1",
+      phase_id: "P1",
+      status: "success",
+      tokens_used: 70,
+      builder_attempts: 2,
+    });
+    const a1 = await call("POST", `${phase}/auditor_result`, {
+      run_id: "r1",
+      phase_id: "P1",
+      review_notes: "",
+      recommendation: "revise",
+      tokens_used: 5,
+    });
     expect(a1.body).toMatchObject({ recommendation: "revise", patches_applied: false, commit_shas: [], phase_state: "EXECUTING" });
-    await call("POST", `${phase}/auditor_result`, { run_id: "r1", phase_id: "P1", review_notes: "", recommendation: "escalate", tokens_used: 5, auditor_attempts: 2 });
+    await call("POST", `${phase}/auditor_result`, {
+      run_id: "r1",
+      phase_id: "P1",
+      review_notes: "",
+      recommendation: "escalate",
+      tokens_used: 5,
+      auditor_attempts: 2,
+    });
     expect(fake.runs.get("r1")?.phases[0]).toMatchObject({ state: "FAILED", builder_attempts: 2, auditor_attempts: 2, tokens_used: 80 });
     expect(fake.invalidBodies).toEqual([]);
   });
@@ -70,7 +92,10 @@ describe("the fake orchestrator", () => {
     const body = { run_id: "r1", phase_id: "P9", status: "success" };
     expect((await call("POST", "/runs/r1/phases/P9/builder_result", body)).status).toBe(404);
     await call("POST", "/runs/start", start);
-    expect(await call("POST", "/runs/r1/phases/P9/builder_result", body)).toEqual({ status: 404, body: { detail: "Phase P9 not found in run r1" } });
+    expect(await call("POST", "/runs/r1/phases/P9/builder_result", body)).toEqual({
+      status: 404,
+      body: { detail: "Phase P9 not found in run r1" },
+    });
     expect(await call("POST", "/runs/start", start)).toEqual({ status: 400, body: { detail: "Run r1 already exists" } });
     const orphan = { ...start, run: { run_id: "r2" }, phases: [{ ...start.phases[0], tier_id: "T9" }] };
     expect((await call("POST", "/runs/start", orphan)).status).toBe(400);
@@ -91,8 +116,15 @@ describe("the fake orchestrator", () => {
     expect(await call("GET", "/health")).toEqual({ status: 200, body: { status: "healthy" } });
     const key = { "x-api-key": "k" };
     await call("POST", "/runs/start", start, key);
-    expect((await call("GET", "/runs/r1", undefined, key)).body).toMatchObject({ id: "r1", state: "RUN_CREATED", tiers: [{ tier_id: "T1", state: "PENDING", phases: [{ phase_id: "P1", state: "QUEUED" }] }] });
-    expect((await call("GET", "/metrics/runs?status=RUN_CREATED", undefined, key)).body).toMatchObject({ total_runs: 1, runs: [{ run_id: "r1", token_cap: 5_000_000, phase_count: 1 }] });
+    expect((await call("GET", "/runs/r1", undefined, key)).body).toMatchObject({
+      id: "r1",
+      state: "RUN_CREATED",
+      tiers: [{ tier_id: "T1", state: "PENDING", phases: [{ phase_id: "P1", state: "QUEUED" }] }],
+    });
+    expect((await call("GET", "/metrics/runs?status=RUN_CREATED", undefined, key)).body).toMatchObject({
+      total_runs: 1,
+      runs: [{ run_id: "r1", token_cap: 5_000_000, phase_count: 1 }],
+    });
     expect((await call("GET", "/metrics/runs?status=DONE_SUCCESS", undefined, key)).body).toEqual({ total_runs: 0, runs: [] });
     expect((await call("GET", "/metrics/runs?status=SLEEPING", undefined, key)).status).toBe(400);
     expect((await call("GET", "/runs/start", undefined, key)).status).toBe(404);

@@ -1,6 +1,16 @@
 import type { z } from "zod";
 import type { ServiceModels } from "./schemas.js";
-import { applyAuditorResult, applyBuilderResult, createRun, RUN_STATES, runMetrics, runResponse, runSummary, type FakePhase, type FakeRun } from "./state.js";
+import {
+  applyAuditorResult,
+  applyBuilderResult,
+  createRun,
+  RUN_STATES,
+  runMetrics,
+  runResponse,
+  runSummary,
+  type FakePhase,
+  type FakeRun,
+} from "./state.js";
 import { describeDetails, toValidationDetails } from "./validation.js";
 
 export interface Answer {
@@ -29,7 +39,10 @@ function validate<S extends z.ZodType>(state: ServiceState, where: string, schem
     body = JSON.parse(raw);
   } catch {
     state.invalidBodies.push(`${where}: not JSON`);
-    return { ok: false, answer: { status: 422, body: { detail: [{ loc: ["body", 0], msg: "JSON decode error", type: "value_error.jsondecode" }] } } };
+    return {
+      ok: false,
+      answer: { status: 422, body: { detail: [{ loc: ["body", 0], msg: "JSON decode error", type: "value_error.jsondecode" }] } },
+    };
   }
   const parsed = schema.safeParse(body);
   if (parsed.success) return { ok: true, value: parsed.data };
@@ -83,8 +96,12 @@ function phaseCall(state: ServiceState, runId: string, phaseId: string, op: Phas
     if ("status" in found) return found;
     const body = checked.value;
     checkIds(state, where, body, runId, phaseId);
-    if (body.tier_id !== found.phase.tier_id) state.invalidBodies.push(`${where}: tier_id ${body.tier_id}, phase is in ${found.phase.tier_id}`);
-    return { status: 200, body: { message: "Auditor review requested", review_focus: body.review_focus, auditor_profile: body.auditor_profile ?? null } };
+    if (body.tier_id !== found.phase.tier_id)
+      state.invalidBodies.push(`${where}: tier_id ${body.tier_id}, phase is in ${found.phase.tier_id}`);
+    return {
+      status: 200,
+      body: { message: "Auditor review requested", review_focus: body.review_focus, auditor_profile: body.auditor_profile ?? null },
+    };
   }
   const checked = validate(state, where, models.auditorResult, raw);
   if (!checked.ok) return checked.answer;
@@ -92,7 +109,13 @@ function phaseCall(state: ServiceState, runId: string, phaseId: string, op: Phas
   if ("status" in found) return found;
   checkIds(state, where, checked.value, runId, phaseId);
   applyAuditorResult(found.run, found.phase, checked.value);
-  const body = { message: "Auditor result recorded", recommendation: checked.value.recommendation, patches_applied: false, commit_shas: [], phase_state: found.phase.state };
+  const body = {
+    message: "Auditor result recorded",
+    recommendation: checked.value.recommendation,
+    patches_applied: false,
+    commit_shas: [],
+    phase_state: found.phase.state,
+  };
   return { status: 200, body };
 }
 
@@ -121,7 +144,14 @@ export function route(state: ServiceState, method: string, url: URL, raw: string
     const run = state.runs.get(b);
     return is("GET") ?? (run ? { status: 200, body: runResponse(run) } : detail(404, `Run ${b} not found`));
   }
-  if (segments.length === 5 && a === "runs" && b && c === "phases" && d && (e === "builder_result" || e === "auditor_request" || e === "auditor_result")) {
+  if (
+    segments.length === 5 &&
+    a === "runs" &&
+    b &&
+    c === "phases" &&
+    d &&
+    (e === "builder_result" || e === "auditor_request" || e === "auditor_result")
+  ) {
     return is("POST") ?? phaseCall(state, b, d, e, raw);
   }
   if (segments.length === 3 && a === "reports" && b === "run_summary" && c) {

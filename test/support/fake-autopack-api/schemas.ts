@@ -32,9 +32,7 @@ export function serviceModels(strict: boolean) {
     builder_attempts: int.default(1),
     tokens_used: int.default(0),
     duration_minutes: z.number().default(0),
-    probe_results: z
-      .array(model({ probe_type: str, exit_code: int, stdout: str, stderr: str, duration_seconds: z.number() }))
-      .default([]),
+    probe_results: z.array(model({ probe_type: str, exit_code: int, stdout: str, stderr: str, duration_seconds: z.number() })).default([]),
     suggested_issues: z.array(issue).default([]),
     status: z.enum(["success", "failed", "needs_review"]),
     notes: str.default(""),

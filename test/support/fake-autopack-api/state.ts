@@ -49,9 +49,18 @@ export interface FakeRun {
 }
 
 export const RUN_STATES = [
-  "PLAN_BOOTSTRAP", "RUN_CREATED", "PHASE_QUEUEING", "PHASE_EXECUTION", "GATE", "CI_RUNNING", "SNAPSHOT_CREATED",
-  "DONE_SUCCESS", "DONE_FAILED_BUDGET_EXHAUSTED", "DONE_FAILED_POLICY_VIOLATION",
-  "DONE_FAILED_REQUIRES_HUMAN_REVIEW", "DONE_FAILED_ENVIRONMENT",
+  "PLAN_BOOTSTRAP",
+  "RUN_CREATED",
+  "PHASE_QUEUEING",
+  "PHASE_EXECUTION",
+  "GATE",
+  "CI_RUNNING",
+  "SNAPSHOT_CREATED",
+  "DONE_SUCCESS",
+  "DONE_FAILED_BUDGET_EXHAUSTED",
+  "DONE_FAILED_POLICY_VIOLATION",
+  "DONE_FAILED_REQUIRES_HUMAN_REVIEW",
+  "DONE_FAILED_ENVIRONMENT",
 ] as const;
 
 const MINOR_PER_PHASE = 3;
@@ -73,7 +82,13 @@ export function createRun(body: RunStartBody, now = new Date()): FakeRun | strin
     created_at: now.toISOString(),
     started_at: null,
     completed_at: null,
-    tiers: body.tiers.map((t) => ({ id: nextRowId++, tier_id: t.tier_id, tier_index: t.tier_index, name: t.name, description: t.description ?? null })),
+    tiers: body.tiers.map((t) => ({
+      id: nextRowId++,
+      tier_id: t.tier_id,
+      tier_index: t.tier_index,
+      name: t.name,
+      description: t.description ?? null,
+    })),
     phases: body.phases.map((p) => ({
       id: nextRowId++,
       phase_id: p.phase_id,
@@ -116,7 +131,8 @@ export function applyAuditorResult(run: FakeRun, phase: FakePhase, body: Auditor
 }
 
 function distinctIssues(issues: FakeIssue[], severity?: string): number {
-  return new Set(issues.filter((i) => severity === undefined || i.severity === severity).map((i) => `${i.phase_id}\u0000${i.issue_key}`)).size;
+  return new Set(issues.filter((i) => severity === undefined || i.severity === severity).map((i) => `${i.phase_id}\u0000${i.issue_key}`))
+    .size;
 }
 
 const issuesOf = (run: FakeRun, pick: (i: FakeIssue) => boolean) => run.issues.filter(pick);
@@ -162,11 +178,23 @@ export function runResponse(run: FakeRun) {
     tiers: run.tiers.map((tier) => {
       const facts = tierFacts(run, tier);
       return {
-        id: tier.id, tier_id: tier.tier_id, name: tier.name, state: facts.state, tier_index: tier.tier_index,
-        cleanliness: facts.cleanliness, minor_issues_count: facts.minor, major_issues_count: facts.major,
+        id: tier.id,
+        tier_id: tier.tier_id,
+        name: tier.name,
+        state: facts.state,
+        tier_index: tier.tier_index,
+        cleanliness: facts.cleanliness,
+        minor_issues_count: facts.minor,
+        major_issues_count: facts.major,
         phases: facts.phases.map((p) => ({
-          id: p.id, phase_id: p.phase_id, name: p.name, state: p.state, task_category: p.task_category,
-          complexity: p.complexity, builder_mode: p.builder_mode, phase_index: p.phase_index,
+          id: p.id,
+          phase_id: p.phase_id,
+          name: p.name,
+          state: p.state,
+          task_category: p.task_category,
+          complexity: p.complexity,
+          builder_mode: p.builder_mode,
+          phase_index: p.phase_index,
         })),
       };
     }),
@@ -181,7 +209,13 @@ export function runSummary(run: FakeRun) {
     state: run.state,
     safety_profile: run.safety_profile,
     run_scope: run.run_scope,
-    budgets: { tokens_used: tokens, token_cap: run.token_cap, token_utilization: tokens / run.token_cap, phase_count: run.phases.length, max_phases: run.max_phases },
+    budgets: {
+      tokens_used: tokens,
+      token_cap: run.token_cap,
+      token_utilization: tokens / run.token_cap,
+      phase_count: run.phases.length,
+      max_phases: run.max_phases,
+    },
     issues: {
       minor_count: distinctIssues(run.issues, "minor"),
       major_count: distinctIssues(run.issues, "major"),
@@ -190,14 +224,30 @@ export function runSummary(run: FakeRun) {
     },
     tiers: run.tiers.map((tier) => {
       const facts = tierFacts(run, tier);
-      return { tier_id: tier.tier_id, name: tier.name, state: facts.state, phase_count: facts.phases.length, minor_issues: facts.minor, major_issues: facts.major, tokens_used: tokensOf(facts.phases) };
+      return {
+        tier_id: tier.tier_id,
+        name: tier.name,
+        state: facts.state,
+        phase_count: facts.phases.length,
+        minor_issues: facts.minor,
+        major_issues: facts.major,
+        tokens_used: tokensOf(facts.phases),
+      };
     }),
     phases: run.phases.map((p) => {
       const counts = phaseCounts(run, p);
       return {
-        phase_id: p.phase_id, phase_index: p.phase_index, name: p.name, state: p.state, task_category: p.task_category,
-        complexity: p.complexity, builder_attempts: p.builder_attempts, auditor_attempts: p.auditor_attempts,
-        tokens_used: p.tokens_used, minor_issues: counts.minor, major_issues: counts.major,
+        phase_id: p.phase_id,
+        phase_index: p.phase_index,
+        name: p.name,
+        state: p.state,
+        task_category: p.task_category,
+        complexity: p.complexity,
+        builder_attempts: p.builder_attempts,
+        auditor_attempts: p.auditor_attempts,
+        tokens_used: p.tokens_used,
+        minor_issues: counts.minor,
+        major_issues: counts.major,
       };
     }),
     started_at: run.started_at,
@@ -209,9 +259,18 @@ export function runSummary(run: FakeRun) {
 export function runMetrics(run: FakeRun) {
   const tokens = tokensOf(run.phases);
   return {
-    run_id: run.run_id, state: run.state, safety_profile: run.safety_profile, tokens_used: tokens, token_cap: run.token_cap,
-    token_utilization: tokens / run.token_cap, minor_issues_count: distinctIssues(run.issues, "minor"),
-    major_issues_count: distinctIssues(run.issues, "major"), max_minor_issues_total: MINOR_PER_PHASE * run.phases.length,
-    phase_count: run.phases.length, tier_count: run.tiers.length, started_at: run.started_at, completed_at: run.completed_at,
+    run_id: run.run_id,
+    state: run.state,
+    safety_profile: run.safety_profile,
+    tokens_used: tokens,
+    token_cap: run.token_cap,
+    token_utilization: tokens / run.token_cap,
+    minor_issues_count: distinctIssues(run.issues, "minor"),
+    major_issues_count: distinctIssues(run.issues, "major"),
+    max_minor_issues_total: MINOR_PER_PHASE * run.phases.length,
+    phase_count: run.phases.length,
+    tier_count: run.tiers.length,
+    started_at: run.started_at,
+    completed_at: run.completed_at,
   };
 }

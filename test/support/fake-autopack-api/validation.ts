@@ -16,10 +16,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-const locOf = (path: readonly PropertyKey[]): (string | number)[] => [
-  "body",
-  ...path.map((p) => (typeof p === "number" ? p : String(p))),
-];
+const locOf = (path: readonly PropertyKey[]): (string | number)[] => ["body", ...path.map((p) => (typeof p === "number" ? p : String(p)))];
 
 /** Zod's complaints about a body, the way FastAPI (pydantic) words them. */
 export function toValidationDetails(error: z.ZodError, body: unknown): ValidationDetail[] {

@@ -33,7 +33,13 @@ export interface SimActions {
   addUser(login: string, type?: "User" | "Bot"): void;
   setPermission(owner: string, repo: string, login: string, role: Role): void;
   addIssue(owner: string, repo: string, spec: { title: string; body: string; user: string; labels?: string[] }): number;
-  editIssue(owner: string, repo: string, issue: number, changes: { title?: string; body?: string; state?: "open" | "closed" }, by?: string): void;
+  editIssue(
+    owner: string,
+    repo: string,
+    issue: number,
+    changes: { title?: string; body?: string; state?: "open" | "closed" },
+    by?: string,
+  ): void;
   addLabels(owner: string, repo: string, issue: number, labels: string[]): void;
   removeLabel(owner: string, repo: string, issue: number, label: string): void;
   addComment(owner: string, repo: string, issue: number, spec: { body: string; user: string }): number;
@@ -47,8 +53,24 @@ export interface SimActions {
   closePull(owner: string, repo: string, pull: number, by?: string): void;
   /** Forces `mergeable` (false: merging answers 405); undefined goes back to computing it. */
   setMergeable(owner: string, repo: string, pull: number, mergeable: boolean | null | undefined): void;
-  addReview(owner: string, repo: string, pull: number, spec: { user: string; event: "APPROVE" | "REQUEST_CHANGES" | "COMMENT"; body?: string; commitId?: string; comments?: ReviewInput["comments"] }): number;
-  setCommitStatus(owner: string, repo: string, sha: string, spec: { state: StatusRecord["state"]; context: string; description?: string; targetUrl?: string; user?: string }): number;
+  addReview(
+    owner: string,
+    repo: string,
+    pull: number,
+    spec: {
+      user: string;
+      event: "APPROVE" | "REQUEST_CHANGES" | "COMMENT";
+      body?: string;
+      commitId?: string;
+      comments?: ReviewInput["comments"];
+    },
+  ): number;
+  setCommitStatus(
+    owner: string,
+    repo: string,
+    sha: string,
+    spec: { state: StatusRecord["state"]; context: string; description?: string; targetUrl?: string; user?: string },
+  ): number;
   addCheckRun(owner: string, repo: string, sha: string, spec: CheckRunSpec): number;
   updateCheckRun(owner: string, repo: string, id: number, spec: Partial<CheckRunSpec>): void;
 }
@@ -81,7 +103,15 @@ export function createActions(s: SimState): SimActions {
     addRepo: (spec) => {
       const repo = s.addRepo(spec);
       const headSha = s.branchHead(repo, repo.defaultBranch)!;
-      return { id: repo.id, owner: repo.owner, name: repo.name, fullName: `${repo.owner}/${repo.name}`, defaultBranch: repo.defaultBranch, private: repo.private, headSha };
+      return {
+        id: repo.id,
+        owner: repo.owner,
+        name: repo.name,
+        fullName: `${repo.owner}/${repo.name}`,
+        defaultBranch: repo.defaultBranch,
+        private: repo.private,
+        headSha,
+      };
     },
     addUser: (login, type = "User") => void s.ensureUser(login, type),
     setPermission: (o, r, login, role) => {
@@ -95,8 +125,19 @@ export function createActions(s: SimState): SimActions {
       const number = repo.nextNumber++;
       const labels = (spec.labels ?? []).map((l) => ensureLabel(s, repo, l).name);
       repo.issues.set(number, {
-        id: s.nextId(), number, title: spec.title, body: spec.body, user: spec.user, state: "open", stateReason: null,
-        labels, assignees: [], createdAt: now, updatedAt: now, closedAt: null, closedBy: null,
+        id: s.nextId(),
+        number,
+        title: spec.title,
+        body: spec.body,
+        user: spec.user,
+        state: "open",
+        stateReason: null,
+        labels,
+        assignees: [],
+        createdAt: now,
+        updatedAt: now,
+        closedAt: null,
+        closedBy: null,
       });
       return number;
     },
@@ -133,8 +174,7 @@ export function createActions(s: SimState): SimActions {
       found.body = body;
       found.updatedAt = s.now();
     },
-    pushCommit: (o, r, branch, files, author, message = "Update files") =>
-      s.commitFiles(repoFor(s, o, r), branch, files, author, message),
+    pushCommit: (o, r, branch, files, author, message = "Update files") => s.commitFiles(repoFor(s, o, r), branch, files, author, message),
     setBranch: (o, r, branch, sha) => {
       const repo = repoFor(s, o, r);
       if (sha !== undefined && !repo.git.has(sha, "commit")) throw new Error(`github-sim: no commit ${sha} in ${o}/${r}`);
@@ -166,10 +206,15 @@ export function createActions(s: SimState): SimActions {
       return wrap("addReview", () => createReview(s, repoFor(s, o, r), pullOf(o, r, n), spec.user, input).id);
     },
     setCommitStatus: (o, r, sha, spec) =>
-      wrap("setCommitStatus", () =>
-        createStatus(s, repoFor(s, o, r), sha, spec.user ?? repoFor(s, o, r).owner, {
-          state: spec.state, context: spec.context, description: spec.description, target_url: spec.targetUrl,
-        }).id,
+      wrap(
+        "setCommitStatus",
+        () =>
+          createStatus(s, repoFor(s, o, r), sha, spec.user ?? repoFor(s, o, r).owner, {
+            state: spec.state,
+            context: spec.context,
+            description: spec.description,
+            target_url: spec.targetUrl,
+          }).id,
       ),
     addCheckRun: (o, r, sha, spec) =>
       wrap("addCheckRun", () => createCheckRun(s, repoFor(s, o, r), CI_APP, { ...checkInput(spec), head_sha: sha }).id),

@@ -42,7 +42,10 @@ export class AppAuth {
       throw new HttpError(401, "'Issued at' claim ('iat') must be an Integer representing a time in the past");
     }
     if (typeof claims.exp !== "number" || claims.exp <= now) {
-      throw new HttpError(401, "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires");
+      throw new HttpError(
+        401,
+        "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires",
+      );
     }
     if (claims.exp - claims.iat > 600 + 60) {
       throw new HttpError(401, "'Expiration time' claim ('exp') is too far in the future");

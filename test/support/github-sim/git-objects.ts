@@ -23,10 +23,7 @@ export interface CommitData {
   committer: Signature;
 }
 
-export type GitObject =
-  | { type: "blob"; data: Buffer }
-  | { type: "tree"; entries: TreeEntry[] }
-  | { type: "commit"; commit: CommitData };
+export type GitObject = { type: "blob"; data: Buffer } | { type: "tree"; entries: TreeEntry[] } | { type: "commit"; commit: CommitData };
 
 /** A flattened tree: path -> blob (or submodule) entry. */
 export type FlatTree = Map<string, { sha: string; mode: string; type: "blob" | "commit" }>;

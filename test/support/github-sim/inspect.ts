@@ -51,11 +51,11 @@ export interface SimInspection {
   repoCommit(owner: string, repo: string, ref: string): RepoCommitJson | undefined;
   reviews(owner: string, repo: string, pull: number): ReviewJson[];
   reviewComments(owner: string, repo: string, pull: number): ReviewCommentJson[];
-  /** Every check run on a commit (all apps, every re-run), newest first. */
+  /** Every check run on a commit (all apps, every re-run), oldest first. */
   checkRuns(owner: string, repo: string, sha: string): CheckRunJson[];
   checkRun(owner: string, repo: string, id: number): CheckRunJson | undefined;
   checkSuites(owner: string, repo: string, sha: string): CheckSuiteJson[];
-  /** Every commit status on a commit, newest first. */
+  /** Every commit status on a commit, oldest first. */
   statuses(owner: string, repo: string, sha: string): StatusJson[];
   combinedStatus(owner: string, repo: string, sha: string): CombinedStatusJson;
 }
@@ -95,7 +95,10 @@ export function createInspection(s: SimState): SimInspection {
       return found ? plain(commentShape(s, repo, found)) : undefined;
     },
     labels: (o, r, n) => [...(repoFor(s, o, r).issues.get(n)?.labels ?? [])],
-    reactions: (o, r, id) => repoFor(s, o, r).reactions.filter((x) => x.commentId === id).map((x) => plain(reactionShape(s, x))),
+    reactions: (o, r, id) =>
+      repoFor(s, o, r)
+        .reactions.filter((x) => x.commentId === id)
+        .map((x) => plain(reactionShape(s, x))),
     pulls: (o, r) => {
       const repo = repoFor(s, o, r);
       return [...repo.issues.values()].filter((i) => i.pull).map((i) => plain(pullShape(s, repo, pullOf(repo, i.number))));
@@ -153,7 +156,7 @@ export function createInspection(s: SimState): SimInspection {
     checkRuns: (o, r, sha) => {
       const repo = repoFor(s, o, r);
       const full = commitOf(repo, sha);
-      return [...repo.checkRuns.values()].filter((x) => x.headSha === full).reverse().map((x) => plain(checkRunShape(s, repo, x)));
+      return [...repo.checkRuns.values()].filter((x) => x.headSha === full).map((x) => plain(checkRunShape(s, repo, x)));
     },
     checkRun: (o, r, id) => {
       const repo = repoFor(s, o, r);
@@ -168,7 +171,7 @@ export function createInspection(s: SimState): SimInspection {
     statuses: (o, r, sha) => {
       const repo = repoFor(s, o, r);
       const full = commitOf(repo, sha);
-      return repo.statuses.filter((x) => x.sha === full).reverse().map((x) => plain(statusShape(s, repo, x)));
+      return repo.statuses.filter((x) => x.sha === full).map((x) => plain(statusShape(s, repo, x)));
     },
     combinedStatus: (o, r, sha) => {
       const repo = repoFor(s, o, r);

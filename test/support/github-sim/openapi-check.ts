@@ -100,9 +100,7 @@ function compile(op: OperationSpec): CompiledRoute {
   });
   const strict = new RegExp(`^${segments.join("/")}$`);
   const last = parts[parts.length - 1] ?? "";
-  const greedy = /^\{[^}]+\}$/.test(last)
-    ? new RegExp(`^${segments.slice(0, -1).join("/")}/(.+)$`)
-    : undefined;
+  const greedy = /^\{[^}]+\}$/.test(last) ? new RegExp(`^${segments.slice(0, -1).join("/")}/(.+)$`) : undefined;
   return { op, strict, greedy, literalLength };
 }
 

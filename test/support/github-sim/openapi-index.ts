@@ -92,7 +92,18 @@ function reduce(paths: Record<string, Record<string, RawOperation>>): OperationS
   return out;
 }
 
-const ANNOTATIONS = new Set(["description", "example", "examples", "title", "externalDocs", "deprecated", "readOnly", "writeOnly", "xml", "discriminator"]);
+const ANNOTATIONS = new Set([
+  "description",
+  "example",
+  "examples",
+  "title",
+  "externalDocs",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "xml",
+  "discriminator",
+]);
 
 /**
  * OpenAPI 3.0 schema -> plain JSON Schema: `nullable` becomes a null type, annotations go, and the

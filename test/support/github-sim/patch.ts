@@ -17,11 +17,15 @@ export interface FileDiff {
   status: "added" | "modified" | "removed" | "renamed";
   /** The blob of the new side (the old side's for a removal). */
   sha: string;
+  /** The blob of the old side, when there is one. */
+  oldSha?: string;
+  mode: string;
+  binary: boolean;
   additions: number;
   deletions: number;
   changes: number;
   hunks: Hunk[];
-  /** Hunks joined as GitHub shows them: no file headers, no trailing newline; absent for binaries. */
+  /** Hunks joined as GitHub shows them: no file headers, no trailing newline; absent without hunks. */
   patch?: string;
 }
 
@@ -85,15 +89,28 @@ export function diffTrees(git: GitStore, baseTree: string, headTree: string): Fi
     const renamedFromPath = renames.get(path);
     if (oldEntry && newEntry && oldEntry.sha === newEntry.sha) continue;
     if (renamedFromPath) {
-      files.push({ filename: path, previousFilename: renamedFromPath, status: "renamed", sha: newEntry!.sha, additions: 0, deletions: 0, changes: 0, hunks: [] });
+      files.push({
+        filename: path,
+        previousFilename: renamedFromPath,
+        status: "renamed",
+        sha: newEntry!.sha,
+        oldSha: newEntry!.sha,
+        mode: newEntry!.mode,
+        binary: false,
+        additions: 0,
+        deletions: 0,
+        changes: 0,
+        hunks: [],
+      });
       continue;
     }
-    const oldData = oldEntry ? git.blob(oldEntry.sha) ?? Buffer.alloc(0) : Buffer.alloc(0);
-    const newData = newEntry ? git.blob(newEntry.sha) ?? Buffer.alloc(0) : Buffer.alloc(0);
+    const oldData = oldEntry ? (git.blob(oldEntry.sha) ?? Buffer.alloc(0)) : Buffer.alloc(0);
+    const newData = newEntry ? (git.blob(newEntry.sha) ?? Buffer.alloc(0)) : Buffer.alloc(0);
     const status = !oldEntry ? "added" : !newEntry ? "removed" : "modified";
     const sha = (newEntry ?? oldEntry)!.sha;
+    const common = { filename: path, status, sha, oldSha: oldEntry?.sha, mode: (newEntry ?? oldEntry)!.mode } as const;
     if (isBinary(oldData) || isBinary(newData)) {
-      files.push({ filename: path, status, sha, additions: 0, deletions: 0, changes: 0, hunks: [] });
+      files.push({ ...common, binary: true, additions: 0, deletions: 0, changes: 0, hunks: [] });
       continue;
     }
     const hunks = unifiedHunks(oldData.toString("utf8"), newData.toString("utf8"));
@@ -105,10 +122,48 @@ export function diffTrees(git: GitStore, baseTree: string, headTree: string): Fi
         else if (line.startsWith("-")) deletions++;
       }
     }
-    const patch = hunks.map((h) => [h.header, ...h.lines].join("\n")).join("\n");
-    files.push({ filename: path, status, sha, additions, deletions, changes: additions + deletions, hunks, patch });
+    const patch = hunks.length === 0 ? undefined : hunks.map((h) => [h.header, ...h.lines].join("\n")).join("\n");
+    files.push({
+      ...common,
+      binary: false,
+      additions,
+      deletions,
+      changes: additions + deletions,
+      hunks,
+      ...(patch === undefined ? {} : { patch }),
+    });
   }
   return files;
+}
+
+/** The whole diff as `git diff` prints it (and GitHub's `application/vnd.github.diff` media type). */
+export function diffText(files: FileDiff[]): string {
+  const short = (sha?: string) => (sha ?? "0".repeat(40)).slice(0, 7);
+  const out: string[] = [];
+  for (const f of files) {
+    const from = f.previousFilename ?? f.filename;
+    out.push(`diff --git a/${from} b/${f.filename}`);
+    if (f.status === "renamed") {
+      out.push("similarity index 100%", `rename from ${from}`, `rename to ${f.filename}`);
+      continue;
+    }
+    if (f.status === "added") out.push(`new file mode ${f.mode}`, `index ${short()}..${short(f.sha)}`);
+    else if (f.status === "removed") out.push(`deleted file mode ${f.mode}`, `index ${short(f.sha)}..${short()}`);
+    else out.push(`index ${short(f.oldSha)}..${short(f.sha)} ${f.mode}`);
+    if (f.binary) {
+      out.push(
+        `Binary files ${f.status === "added" ? "/dev/null" : `a/${from}`} and ${f.status === "removed" ? "/dev/null" : `b/${f.filename}`} differ`,
+      );
+      continue;
+    }
+    if (f.patch === undefined) continue;
+    out.push(
+      f.status === "added" ? "--- /dev/null" : `--- a/${from}`,
+      f.status === "removed" ? "+++ /dev/null" : `+++ b/${f.filename}`,
+      f.patch,
+    );
+  }
+  return out.length === 0 ? "" : `${out.join("\n")}\n`;
 }
 
 export interface DiffLine {

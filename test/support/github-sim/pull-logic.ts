@@ -66,7 +66,8 @@ export function mergePullRequest(
   if (!merged || pr.pull.mergeable === false) return "conflict";
   const sig = s.signature(by);
   const headline =
-    title ?? (method === "merge" ? `Merge pull request #${pr.number} from ${repo.owner}/${pr.pull.headRef}` : `${pr.title} (#${pr.number})`);
+    title ??
+    (method === "merge" ? `Merge pull request #${pr.number} from ${repo.owner}/${pr.pull.headRef}` : `${pr.title} (#${pr.number})`);
   const body = message ?? (method === "merge" ? pr.title : "");
   const sha = repo.git.writeCommit({
     tree: repo.git.writeFlat(merged),

@@ -43,12 +43,27 @@ async function openPhasePull(repo: string, branch: string, files: Record<string,
     repo,
     base_tree: base.data.tree.sha,
     tree: Object.entries(files).map(([path, content]) =>
-      content === null ? { path, mode: "100644" as const, type: "blob" as const, sha: null } : { path, mode: "100644" as const, type: "blob" as const, content },
+      content === null
+        ? { path, mode: "100644" as const, type: "blob" as const, sha: null }
+        : { path, mode: "100644" as const, type: "blob" as const, content },
     ),
   });
-  const commit = await octokit.rest.git.createCommit({ owner, repo, message: "phase", tree: tree.data.sha, parents: [main.data.object.sha] });
+  const commit = await octokit.rest.git.createCommit({
+    owner,
+    repo,
+    message: "phase",
+    tree: tree.data.sha,
+    parents: [main.data.object.sha],
+  });
   await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha: commit.data.sha });
-  const pr = await octokit.rest.pulls.create({ owner, repo, head: branch, base: "main", title: `[Autopack P1] ${branch}`, body: "Part of #1" });
+  const pr = await octokit.rest.pulls.create({
+    owner,
+    repo,
+    head: branch,
+    base: "main",
+    title: `[Autopack P1] ${branch}`,
+    body: "Part of #1",
+  });
   return pr.data.number;
 }
 
@@ -76,12 +91,24 @@ describe("github-sim: pull requests", () => {
       "src/new.ts": "export const x = 1;\n",
     });
     const pull = await octokit.rest.pulls.get({ owner: "acme", repo: "app", pull_number: number });
-    expect(pull.data).toMatchObject({ state: "open", merged: false, mergeable: true, head: { ref: "autopack/1/P1" }, base: { ref: "main" }, user: { login: "autopack[bot]" } });
+    expect(pull.data).toMatchObject({
+      state: "open",
+      merged: false,
+      mergeable: true,
+      head: { ref: "autopack/1/P1" },
+      base: { ref: "main" },
+      user: { login: "autopack[bot]" },
+    });
     expect(pull.data).toMatchObject({ changed_files: 3, additions: 3, deletions: 4, commits: 1 });
 
-    const duplicate = await errorOf(octokit.rest.pulls.create({ owner: "acme", repo: "app", head: "acme:autopack/1/P1", base: "main", title: "again" }));
+    const duplicate = await errorOf(
+      octokit.rest.pulls.create({ owner: "acme", repo: "app", head: "acme:autopack/1/P1", base: "main", title: "again" }),
+    );
     expect(duplicate.status).toBe(422);
-    expect(duplicate.data).toMatchObject({ message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: "A pull request already exists for acme:autopack/1/P1." }] });
+    expect(duplicate.data).toMatchObject({
+      message: "Validation Failed",
+      errors: [{ resource: "PullRequest", code: "custom", message: "A pull request already exists for acme:autopack/1/P1." }],
+    });
 
     const main = sim.branchHead("acme", "app", "main")!;
     await octokit.rest.git.createRef({ owner: "acme", repo: "app", ref: "refs/heads/empty", sha: main });
@@ -111,6 +138,13 @@ describe("github-sim: pull requests", () => {
     );
     expect(files[2]!.patch).toBe("@@ -0,0 +1 @@\n+export const x = 1;");
     expect(files[2]!.sha).toBe("ad1d380d6cc4dfe69119852d461b7ccd89a19228");
+
+    const diff = await octokit.rest.pulls.get({ owner: "acme", repo: "app", pull_number: number, mediaType: { format: "diff" } });
+    const text = diff.data as unknown as string;
+    expect(text).toContain(
+      "diff --git a/src/new.ts b/src/new.ts\nnew file mode 100644\nindex 0000000..ad1d380\n--- /dev/null\n+++ b/src/new.ts\n@@ -0,0 +1 @@\n+export const x = 1;\n",
+    );
+    expect(text).toContain("deleted file mode 100644\nindex 98a3330..0000000\n--- a/README.md\n+++ /dev/null\n");
   });
 
   it("filters the list by state and owner:branch head", async () => {
@@ -132,9 +166,15 @@ describe("github-sim: pull requests", () => {
         body: "Audit",
         comments: [{ path, line, side, body: "here" }],
       });
-    expect(await errorOf(review(1, "RIGHT"))).toMatchObject({ status: 422, data: { message: "Unprocessable Entity", errors: ["Line could not be resolved"] } });
+    expect(await errorOf(review(1, "RIGHT"))).toMatchObject({
+      status: 422,
+      data: { message: "Unprocessable Entity", errors: ["Line could not be resolved"] },
+    });
     expect(await errorOf(review(10, "LEFT"))).toMatchObject({ status: 422 });
-    expect(await errorOf(review(1, "RIGHT", "src/other.ts"))).toMatchObject({ status: 422, data: { errors: ["Path could not be resolved"] } });
+    expect(await errorOf(review(1, "RIGHT", "src/other.ts"))).toMatchObject({
+      status: 422,
+      data: { errors: ["Path could not be resolved"] },
+    });
     expect(sim.reviews("acme", "app", 1)).toEqual([]);
 
     const made = await octokit.rest.pulls.createReview({
@@ -152,7 +192,11 @@ describe("github-sim: pull requests", () => {
     });
     expect(made.data).toMatchObject({ state: "COMMENTED", commit_id: pull.head.sha, user: { login: "autopack[bot]" } });
     const comments = sim.reviewComments("acme", "app", 1);
-    expect(comments.map((c) => [c.line, c.side, c.start_line])).toEqual([[7, "RIGHT", null], [6, "LEFT", null], [7, "RIGHT", 5]]);
+    expect(comments.map((c) => [c.line, c.side, c.start_line])).toEqual([
+      [7, "RIGHT", null],
+      [6, "LEFT", null],
+      [7, "RIGHT", 5],
+    ]);
     expect(comments[0]!.diff_hunk.split("\n").pop()).toBe("+  return d;");
     const listed = await octokit.paginate(octokit.rest.pulls.listReviewComments, { owner: "acme", repo: "app", pull_number: 1 });
     expect(listed).toHaveLength(3);
@@ -161,7 +205,9 @@ describe("github-sim: pull requests", () => {
   it("refuses APPROVE and REQUEST_CHANGES on the bot's own PR, and accepts a person's", async () => {
     const own = await errorOf(octokit.rest.pulls.createReview({ owner: "acme", repo: "app", pull_number: 1, event: "APPROVE" }));
     expect(own).toMatchObject({ status: 422, data: { errors: ["Can not approve your own pull request"] } });
-    const changes = await errorOf(octokit.rest.pulls.createReview({ owner: "acme", repo: "app", pull_number: 1, event: "REQUEST_CHANGES", body: "no" }));
+    const changes = await errorOf(
+      octokit.rest.pulls.createReview({ owner: "acme", repo: "app", pull_number: 1, event: "REQUEST_CHANGES", body: "no" }),
+    );
     expect(changes.data.errors).toEqual(["Can not request changes on your own pull request"]);
     const id = sim.addReview("acme", "app", 1, { user: "alice", event: "REQUEST_CHANGES", body: "rename d" });
     const reviews = await octokit.rest.pulls.listReviews({ owner: "acme", repo: "app", pull_number: 1 });
@@ -177,7 +223,12 @@ describe("github-sim: pull requests", () => {
     sim.setMergeable("acme", "app", 1, undefined);
     const merged = await octokit.rest.pulls.merge({ owner: "acme", repo: "app", pull_number: 1, merge_method: "squash" });
     expect(merged.data.merged).toBe(true);
-    expect(sim.pull("acme", "app", 1)).toMatchObject({ state: "closed", merged: true, merge_commit_sha: merged.data.sha, merged_by: { login: "autopack[bot]" } });
+    expect(sim.pull("acme", "app", 1)).toMatchObject({
+      state: "closed",
+      merged: true,
+      merge_commit_sha: merged.data.sha,
+      merged_by: { login: "autopack[bot]" },
+    });
     expect(sim.fileAt("acme", "app", "main", "src/new.ts")).toBe("export const x = 2;\n");
     expect(sim.fileAt("acme", "app", "main", "README.md")).toBeUndefined();
     expect(sim.commit("acme", "app", merged.data.sha)?.parents).toHaveLength(1);
@@ -196,18 +247,34 @@ describe("github-sim: pull requests", () => {
 describe("github-sim: checks and statuses", () => {
   it("creates, updates and lists check runs, next to the repository's own CI", async () => {
     const repo = sim.addRepo({ owner: "acme", name: "checks", files: { "a.ts": "a\n" } });
-    const ci = sim.addCheckRun("acme", "checks", repo.headSha, { name: "build", conclusion: "failure", output: { title: "Build", summary: "1 error" } });
-    const created = await octokit.rest.checks.create({ owner: "acme", repo: "checks", name: "Autopack audit", head_sha: repo.headSha, status: "in_progress" });
+    const ci = sim.addCheckRun("acme", "checks", repo.headSha, {
+      name: "build",
+      conclusion: "failure",
+      output: { title: "Build", summary: "1 error" },
+    });
+    const created = await octokit.rest.checks.create({
+      owner: "acme",
+      repo: "checks",
+      name: "Autopack audit",
+      head_sha: repo.headSha,
+      status: "in_progress",
+    });
     expect(created.data).toMatchObject({ status: "in_progress", conclusion: null, app: { slug: "autopack" } });
     const updated = await octokit.rest.checks.update({
       owner: "acme",
       repo: "checks",
       check_run_id: created.data.id,
       conclusion: "success",
-      output: { title: "Approved", summary: "No findings", annotations: [{ path: "a.ts", start_line: 1, end_line: 1, annotation_level: "notice", message: "ok" }] },
+      output: {
+        title: "Approved",
+        summary: "No findings",
+        annotations: [{ path: "a.ts", start_line: 1, end_line: 1, annotation_level: "notice", message: "ok" }],
+      },
     });
     expect(updated.data).toMatchObject({ status: "completed", conclusion: "success", output: { title: "Approved", annotations_count: 1 } });
-    const forbidden = await errorOf(octokit.rest.checks.update({ owner: "acme", repo: "checks", check_run_id: ci, status: "completed", conclusion: "success" }));
+    const forbidden = await errorOf(
+      octokit.rest.checks.update({ owner: "acme", repo: "checks", check_run_id: ci, status: "completed", conclusion: "success" }),
+    );
     expect(forbidden.status).toBe(403);
 
     const mine = await octokit.rest.checks.listForRef({ owner: "acme", repo: "checks", ref: repo.headSha, check_name: "Autopack audit" });
@@ -218,7 +285,10 @@ describe("github-sim: checks and statuses", () => {
       ["build", "github-actions", "failure"],
     ]);
     const suites = await octokit.rest.checks.listSuitesForRef({ owner: "acme", repo: "checks", ref: repo.headSha });
-    expect(suites.data.check_suites.map((x) => [x.app?.slug, x.conclusion])).toEqual([["github-actions", "failure"], ["autopack", "success"]]);
+    expect(suites.data.check_suites.map((x) => [x.app?.slug, x.conclusion])).toEqual([
+      ["github-actions", "failure"],
+      ["autopack", "success"],
+    ]);
     const annotations = await octokit.rest.checks.listAnnotations({ owner: "acme", repo: "checks", check_run_id: created.data.id });
     expect(annotations.data[0]).toMatchObject({ path: "a.ts", message: "ok" });
   });
@@ -230,7 +300,10 @@ describe("github-sim: checks and statuses", () => {
     await octokit.rest.repos.createCommitStatus({ owner: "acme", repo: "checks", sha, state: "success", context: "autopack" });
     const combined = await octokit.rest.repos.getCombinedStatusForRef({ owner: "acme", repo: "checks", ref: "main" });
     expect(combined.data.state).toBe("failure");
-    expect(combined.data.statuses.map((x) => [x.context, x.state])).toEqual([["autopack", "success"], ["ci/test", "failure"]]);
+    expect(combined.data.statuses.map((x) => [x.context, x.state])).toEqual([
+      ["autopack", "success"],
+      ["ci/test", "failure"],
+    ]);
     const list = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, { owner: "acme", repo: "checks", ref: sha });
     expect(list).toHaveLength(3);
   });

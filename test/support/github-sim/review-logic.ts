@@ -25,9 +25,18 @@ const STATE = { APPROVE: "APPROVED", REQUEST_CHANGES: "CHANGES_REQUESTED", COMME
  * Creates a review as GitHub does: every inline comment must sit on a line of the diff of
  * `commit_id` (on the side it names) or the whole review is refused with a 422 and nothing stored.
  */
-export function createReview(s: SimState, repo: RepoState, pr: IssueRecord & { pull: PullRecord }, user: string, input: ReviewInput): ReviewRecord {
+export function createReview(
+  s: SimState,
+  repo: RepoState,
+  pr: IssueRecord & { pull: PullRecord },
+  user: string,
+  input: ReviewInput,
+): ReviewRecord {
   const commitId = input.commit_id ?? pr.pull.headSha;
-  const inPull = repo.git.has(commitId, "commit") && repo.git.isAncestor(commitId, pr.pull.headSha) && !repo.git.isAncestor(commitId, baseSha(s, repo, pr));
+  const inPull =
+    repo.git.has(commitId, "commit") &&
+    repo.git.isAncestor(commitId, pr.pull.headSha) &&
+    !repo.git.isAncestor(commitId, baseSha(s, repo, pr));
   if (!inPull && commitId !== pr.pull.headSha) throw unprocessable(["Commit could not be resolved"]);
   const own = pr.user.toLowerCase() === user.toLowerCase();
   if (own && input.event === "APPROVE") throw unprocessable(["Can not approve your own pull request"]);

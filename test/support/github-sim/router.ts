@@ -37,6 +37,17 @@ export interface Route {
 }
 
 export const ok = (body: unknown): Reply => ({ status: 200, body });
+
+/** True when the Accept header asks for a media type format ("raw", "diff"), as `mediaType.format` sends it. */
+export function wantsFormat(ctx: RouteContext, format: string): boolean {
+  return new RegExp(`application/vnd\\.github(\\.v3)?\\.${format}\\b`).test(String(ctx.headers.accept ?? ""));
+}
+
+/** A text answer in a media type format (the diff of a pull request or comparison). */
+export const diffReply = (text: string): Reply => ({
+  status: 200,
+  raw: { text, contentType: "application/vnd.github.diff; charset=utf-8" },
+});
 export const created = (body: unknown): Reply => ({ status: 201, body });
 export const noContent = (): Reply => ({ status: 204 });
 
@@ -79,8 +90,11 @@ function matchSegments(pattern: string[], parts: string[]): Record<string, strin
     }
     const part = parts[i];
     if (part === undefined || part === "") return undefined;
-    if (seg.startsWith(":")) params[seg.slice(1)] = safeDecode(part);
-    else if (seg !== part) return undefined;
+    if (seg.startsWith(":")) {
+      // GitHub's numeric parameters (issue_number, comment_id, ...) never match words like "comments".
+      if (/_(number|id)$/.test(seg) && !/^\d+$/.test(part)) return undefined;
+      params[seg.slice(1)] = safeDecode(part);
+    } else if (seg !== part) return undefined;
   }
   return parts.length === pattern.length ? params : undefined;
 }

@@ -33,6 +33,18 @@ export interface FaultSpec {
 
 const PREFIX = "/api/v3";
 
+interface Incoming {
+  req: IncomingMessage;
+  res: ServerResponse;
+  method: string;
+  /** Below `/api/v3`, without the query. */
+  path: string;
+  url: URL;
+  body: unknown;
+  hasBody: boolean;
+  prefixed: boolean;
+}
+
 export class SimServer {
   readonly requests: RequestLogEntry[] = [];
   readonly openapiErrors: string[] = [];
@@ -71,19 +83,19 @@ export class SimServer {
     const rawBody = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", this.s.origin);
     const method = (req.method ?? "GET").toUpperCase();
-    const path = url.pathname.startsWith(`${PREFIX}/`) ? url.pathname.slice(PREFIX.length) : url.pathname;
+    const prefixed = url.pathname.startsWith(`${PREFIX}/`);
+    const path = prefixed ? url.pathname.slice(PREFIX.length) : url.pathname;
     const entry: RequestLogEntry = { method, path: path + url.search, status: 0, body: undefined, response: undefined };
     this.requests.push(entry);
-    let body: unknown;
     let reply: Reply & { headers?: Record<string, string> };
     try {
-      body = rawBody.trim() === "" ? undefined : parseJson(rawBody);
-      entry.body = body;
-      reply = await this.serve(req, method, path, url, body, res, rawBody.trim() !== "", url.pathname !== path);
+      const hasBody = rawBody.trim() !== "";
+      entry.body = hasBody ? parseJson(rawBody) : undefined;
+      reply = await this.serve({ req, res, method, path, url, body: entry.body, hasBody, prefixed });
     } catch (error) {
       if (error instanceof HttpError) reply = { status: error.status, body: error.body, headers: error.headers };
       else {
-        const message = error instanceof Error ? error.stack ?? error.message : String(error);
+        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
         this.openapiErrors.push(`${method} ${path}: simulator error: ${message}`);
         reply = { status: 500, body: { message: "Server Error" } };
       }
@@ -93,23 +105,19 @@ export class SimServer {
     this.write(res, reply);
   }
 
-  private async serve(
-    req: IncomingMessage,
-    method: string,
-    path: string,
-    url: URL,
-    body: unknown,
-    res: ServerResponse,
-    hasBody: boolean,
-    prefixed: boolean,
-  ): Promise<Reply & { headers?: Record<string, string> }> {
+  private async serve(r: Incoming): Promise<Reply & { headers?: Record<string, string> }> {
+    const { method, path, url } = r;
     const fault = this.takeFault(method, path);
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (fault?.status !== undefined) {
-      return { status: fault.status, body: fault.body ?? { message: `Simulated ${fault.status}`, status: String(fault.status) }, headers: fault.headers };
+      return {
+        status: fault.status,
+        body: fault.body ?? { message: `Simulated ${fault.status}`, status: String(fault.status) },
+        headers: fault.headers,
+      };
     }
     const where = `${method} ${path}${url.search}`;
-    if (!prefixed) {
+    if (!r.prefixed) {
       this.openapiErrors.push(`${where}: not under ${PREFIX}, which a GHE_HOST base URL always adds`);
       throw new HttpError(404, "Not Found");
     }
@@ -123,9 +131,16 @@ export class SimServer {
       this.openapiErrors.push(`${where}: ${op.op.operationId} is GitHub's, but the simulator does not implement it`);
       throw new HttpError(404, "Not Found");
     }
-    const authorization = req.headers.authorization;
-    const actor = found.route.auth === "jwt" ? (this.auth.checkJwt(authorization), this.s.app.slug) : (this.auth.checkToken(authorization), this.s.botLogin);
-    const problems = this.checker.validate(op.op, url.searchParams, body, hasBody);
+    const authorization = r.req.headers.authorization;
+    let actor: string;
+    if (found.route.auth === "jwt") {
+      this.auth.checkJwt(authorization);
+      actor = this.s.app.slug;
+    } else {
+      this.auth.checkToken(authorization);
+      actor = this.s.botLogin;
+    }
+    const problems = this.checker.validate(op.op, url.searchParams, r.body, r.hasBody);
     if (problems.length > 0) {
       for (const problem of problems) this.openapiErrors.push(`${where} (${op.op.operationId}): ${problem}`);
       throw new HttpError(422, `Invalid request.\n\n${problems.join("\n")}`);
@@ -136,12 +151,12 @@ export class SimServer {
       path,
       params: found.params,
       query: url.searchParams,
-      body,
-      headers: req.headers,
+      body: r.body,
+      headers: r.req.headers,
       actor,
       repo: () => this.s.repo(found.params.owner ?? "", found.params.repo ?? ""),
-      page: (items) => this.page(url, items, res),
-      setHeader: (name, value) => res.setHeader(name, value),
+      page: (items) => this.page(url, items, r.res),
+      setHeader: (name, value) => r.res.setHeader(name, value),
     };
     return found.route.handler(ctx);
   }

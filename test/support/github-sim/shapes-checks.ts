@@ -60,7 +60,11 @@ export function checkSuiteShape(s: SimState, repo: RepoState, suite: CheckSuiteR
   const runs = [...repo.checkRuns.values()].filter((r) => r.suiteId === suite.id);
   const outcome = suiteOutcome(runs);
   const commit = repo.git.commit(suite.headSha);
-  const updatedAt = runs.map((r) => r.completedAt ?? r.startedAt ?? suite.createdAt).sort().pop() ?? suite.createdAt;
+  const updatedAt =
+    runs
+      .map((r) => r.completedAt ?? r.startedAt ?? suite.createdAt)
+      .sort()
+      .pop() ?? suite.createdAt;
   return {
     id: suite.id,
     node_id: nodeId("CheckSuite", suite.id),
@@ -127,7 +131,9 @@ export function combinedStatusShape(s: SimState, repo: RepoState, sha: string) {
   const states = latest.map((x) => x.state);
   const state = states.some((x) => x === "error" || x === "failure")
     ? "failure"
-    : states.length === 0 || states.some((x) => x === "pending") ? "pending" : "success";
+    : states.length === 0 || states.some((x) => x === "pending")
+      ? "pending"
+      : "success";
   return {
     state,
     statuses: latest.map((x) => statusShape(s, repo, x)),

@@ -143,7 +143,14 @@ export function blobShape(s: SimState, repo: RepoState, sha: string) {
   };
 }
 
-export function contentShape(s: SimState, repo: RepoState, path: string, ref: string, entry: { sha: string; type: string }, withContent: boolean) {
+export function contentShape(
+  s: SimState,
+  repo: RepoState,
+  path: string,
+  ref: string,
+  entry: { sha: string; type: string },
+  withContent: boolean,
+) {
   const api = repoApi(s, repo);
   const encoded = path.split("/").map(encodeURIComponent).join("/");
   const type = entry.type === "tree" ? "dir" : entry.type === "commit" ? "submodule" : "file";

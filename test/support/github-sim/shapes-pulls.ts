@@ -78,8 +78,21 @@ export function pullShape(s: SimState, repo: RepoState, pr: Pull) {
 /** A pull request as the list endpoint and `check_run.pull_requests` show it, without counts. */
 export function pullListShape(s: SimState, repo: RepoState, pr: Pull) {
   const full = pullShape(s, repo, pr);
-  const { merged: _m, mergeable: _a, rebaseable: _r, mergeable_state: _s, merged_by: _b, comments: _c, review_comments: _rc,
-    maintainer_can_modify: _mm, commits: _co, additions: _ad, deletions: _de, changed_files: _cf, ...rest } = full;
+  const {
+    merged: _m,
+    mergeable: _a,
+    rebaseable: _r,
+    mergeable_state: _s,
+    merged_by: _b,
+    comments: _c,
+    review_comments: _rc,
+    maintainer_can_modify: _mm,
+    commits: _co,
+    additions: _ad,
+    deletions: _de,
+    changed_files: _cf,
+    ...rest
+  } = full;
   return rest;
 }
 

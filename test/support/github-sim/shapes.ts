@@ -42,16 +42,41 @@ export function userShape(s: SimState, login: string) {
 }
 
 const REPO_URLS: [string, string][] = [
-  ["archive_url", "/{archive_format}{/ref}"], ["assignees_url", "/assignees{/user}"], ["blobs_url", "/git/blobs{/sha}"],
-  ["branches_url", "/branches{/branch}"], ["collaborators_url", "/collaborators{/collaborator}"], ["comments_url", "/comments{/number}"],
-  ["commits_url", "/commits{/sha}"], ["compare_url", "/compare/{base}...{head}"], ["contents_url", "/contents/{+path}"],
-  ["contributors_url", "/contributors"], ["deployments_url", "/deployments"], ["downloads_url", "/downloads"], ["events_url", "/events"],
-  ["forks_url", "/forks"], ["git_commits_url", "/git/commits{/sha}"], ["git_refs_url", "/git/refs{/sha}"], ["git_tags_url", "/git/tags{/sha}"],
-  ["hooks_url", "/hooks"], ["issue_comment_url", "/issues/comments{/number}"], ["issue_events_url", "/issues/events{/number}"],
-  ["issues_url", "/issues{/number}"], ["keys_url", "/keys{/key_id}"], ["labels_url", "/labels{/name}"], ["languages_url", "/languages"],
-  ["merges_url", "/merges"], ["milestones_url", "/milestones{/number}"], ["notifications_url", "/notifications{?since,all,participating}"],
-  ["pulls_url", "/pulls{/number}"], ["releases_url", "/releases{/id}"], ["stargazers_url", "/stargazers"], ["statuses_url", "/statuses/{sha}"],
-  ["subscribers_url", "/subscribers"], ["subscription_url", "/subscription"], ["tags_url", "/tags"], ["teams_url", "/teams"],
+  ["archive_url", "/{archive_format}{/ref}"],
+  ["assignees_url", "/assignees{/user}"],
+  ["blobs_url", "/git/blobs{/sha}"],
+  ["branches_url", "/branches{/branch}"],
+  ["collaborators_url", "/collaborators{/collaborator}"],
+  ["comments_url", "/comments{/number}"],
+  ["commits_url", "/commits{/sha}"],
+  ["compare_url", "/compare/{base}...{head}"],
+  ["contents_url", "/contents/{+path}"],
+  ["contributors_url", "/contributors"],
+  ["deployments_url", "/deployments"],
+  ["downloads_url", "/downloads"],
+  ["events_url", "/events"],
+  ["forks_url", "/forks"],
+  ["git_commits_url", "/git/commits{/sha}"],
+  ["git_refs_url", "/git/refs{/sha}"],
+  ["git_tags_url", "/git/tags{/sha}"],
+  ["hooks_url", "/hooks"],
+  ["issue_comment_url", "/issues/comments{/number}"],
+  ["issue_events_url", "/issues/events{/number}"],
+  ["issues_url", "/issues{/number}"],
+  ["keys_url", "/keys{/key_id}"],
+  ["labels_url", "/labels{/name}"],
+  ["languages_url", "/languages"],
+  ["merges_url", "/merges"],
+  ["milestones_url", "/milestones{/number}"],
+  ["notifications_url", "/notifications{?since,all,participating}"],
+  ["pulls_url", "/pulls{/number}"],
+  ["releases_url", "/releases{/id}"],
+  ["stargazers_url", "/stargazers"],
+  ["statuses_url", "/statuses/{sha}"],
+  ["subscribers_url", "/subscribers"],
+  ["subscription_url", "/subscription"],
+  ["tags_url", "/tags"],
+  ["teams_url", "/teams"],
   ["trees_url", "/git/trees{/sha}"],
 ];
 
@@ -118,7 +143,16 @@ export function repoShape(s: SimState, repo: RepoState) {
 
 /** The "minimal repository" embedded in statuses and check suites: the full form, less counts and settings. */
 export function miniRepoShape(s: SimState, repo: RepoState) {
-  const { network_count: _n, subscribers_count: _s, allow_squash_merge: _a, allow_merge_commit: _b, allow_rebase_merge: _c, allow_auto_merge: _d, delete_branch_on_merge: _e, ...rest } = repoShape(s, repo);
+  const {
+    network_count: _n,
+    subscribers_count: _s,
+    allow_squash_merge: _a,
+    allow_merge_commit: _b,
+    allow_rebase_merge: _c,
+    allow_auto_merge: _d,
+    delete_branch_on_merge: _e,
+    ...rest
+  } = repoShape(s, repo);
   return rest;
 }
 
@@ -164,8 +198,14 @@ export function reactionSummary(url: string, reactions: ReactionRecord[]) {
   return {
     url,
     total_count: reactions.length,
-    "+1": count("+1"), "-1": count("-1"), laugh: count("laugh"), hooray: count("hooray"),
-    confused: count("confused"), heart: count("heart"), rocket: count("rocket"), eyes: count("eyes"),
+    "+1": count("+1"),
+    "-1": count("-1"),
+    laugh: count("laugh"),
+    hooray: count("hooray"),
+    confused: count("confused"),
+    heart: count("heart"),
+    rocket: count("rocket"),
+    eyes: count("eyes"),
   };
 }
 

@@ -38,6 +38,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  sim.assertClean();
   await sim?.close();
 });
 
@@ -85,6 +86,20 @@ describe("github-sim: issues and comments", () => {
     expect(link).toContain(sim.baseUrl);
   });
 
+  it("lists issues by label and state, pull requests included, and the installation's repositories", async () => {
+    sim.addRepo({ owner: "acme", name: "sweep" });
+    const a = sim.addIssue("acme", "sweep", { title: "A", body: "", user: "alice", labels: ["autopack"] });
+    sim.addIssue("acme", "sweep", { title: "B", body: "", user: "alice" });
+    const c = sim.addIssue("acme", "sweep", { title: "C", body: "", user: "alice", labels: ["Autopack"] });
+    sim.editIssue("acme", "sweep", c, { state: "closed" });
+    const open = await octokit.paginate(octokit.rest.issues.listForRepo, { owner: "acme", repo: "sweep", labels: "autopack" });
+    expect(open.map((i) => i.number)).toEqual([a]);
+    const all = await octokit.paginate(octokit.rest.issues.listForRepo, { owner: "acme", repo: "sweep", labels: "autopack", state: "all" });
+    expect(all.map((i) => i.number)).toEqual([c, a]);
+    const repos = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation);
+    expect(repos.map((r) => r.full_name)).toContain("acme/sweep");
+  });
+
   it("adds and removes labels, with 404 for a label that is not there", async () => {
     sim.addRepo({ owner: "acme", name: "labels" });
     const issue = sim.addIssue("acme", "labels", { title: "L", body: "", user: "alice", labels: ["autopack"] });
@@ -122,7 +137,12 @@ describe("github-sim: issues and comments", () => {
 describe("github-sim: contents", () => {
   it("serves raw and JSON contents, 404s, and Probot's config lookup with the org fallback", async () => {
     sim.addRepo({ owner: "acme", name: "cfg", files: { ".github/autopack.yml": "label: go\n" } });
-    const raw = await octokit.rest.repos.getContent({ owner: "acme", repo: "cfg", path: ".github/autopack.yml", mediaType: { format: "raw" } });
+    const raw = await octokit.rest.repos.getContent({
+      owner: "acme",
+      repo: "cfg",
+      path: ".github/autopack.yml",
+      mediaType: { format: "raw" },
+    });
     expect(raw.data).toBe("label: go\n");
     const json = await octokit.rest.repos.getContent({ owner: "acme", repo: "cfg", path: ".github/autopack.yml" });
     expect(Buffer.from((json.data as { content: string }).content, "base64").toString()).toBe("label: go\n");
@@ -131,7 +151,12 @@ describe("github-sim: contents", () => {
     const found = await octokit.config.get({ owner: "acme", repo: "cfg", path: ".github/autopack.yml" });
     expect(found.config).toEqual({ label: "go" });
     sim.addRepo({ owner: "acme", name: "bare" });
-    const fallback = await octokit.config.get({ owner: "acme", repo: "bare", path: ".github/autopack.yml", defaults: { label: "autopack" } });
+    const fallback = await octokit.config.get({
+      owner: "acme",
+      repo: "bare",
+      path: ".github/autopack.yml",
+      defaults: { label: "autopack" },
+    });
     expect(fallback.config).toEqual({ label: "autopack" });
     expect(sim.requests.some((r) => r.path.startsWith("/repos/acme/.github/contents/") && r.status === 404)).toBe(true);
   });
@@ -161,12 +186,24 @@ describe("github-sim: git database", () => {
     });
     const listed = await octokit.rest.git.getTree({ owner: "acme", repo: "tree", tree_sha: tree.data.sha, recursive: "1" });
     expect(listed.data.tree.map((e) => `${e.type}:${e.path}`)).toEqual(["blob:keep.txt", "tree:src", "blob:src/a.ts", "blob:src/b.ts"]);
-    const commit = await octokit.rest.git.createCommit({ owner: "acme", repo: "tree", message: "edit", tree: tree.data.sha, parents: [repo.headSha] });
+    const commit = await octokit.rest.git.createCommit({
+      owner: "acme",
+      repo: "tree",
+      message: "edit",
+      tree: tree.data.sha,
+      parents: [repo.headSha],
+    });
     await octokit.rest.git.updateRef({ owner: "acme", repo: "tree", ref: "heads/main", sha: commit.data.sha });
     expect(sim.treeFiles("acme", "tree", "main")).toEqual({ "keep.txt": "k\n", "src/a.ts": "a\n", "src/b.ts": "b\n" });
     expect(sim.commit("acme", "tree", commit.data.sha)?.author.name).toBe("autopack[bot]");
 
-    const sideways = await octokit.rest.git.createCommit({ owner: "acme", repo: "tree", message: "side", tree: base.data.tree.sha, parents: [repo.headSha] });
+    const sideways = await octokit.rest.git.createCommit({
+      owner: "acme",
+      repo: "tree",
+      message: "side",
+      tree: base.data.tree.sha,
+      parents: [repo.headSha],
+    });
     const refused = await errorOf(octokit.rest.git.updateRef({ owner: "acme", repo: "tree", ref: "heads/main", sha: sideways.data.sha }));
     expect(refused).toMatchObject({ status: 422, data: { message: "Update is not a fast forward" } });
     await octokit.rest.git.updateRef({ owner: "acme", repo: "tree", ref: "heads/main", sha: sideways.data.sha, force: true });
@@ -177,8 +214,16 @@ describe("github-sim: git database", () => {
     const repo = sim.addRepo({ owner: "acme", name: "wf", files: { ".github/workflows/ci.yml": "on: push\n", "a.txt": "a\n" } });
     const baseTree = sim.commit("acme", "wf", repo.headSha)!.tree.sha;
     const edit = (path: string, content: string | null) =>
-      octokit.rest.git.createTree({ owner: "acme", repo: "wf", base_tree: baseTree, tree: [content === null ? { path, mode: "100644", type: "blob", sha: null } : { path, mode: "100644", type: "blob", content }] });
-    expect(await errorOf(edit(".github/workflows/ci.yml", "on: pull_request\n"))).toMatchObject({ status: 403, data: { message: "Resource not accessible by integration" } });
+      octokit.rest.git.createTree({
+        owner: "acme",
+        repo: "wf",
+        base_tree: baseTree,
+        tree: [content === null ? { path, mode: "100644", type: "blob", sha: null } : { path, mode: "100644", type: "blob", content }],
+      });
+    expect(await errorOf(edit(".github/workflows/ci.yml", "on: pull_request\n"))).toMatchObject({
+      status: 403,
+      data: { message: "Resource not accessible by integration" },
+    });
     expect(await statusOf(edit(".github/workflows/new.yml", "on: push\n"))).toBe(403);
     expect(await statusOf(edit(".github/workflows/ci.yml", null))).toBe(403);
     expect(await statusOf(edit("a.txt", "b\n"))).toBe("ok");
@@ -188,7 +233,12 @@ describe("github-sim: git database", () => {
     const small = await startGitHubSim({ treeTruncateAt: 3 });
     try {
       const repo = small.addRepo({ owner: "o", name: "r", files: { "a/1": "1", "a/2": "2", "b/3": "3" } });
-      const client = new ProbotOctokit({ auth: { appId: small.appId, privateKey: small.privateKey, installationId: small.installationId }, baseUrl: small.baseUrl, retry: { enabled: false }, throttle: { enabled: false } });
+      const client = new ProbotOctokit({
+        auth: { appId: small.appId, privateKey: small.privateKey, installationId: small.installationId },
+        baseUrl: small.baseUrl,
+        retry: { enabled: false },
+        throttle: { enabled: false },
+      });
       const tree = await client.rest.git.getTree({ owner: "o", repo: "r", tree_sha: repo.headSha, recursive: "true" });
       expect(tree.data.truncated).toBe(true);
       expect(tree.data.tree).toHaveLength(3);
@@ -204,12 +254,27 @@ describe("github-sim: OpenAPI checks", () => {
     sim.addRepo({ owner: "acme", name: "oas" });
     const before = sim.openapiErrors.length;
     expect(await statusOf(octokit.request("GET /repos/{owner}/{repo}/no-such-thing", { owner: "acme", repo: "oas" }))).toBe(404);
-    const bad = await errorOf(octokit.request("POST /repos/{owner}/{repo}/check-runs", { owner: "acme", repo: "oas", name: "x", head_sha: "abc", status: "done" as never }));
+    const bad = await errorOf(
+      octokit.request("POST /repos/{owner}/{repo}/check-runs", {
+        owner: "acme",
+        repo: "oas",
+        name: "x",
+        head_sha: "abc",
+        status: "done" as never,
+      }),
+    );
     expect(bad.status).toBe(422);
-    const extra = await errorOf(octokit.request("POST /repos/{owner}/{repo}/labels", { owner: "acme", repo: "oas", name: "x", colour: "fff" }));
+    const extra = await errorOf(
+      octokit.request("POST /repos/{owner}/{repo}/labels", { owner: "acme", repo: "oas", name: "x", colour: "fff" }),
+    );
     expect(extra.status).toBe(422);
+    const badQuery = await errorOf(
+      octokit.request("GET /repos/{owner}/{repo}/pulls", { owner: "acme", repo: "oas", state: "merged" as never }),
+    );
+    expect(badQuery.status).toBe(422);
     const found = sim.openapiErrors.slice(before);
-    expect(found).toHaveLength(3);
+    expect(found).toHaveLength(4);
+    expect(found[3]).toMatch(/query parameter "state" must be one of open, closed, all/);
     expect(found[0]).toContain("GET /repos/acme/oas/no-such-thing");
     expect(found[1]).toMatch(/checks\/create.*status.*allowed values/);
     expect(found[2]).toMatch(/must NOT have additional properties/);
@@ -220,7 +285,13 @@ describe("github-sim: OpenAPI checks", () => {
 
   it("injects faults with headers, for a number of requests", async () => {
     sim.addRepo({ owner: "acme", name: "faults" });
-    sim.fault({ method: "GET", path: /^\/repos\/acme\/faults$/, status: 429, times: 2, headers: { "retry-after": "1", "x-ratelimit-remaining": "0" } });
+    sim.fault({
+      method: "GET",
+      path: /^\/repos\/acme\/faults$/,
+      status: 429,
+      times: 2,
+      headers: { "retry-after": "1", "x-ratelimit-remaining": "0" },
+    });
     const first = await errorOf(octokit.rest.repos.get({ owner: "acme", repo: "faults" }));
     expect(first.status).toBe(429);
     expect(await statusOf(octokit.rest.repos.get({ owner: "acme", repo: "faults" }))).toBe(429);

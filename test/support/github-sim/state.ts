@@ -104,9 +104,20 @@ export class SimState {
       roles: new Map([[spec.owner.toLowerCase(), "admin"]]),
     };
     this.repos.set(`${spec.owner}/${spec.name}`.toLowerCase(), repo);
-    const flat = new Map(Object.entries(spec.files ?? {}).map(([path, text]) => [path, { sha: repo.git.writeBlob(text), mode: "100644", type: "blob" as const }]));
+    const flat = new Map(
+      Object.entries(spec.files ?? {}).map(([path, text]) => [
+        path,
+        { sha: repo.git.writeBlob(text), mode: "100644", type: "blob" as const },
+      ]),
+    );
     const sig = this.signature(spec.owner);
-    const sha = repo.git.writeCommit({ tree: repo.git.writeFlat(flat), parents: [], message: "Initial commit", author: sig, committer: sig });
+    const sha = repo.git.writeCommit({
+      tree: repo.git.writeFlat(flat),
+      parents: [],
+      message: "Initial commit",
+      author: sig,
+      committer: sig,
+    });
     repo.refs.set(`refs/heads/${repo.defaultBranch}`, sha);
     return repo;
   }
@@ -180,7 +191,13 @@ export class SimState {
       else flat.set(path, { sha: repo.git.writeBlob(text), mode: "100644", type: "blob" });
     }
     const sig = this.signature(author);
-    const sha = repo.git.writeCommit({ tree: repo.git.writeFlat(flat), parents: parent ? [parent] : [], message, author: sig, committer: sig });
+    const sha = repo.git.writeCommit({
+      tree: repo.git.writeFlat(flat),
+      parents: parent ? [parent] : [],
+      message,
+      author: sig,
+      committer: sig,
+    });
     this.setRef(repo, `refs/heads/${branch}`, sha);
     return sha;
   }

@@ -20,7 +20,11 @@ afterAll(async () => {
 });
 
 /** A loopback server that records what it receives. */
-async function recorder(): Promise<{ url: string; received: { headers: Record<string, string>; body: string }[]; close: () => Promise<void> }> {
+async function recorder(): Promise<{
+  url: string;
+  received: { headers: Record<string, string>; body: string }[];
+  close: () => Promise<void>;
+}> {
   const received: { headers: Record<string, string>; body: string }[] = [];
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -40,7 +44,11 @@ describe("webhooks", () => {
       const result = await deliverWebhook(rec.url, "ping", { zen: "Keep it logically awesome." }, SECRET, "delivery-1");
       expect(result).toEqual({ status: 202, body: "accepted" });
       const [hit] = rec.received;
-      expect(hit!.headers).toMatchObject({ "x-github-event": "ping", "x-github-delivery": "delivery-1", "content-type": "application/json" });
+      expect(hit!.headers).toMatchObject({
+        "x-github-event": "ping",
+        "x-github-delivery": "delivery-1",
+        "content-type": "application/json",
+      });
       expect(await verify(SECRET, hit!.body, hit!.headers["x-hub-signature-256"]!)).toBe(true);
       expect(await verify("other", hit!.body, hit!.headers["x-hub-signature-256"]!)).toBe(false);
     } finally {
@@ -58,15 +66,29 @@ describe("webhooks", () => {
       installation: { id: sim.installationId },
       repository: { full_name: "acme/hooks", name: "hooks", default_branch: "main", owner: { login: "acme" } },
       sender: { login: "alice", type: "User" },
-      issue: { number: issue, title: "Plan", body: "## Tier T1: A", state: "open", user: { login: "alice" }, labels: [{ name: "autopack" }] },
+      issue: {
+        number: issue,
+        title: "Plan",
+        body: "## Tier T1: A",
+        state: "open",
+        user: { login: "alice" },
+        labels: [{ name: "autopack" }],
+      },
       label: { name: "autopack" },
     });
     expect(labeled.payload.repository.id).toBe(sim.repository("acme", "hooks").id);
-    expect(() => sim.events.issueUnlabeled({ owner: "acme", repo: "hooks", issue, label: "autopack", sender: "alice" })).toThrow(/still on/);
+    expect(() => sim.events.issueUnlabeled({ owner: "acme", repo: "hooks", issue, label: "autopack", sender: "alice" })).toThrow(
+      /still on/,
+    );
 
     const comment = sim.addComment("acme", "hooks", issue, { body: "/autopack status", user: "alice" });
     const created = sim.events.issueCommentCreated({ owner: "acme", repo: "hooks", comment });
-    expect(created.payload.comment).toMatchObject({ id: comment, body: "/autopack status", user: { login: "alice" }, performed_via_github_app: null });
+    expect(created.payload.comment).toMatchObject({
+      id: comment,
+      body: "/autopack status",
+      user: { login: "alice" },
+      performed_via_github_app: null,
+    });
     expect(created.payload.issue.number).toBe(issue);
 
     const run = sim.addCheckRun("acme", "hooks", sim.branchHead("acme", "hooks", "main")!, { name: "build", conclusion: "success" });
@@ -87,7 +109,12 @@ describe("webhooks", () => {
     const pull = sim.openPull("acme", "hooks", { head: "feature", title: "Feature", user: "alice" });
     const pushed = sim.pushCommit("acme", "hooks", "feature", { "b.ts": "b\n" }, "alice");
     const sync = sim.events.pullRequestSynchronize({ owner: "acme", repo: "hooks", pull, before, sender: "alice" });
-    expect(sync.payload).toMatchObject({ action: "synchronize", number: pull, after: pushed, pull_request: { head: { sha: pushed, ref: "feature" } } });
+    expect(sync.payload).toMatchObject({
+      action: "synchronize",
+      number: pull,
+      after: pushed,
+      pull_request: { head: { sha: pushed, ref: "feature" } },
+    });
     const review = sim.addReview("acme", "hooks", pull, { user: "bob", event: "APPROVE" });
     const submitted = sim.events.pullRequestReviewSubmitted({ owner: "acme", repo: "hooks", pull, review });
     expect(submitted.payload.review).toMatchObject({ id: review, state: "approved", user: { login: "bob" } });
@@ -103,7 +130,11 @@ describe("webhooks", () => {
       secret: SECRET,
       baseUrl: sim.baseUrl,
       logLevel: "fatal",
-      Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, throttle: { ...(o.throttle as object), enabled: false }, retry: { enabled: false } })),
+      Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+        ...o,
+        throttle: { ...(o.throttle as object), enabled: false },
+        retry: { enabled: false },
+      })),
     });
     const middleware = await createNodeMiddleware(
       (app) => {

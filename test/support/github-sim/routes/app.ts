@@ -1,6 +1,6 @@
 import { notFound } from "../http-error.js";
 import { created, ok, type Router } from "../router.js";
-import { appShape, userShape } from "../shapes.js";
+import { appShape, repoShape, userShape } from "../shapes.js";
 import type { SimState } from "../state.js";
 import type { AppAuth } from "../auth.js";
 
@@ -69,5 +69,9 @@ export function appRoutes(router: Router, auth: AppAuth): void {
       },
       "jwt",
     )
-    .add("GET /repos/:owner/:repo/installation", (ctx) => ok(installationShape(ctx.s, ctx.repo().owner)), "jwt");
+    .add("GET /repos/:owner/:repo/installation", (ctx) => ok(installationShape(ctx.s, ctx.repo().owner)), "jwt")
+    .add("GET /installation/repositories", ({ s, page }) => {
+      const repos = [...s.repos.values()];
+      return ok({ total_count: repos.length, repository_selection: "all", repositories: page(repos).map((r) => repoShape(s, r)) });
+    });
 }

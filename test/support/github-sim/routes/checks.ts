@@ -34,7 +34,7 @@ function apply(s: SimState, run: CheckRunRecord, input: CheckRunInput): void {
     run.conclusion = input.conclusion;
     run.status = "completed";
   }
-  if (run.status === "completed" && !run.conclusion) throw new HttpError(422, "Invalid request.\n\n\"conclusion\" wasn't supplied.");
+  if (run.status === "completed" && !run.conclusion) throw new HttpError(422, 'Invalid request.\n\n"conclusion" wasn\'t supplied.');
   if (run.status === "completed") run.completedAt = input.completed_at ?? run.completedAt ?? s.now();
   if (input.output) {
     run.output.title = input.output.title ?? run.output.title;
@@ -77,7 +77,13 @@ export function updateCheckRun(s: SimState, run: CheckRunRecord, input: CheckRun
   apply(s, run, input);
 }
 
-export function createStatus(s: SimState, repo: RepoState, sha: string, creator: string, input: { state: StatusRecord["state"]; context?: string; description?: string | null; target_url?: string | null }): StatusRecord {
+export function createStatus(
+  s: SimState,
+  repo: RepoState,
+  sha: string,
+  creator: string,
+  input: { state: StatusRecord["state"]; context?: string; description?: string | null; target_url?: string | null },
+): StatusRecord {
   const status: StatusRecord = {
     id: s.nextId(),
     sha: commitOf(s, repo, sha),
@@ -133,9 +139,16 @@ export function checkRoutes(router: Router): void {
       const run = runOf(ctx);
       const blob = (path: string) => `${ctx.s.origin}/${ctx.params.owner}/${ctx.params.repo}/blob/${run.headSha}/${path}`;
       const list = run.output.annotations.map((a) => ({
-        path: a.path, blob_href: blob(a.path), start_line: a.start_line, end_line: a.end_line,
-        start_column: a.start_column ?? null, end_column: a.end_column ?? null, annotation_level: a.annotation_level,
-        title: a.title ?? null, message: a.message, raw_details: a.raw_details ?? null,
+        path: a.path,
+        blob_href: blob(a.path),
+        start_line: a.start_line,
+        end_line: a.end_line,
+        start_column: a.start_column ?? null,
+        end_column: a.end_column ?? null,
+        annotation_level: a.annotation_level,
+        title: a.title ?? null,
+        message: a.message,
+        raw_details: a.raw_details ?? null,
       }));
       return ok(ctx.page(list));
     })
@@ -146,7 +159,10 @@ export function checkRoutes(router: Router): void {
       const appId = ctx.query.get("app_id");
       const name = ctx.query.get("check_name");
       const suites = repo.checkSuites.filter(
-        (x) => x.headSha === sha && (!appId || String(x.app.id) === appId) && (!name || [...repo.checkRuns.values()].some((r) => r.suiteId === x.id && r.name === name)),
+        (x) =>
+          x.headSha === sha &&
+          (!appId || String(x.app.id) === appId) &&
+          (!name || [...repo.checkRuns.values()].some((r) => r.suiteId === x.id && r.name === name)),
       );
       return ok({ total_count: suites.length, check_suites: ctx.page(suites).map((x) => checkSuiteShape(ctx.s, repo, x)) });
     })

@@ -37,7 +37,11 @@ function updateRef(ctx: RouteContext) {
 }
 
 function workflowFiles(flat: FlatTree): string {
-  return [...flat.entries()].filter(([path]) => path.startsWith(WORKFLOWS)).map(([p, e]) => `${p}:${e.sha}:${e.mode}`).sort().join("\n");
+  return [...flat.entries()]
+    .filter(([path]) => path.startsWith(WORKFLOWS))
+    .map(([p, e]) => `${p}:${e.sha}:${e.mode}`)
+    .sort()
+    .join("\n");
 }
 
 function createTree(ctx: RouteContext) {
@@ -49,7 +53,8 @@ function createTree(ctx: RouteContext) {
   const flat: FlatTree = new Map(before);
   for (const item of ctx.body.tree as { path: string; mode: string; type: string; sha?: string | null; content?: string }[]) {
     const path = item.path.replace(/^\/+|\/+$/g, "");
-    if (item.content !== undefined && item.sha !== undefined) throw new HttpError(422, "Invalid tree info: use either sha or content, not both");
+    if (item.content !== undefined && item.sha !== undefined)
+      throw new HttpError(422, "Invalid tree info: use either sha or content, not both");
     if (item.sha === null) {
       flat.delete(path);
       for (const key of [...flat.keys()]) if (key.startsWith(`${path}/`)) flat.delete(key);
@@ -92,7 +97,9 @@ function createCommit(ctx: RouteContext) {
   if (parents.some((p) => !repo.git.has(p, "commit"))) throw new HttpError(422, "Parent SHA does not exist or is not a commit object");
   const bot = s.signature(s.botLogin);
   const author = body.author ? { name: body.author.name, email: body.author.email, date: body.author.date ?? bot.date } : bot;
-  const committer = body.committer?.name ? { name: body.committer.name, email: body.committer.email, date: body.committer.date ?? bot.date } : author;
+  const committer = body.committer?.name
+    ? { name: body.committer.name, email: body.committer.email, date: body.committer.date ?? bot.date }
+    : author;
   const sha = repo.git.writeCommit({ tree: body.tree, parents, message: String(body.message), author, committer });
   return created(gitCommitShape(s, repo, sha));
 }

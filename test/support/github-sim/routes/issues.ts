@@ -9,7 +9,9 @@ const MAX_BODY = 65536;
 /** GitHub's answer to a comment or description over 65536 characters. */
 export function checkBodyLength(resource: string, body: unknown): void {
   if (typeof body === "string" && body.length > MAX_BODY) {
-    throw validationFailed([{ resource, code: "unprocessable", field: "data", message: `Body is too long (maximum is ${MAX_BODY} characters)` }]);
+    throw validationFailed([
+      { resource, code: "unprocessable", field: "data", message: `Body is too long (maximum is ${MAX_BODY} characters)` },
+    ]);
   }
 }
 
@@ -34,7 +36,7 @@ export function addComment(s: SimState, repo: RepoState, issue: IssueRecord, bod
 }
 
 function labelNames(body: unknown): string[] {
-  const list = Array.isArray(body) ? body : (body as { labels?: unknown[] } | undefined)?.labels ?? [];
+  const list = Array.isArray(body) ? body : ((body as { labels?: unknown[] } | undefined)?.labels ?? []);
   return list.map((l) => (typeof l === "string" ? l : String((l as { name?: unknown }).name)));
 }
 
@@ -66,7 +68,10 @@ function patchIssue(ctx: RouteContext) {
     s.closeIssue(repo, issue, ctx.actor);
     issue.stateReason = body.state_reason ?? "completed";
   } else if (body.state === "open" && issue.state === "closed") {
-    if (issue.pull?.merged) throw validationFailed([{ resource: "Issue", code: "custom", field: "state", message: "state cannot be changed. The pull request has been merged." }]);
+    if (issue.pull?.merged)
+      throw validationFailed([
+        { resource: "Issue", code: "custom", field: "state", message: "state cannot be changed. The pull request has been merged." },
+      ]);
     Object.assign(issue, { state: "open", closedAt: null, closedBy: null, stateReason: "reopened" });
   }
   issue.updatedAt = s.now();
@@ -94,7 +99,12 @@ function createLabel(ctx: RouteContext) {
   const repo = ctx.repo();
   const name = String(ctx.body.name);
   if (repo.labels.has(name.toLowerCase())) throw validationFailed([{ resource: "Label", code: "already_exists", field: "name" }]);
-  const label = { id: ctx.s.nextId(), name, color: String(ctx.body.color ?? "ededed").replace(/^#/, ""), description: ctx.body.description ?? null };
+  const label = {
+    id: ctx.s.nextId(),
+    name,
+    color: String(ctx.body.color ?? "ededed").replace(/^#/, ""),
+    description: ctx.body.description ?? null,
+  };
   repo.labels.set(name.toLowerCase(), label);
   return created(labelShape(ctx.s, repo, label));
 }
@@ -105,9 +115,33 @@ function repoLabel(ctx: RouteContext): LabelRecord {
   return label;
 }
 
+function listIssues(ctx: RouteContext) {
+  const { s, query } = ctx;
+  const repo = ctx.repo();
+  const state = query.get("state") ?? "open";
+  const labels = (query.get("labels") ?? "")
+    .split(",")
+    .map((l) => l.trim().toLowerCase())
+    .filter(Boolean);
+  const creator = query.get("creator")?.toLowerCase();
+  const since = query.get("since");
+  let list = [...repo.issues.values()].filter(
+    (i) =>
+      (state === "all" || i.state === state) &&
+      labels.every((l) => i.labels.some((n) => n.toLowerCase() === l)) &&
+      (!creator || i.user.toLowerCase() === creator) &&
+      (!since || i.updatedAt >= since),
+  );
+  const key = query.get("sort") === "updated" ? (i: IssueRecord) => i.updatedAt : (i: IssueRecord) => String(i.number).padStart(10, "0");
+  list = list.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  if ((query.get("direction") ?? "desc") === "desc") list.reverse();
+  return ok(ctx.page(list).map((i) => issueShape(s, repo, i)));
+}
+
 export function issueRoutes(router: Router): void {
   const issueOf = (ctx: RouteContext) => ctx.s.issue(ctx.repo(), Number(ctx.params.issue_number));
   router
+    .add("GET /repos/:owner/:repo/issues", listIssues)
     .add("GET /repos/:owner/:repo/issues/:issue_number", (ctx) => ok(issueShape(ctx.s, ctx.repo(), issueOf(ctx))))
     .add("PATCH /repos/:owner/:repo/issues/:issue_number", patchIssue)
     .add("GET /repos/:owner/:repo/issues/:issue_number/comments", (ctx) => {

@@ -1,7 +1,8 @@
 import { HttpError, notFound, validationFailed } from "../http-error.js";
 import { mergePullRequest, pullCommits, pullDiff } from "../pull-logic.js";
 import { createReview } from "../review-logic.js";
-import { ok, created, type RouteContext, type Router } from "../router.js";
+import { created, diffReply, ok, wantsFormat, type RouteContext, type Router } from "../router.js";
+import { diffText } from "../patch.js";
 import { commitShape, diffFileShape } from "../shapes-git.js";
 import { pullListShape, pullShape, reviewCommentShape, reviewShape } from "../shapes-pulls.js";
 import type { SimState } from "../state.js";
@@ -11,7 +12,12 @@ import { checkBodyLength } from "./issues.js";
 type Pull = IssueRecord & { pull: PullRecord };
 
 /** Opens a pull request, refusing what GitHub refuses. */
-export function openPull(s: SimState, repo: RepoState, user: string, input: { head: string; base: string; title?: string; body?: string; draft?: boolean; maintainer_can_modify?: boolean }): Pull {
+export function openPull(
+  s: SimState,
+  repo: RepoState,
+  user: string,
+  input: { head: string; base: string; title?: string; body?: string; draft?: boolean; maintainer_can_modify?: boolean },
+): Pull {
   const [headOwner, headBranch] = input.head.includes(":") ? (input.head.split(":", 2) as [string, string]) : [repo.owner, input.head];
   const invalid = (field: string) => validationFailed([{ resource: "PullRequest", field, code: "invalid" }]);
   if (!input.title) throw validationFailed([{ resource: "PullRequest", field: "title", code: "missing_field" }]);
@@ -19,9 +25,13 @@ export function openPull(s: SimState, repo: RepoState, user: string, input: { he
   if (!baseHead) throw invalid("base");
   const headSha = headOwner.toLowerCase() === repo.owner.toLowerCase() ? s.branchHead(repo, headBranch) : undefined;
   if (!headSha) throw invalid("head");
-  const open = [...repo.issues.values()].find((i) => i.pull && i.state === "open" && i.pull.headRef === headBranch && i.pull.baseRef === input.base);
+  const open = [...repo.issues.values()].find(
+    (i) => i.pull && i.state === "open" && i.pull.headRef === headBranch && i.pull.baseRef === input.base,
+  );
   if (open) {
-    throw validationFailed([{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${repo.owner}:${headBranch}.` }]);
+    throw validationFailed([
+      { resource: "PullRequest", code: "custom", message: `A pull request already exists for ${repo.owner}:${headBranch}.` },
+    ]);
   }
   if (repo.git.commitsBetween(baseHead, headSha).length === 0) {
     throw validationFailed([{ resource: "PullRequest", code: "custom", message: `No commits between ${input.base} and ${input.head}` }]);
@@ -91,8 +101,14 @@ function patchPull(ctx: RouteContext) {
   if (typeof body.maintainer_can_modify === "boolean") pr.pull.maintainerCanModify = body.maintainer_can_modify;
   if (body.state === "closed" && pr.state === "open") s.closeIssue(repo, pr, ctx.actor);
   if (body.state === "open" && pr.state === "closed") {
-    if (pr.pull.merged) throw validationFailed([{ resource: "PullRequest", code: "custom", field: "state", message: "state cannot be changed. The pull request has been merged." }]);
-    if (!s.branchHead(repo, pr.pull.headRef)) throw validationFailed([{ resource: "PullRequest", code: "custom", field: "state", message: "state cannot be changed. The head branch was deleted." }]);
+    if (pr.pull.merged)
+      throw validationFailed([
+        { resource: "PullRequest", code: "custom", field: "state", message: "state cannot be changed. The pull request has been merged." },
+      ]);
+    if (!s.branchHead(repo, pr.pull.headRef))
+      throw validationFailed([
+        { resource: "PullRequest", code: "custom", field: "state", message: "state cannot be changed. The head branch was deleted." },
+      ]);
     Object.assign(pr, { state: "open", closedAt: null, closedBy: null });
   }
   pr.updatedAt = s.now();
@@ -118,7 +134,11 @@ export function pullRoutes(router: Router): void {
       return created(pullShape(ctx.s, repo, openPull(ctx.s, repo, ctx.actor, ctx.body)));
     })
     .add("GET /repos/:owner/:repo/pulls", listPulls)
-    .add("GET /repos/:owner/:repo/pulls/:pull_number", (ctx) => ok(pullShape(ctx.s, ctx.repo(), pullOf(ctx))))
+    .add("GET /repos/:owner/:repo/pulls/:pull_number", (ctx) => {
+      const repo = ctx.repo();
+      const pr = pullOf(ctx);
+      return wantsFormat(ctx, "diff") ? diffReply(diffText(pullDiff(ctx.s, repo, pr))) : ok(pullShape(ctx.s, repo, pr));
+    })
     .add("PATCH /repos/:owner/:repo/pulls/:pull_number", patchPull)
     .add("GET /repos/:owner/:repo/pulls/:pull_number/files", (ctx) => {
       const repo = ctx.repo();

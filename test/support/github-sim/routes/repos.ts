@@ -1,6 +1,6 @@
 import { HttpError, notFound } from "../http-error.js";
-import { diffTrees } from "../patch.js";
-import { ok, type RouteContext, type Router } from "../router.js";
+import { diffText, diffTrees } from "../patch.js";
+import { diffReply, ok, wantsFormat, type RouteContext, type Router } from "../router.js";
 import { branchShape, commitDetailShape, commitShape, contentShape, diffFileShape } from "../shapes-git.js";
 import { repoApi, repoHtml, repoShape, userShape } from "../shapes.js";
 import type { Role } from "../types.js";
@@ -26,11 +26,6 @@ function permissionOf(ctx: RouteContext) {
   });
 }
 
-function wantsRaw(ctx: RouteContext): boolean {
-  const accept = String(ctx.headers.accept ?? "");
-  return /application\/vnd\.github(\.v3)?\.raw/.test(accept);
-}
-
 function contents(ctx: RouteContext) {
   const { s, params, query } = ctx;
   const repo = ctx.repo();
@@ -44,7 +39,7 @@ function contents(ctx: RouteContext) {
     const list = repo.git.tree(entry.sha)!.map((e) => contentShape(s, repo, path ? `${path}/${e.name}` : e.name, ref, e, false));
     return ok(list);
   }
-  if (wantsRaw(ctx)) return { status: 200, raw: { text: repo.git.blob(entry.sha)!, contentType: "text/plain; charset=utf-8" } };
+  if (wantsFormat(ctx, "raw")) return { status: 200, raw: { text: repo.git.blob(entry.sha)!, contentType: "text/plain; charset=utf-8" } };
   return ok(contentShape(s, repo, path, ref, entry, true));
 }
 
@@ -78,6 +73,7 @@ function compare(ctx: RouteContext) {
   const behind = git.commitsBetween(head, base);
   const status = base === head ? "identical" : behind.length === 0 ? "ahead" : ahead.length === 0 ? "behind" : "diverged";
   const files = diffTrees(git, git.commit(mergeBase)!.tree, git.commit(head)!.tree);
+  if (wantsFormat(ctx, "diff")) return diffReply(diffText(files));
   const html = `${repoHtml(s, repo)}/compare/${spec}`;
   return ok({
     url: `${repoApi(s, repo)}/compare/${spec}`,

@@ -28,14 +28,16 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const mirrorEnabled = env.AUTOPACK_API_URL !== undefined;
+  const models = { builder: env.AUTOPACK_BUILDER_MODEL, auditor: env.AUTOPACK_AUDITOR_MODEL };
   const autopack = createAutopack({
     appId: Number(env.APP_ID),
     stateSecret: env.AUTOPACK_STATE_SECRET ?? env.WEBHOOK_SECRET,
     llm: createOpenAiLlm({
       ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}),
       ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
-      models: { builder: env.AUTOPACK_BUILDER_MODEL, auditor: env.AUTOPACK_AUDITOR_MODEL },
+      models,
     }),
+    models,
     api: mirrorEnabled
       ? createAutopackApi({ baseUrl: env.AUTOPACK_API_URL!, ...(env.AUTOPACK_API_KEY ? { apiKey: env.AUTOPACK_API_KEY } : {}) })
       : createDisabledAutopackApi(),

@@ -3,7 +3,6 @@ import type { AutopackApi } from "../autopack-api/client.js";
 import type { LlmPort } from "../llm/port.js";
 import { InProcessQueue, type InProcessQueueOptions } from "../queue/in-process-queue.js";
 import type { JobHandler, JobQueue, QueuedJob } from "../queue/queue.js";
-import type { WorkerDeps } from "../supervisor/deps.js";
 import { stateKey } from "../supervisor/state-codec.js";
 import { sweepOpenRuns } from "../supervisor/sweep.js";
 import { createJobHandler } from "../supervisor/worker.js";
@@ -16,6 +15,8 @@ export interface AutopackSettings {
   llm: LlmPort;
   api: AutopackApi;
   mirrorEnabled: boolean;
+  /** Model names per role (for the cost estimate; the LLM port already uses them). */
+  models?: { builder: string; auditor: string };
   queue?: Omit<InProcessQueueOptions, "handler" | "onError">;
   /** Another queue behind the same port (the in-process queue by default). */
   createQueue?: (handler: JobHandler, onError: NonNullable<InProcessQueueOptions["onError"]>) => JobQueue;
@@ -28,37 +29,47 @@ export interface Autopack {
   app: ApplicationFunction;
   /** The job queue, once the app is loaded (tests drain it). */
   readonly queue: JobQueue | null;
+  /** The startup sweep (how many runs it queued), once the app is loaded with it on. */
+  readonly sweep: Promise<number> | null;
 }
 
 /** The Probot application: webhooks in, jobs through the queue, the Supervisor in the worker. */
 export function createAutopack(settings: AutopackSettings): Autopack {
   let queue: JobQueue | null = null;
+  let sweep: Promise<number> | null = null;
   const app = (probot: Probot) => {
-    const deps: WorkerDeps = {
-      auth: (installationId) => probot.auth(installationId),
-      queue: null as unknown as JobQueue,
-      llm: settings.llm,
-      api: settings.api,
-      mirrorEnabled: settings.mirrorEnabled,
-      stateKey: stateKey(settings.stateSecret),
-      appId: settings.appId,
-      log: probot.log,
-      now: settings.now ?? (() => new Date()),
-    };
-    const handler = createJobHandler(deps);
     const onError = (error: unknown, item: QueuedJob, attempt: number, final: boolean) =>
       probot.log[final ? "error" : "warn"](
         { job: item.id, kind: item.job.kind, attempt, err: error instanceof Error ? error.message : String(error) },
         final ? "job failed; giving up" : "job failed; retrying",
       );
-    queue = settings.createQueue ? settings.createQueue(handler, onError) : new InProcessQueue({ ...settings.queue, handler, onError });
-    deps.queue = queue;
-    registerHandlers(probot, queue, settings.appId);
+    // The queue runs the worker, and the worker queues follow-up jobs: tie the knot through a closure.
+    let handle: JobHandler = async () => undefined;
+    const run: JobHandler = (job, meta) => handle(job, meta);
+    const jobs = settings.createQueue
+      ? settings.createQueue(run, onError)
+      : new InProcessQueue({ ...settings.queue, handler: run, onError });
+    queue = jobs;
+    handle = createJobHandler({
+      auth: (installationId) => probot.auth(installationId),
+      queue: jobs,
+      llm: settings.llm,
+      api: settings.api,
+      mirrorEnabled: settings.mirrorEnabled,
+      models: settings.models ?? { builder: "unknown", auditor: "unknown" },
+      stateKey: stateKey(settings.stateSecret),
+      appId: settings.appId,
+      log: probot.log,
+      now: settings.now ?? (() => new Date()),
+    });
+    registerHandlers(probot, jobs, settings.appId);
     if (!settings.mirrorEnabled) probot.log.info("AUTOPACK_API_URL is not set: mirroring to the Autopack API is off");
     if (settings.sweepOnStart ?? true) {
-      const sweepQueue = queue;
-      void sweepOpenRuns({ auth: (id?: number) => probot.auth(id), queue: sweepQueue, log: probot.log }, new Date().toISOString()).catch(
-        (error: unknown) => probot.log.warn({ err: error instanceof Error ? error.message : String(error) }, "startup sweep failed"),
+      sweep = sweepOpenRuns({ auth: (id?: number) => probot.auth(id), queue: jobs, log: probot.log }, new Date().toISOString()).catch(
+        (error: unknown) => {
+          probot.log.warn({ err: error instanceof Error ? error.message : String(error) }, "startup sweep failed");
+          return 0;
+        },
       );
     }
   };
@@ -66,6 +77,9 @@ export function createAutopack(settings: AutopackSettings): Autopack {
     app,
     get queue() {
       return queue;
+    },
+    get sweep() {
+      return sweep;
     },
   };
 }

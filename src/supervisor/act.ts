@@ -118,7 +118,7 @@ export async function performActions(ctx: RunContext, state: RunState, config: R
       }
       case "finish": {
         const remote = state.mirror.enabled ? await deps.api.runSummary(state.run_id) : null;
-        const body = renderFinalSummary(state, config, repo.htmlUrl, remote, []);
+        const body = renderFinalSummary(state, config, repo.htmlUrl, remote, [deps.models.builder, deps.models.auditor]);
         await ensureMarkedComment(gh, ctx.ref, summaryMarker(state.run_id), body, isOurComment(deps), ctx.comments);
         break;
       }

@@ -60,7 +60,14 @@ export async function advance(
     decision = { state: next.state, actions: [...decision.actions, ...next.actions] };
   }
   await flushMirror(decision.state, deps.api, deps.log);
-  const body = renderStatusComment({ state: decision.state, config, now, repoUrl: ctx.repo.htmlUrl, key: deps.stateKey });
+  const body = renderStatusComment({
+    state: decision.state,
+    config,
+    models: [deps.models.builder, deps.models.auditor],
+    now,
+    repoUrl: ctx.repo.htmlUrl,
+    key: deps.stateKey,
+  });
   await saveStatus(ctx.gh, ctx.ref, stored.commentId === null ? null : (stored as StoredRun), body);
   await syncLabels(ctx, decision.state);
   await performActions(ctx, decision.state, config, decision.actions);

@@ -101,9 +101,10 @@ function startAudit(ctx: Ctx, phase: Phase, rec: PhaseRecord): void {
   ctx.actions.push({ type: "audit", phaseId: phase.phase_id, attempt: rec.auditor_attempts, sha: rec.head_sha, pr: rec.pr });
 }
 
-function firstLine(text: string): string {
-  const line = text.split("\n").find((l) => l.trim() !== "") ?? "";
-  return line.length > 200 ? `${line.slice(0, 197)}…` : line;
+/** Text on one line, cut to fit a table cell. */
+function firstLine(text: string, max = 240): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 function applyEvent(ctx: Ctx): void {

@@ -19,6 +19,8 @@ export interface WorkerDeps {
   llm: LlmPort;
   api: AutopackApi;
   mirrorEnabled: boolean;
+  /** Model names per role, for the cost estimate. */
+  models: { builder: string; auditor: string };
   /** HMAC key of the state blocks. */
   stateKey: Buffer;
   /** This app's id: its comments carry it in `performed_via_github_app`. */

@@ -34,7 +34,10 @@ export async function startIntent(ctx: RunContext, sender: string, label: string
   }
   const latest = ctx.history.latest;
   if (latest && !isTerminal(latest.state)) {
-    log.info({ issue: ref, runId: latest.state.run_id }, "the issue already has an active run; label ignored");
+    // A redelivery, or a retry of this job after the status comment was written: make sure
+    // everything the run's state calls for is done, and start nothing new.
+    log.info({ issue: ref, runId: latest.state.run_id }, "the issue already has an active run; reconciling it instead");
+    await advance(ctx, latest, { type: "observe" });
     return;
   }
   const issue = await getIssue(gh, ref);

@@ -1,5 +1,6 @@
 import type { RepoConfig } from "../config/repo-config.js";
 import { phasesOfTier } from "../plan/schema.js";
+import { estimateCost } from "./final-summary.js";
 import { phaseBudget } from "./playbook.js";
 import { isTerminal, type PhaseRecord, type RunState } from "./run-state.js";
 import { encodeStateBlock } from "./state-codec.js";
@@ -70,22 +71,25 @@ function nextStep(state: RunState): string {
 export interface StatusView {
   state: RunState;
   config: RepoConfig;
+  /** Models in use, for the cost estimate. */
+  models: string[];
   now: Date;
   repoUrl: string;
   key: Buffer;
 }
 
 /** The whole status comment: a table of tiers and phases, run totals, next step and the signed state. */
-export function renderStatusComment({ state, config, now, repoUrl, key }: StatusView): string {
+export function renderStatusComment({ state, config, models, now, repoUrl, key }: StatusView): string {
   const run = state.plan.run;
   const rows = state.plan.phases.map((phase) => {
     const rec = state.phases[phase.phase_id];
     const budget = phaseBudget(phase.task_category, config.budgets);
     const pr = rec?.pr ? `[#${rec.pr}](${repoUrl}/pull/${rec.pr})` : "–";
     const stateText = rec ? `${rec.state.toLowerCase()} · ${STEP_LABEL[rec.step]}` : "queued";
-    const note = rec?.reason ? ` — ${cell(rec.reason).slice(0, 160)}` : "";
+    const note = rec?.reason ? ` — ${cell(rec.reason).slice(0, 240)}` : "";
     return `| ${cell(phase.tier_id)} | ${cell(phase.phase_id)}: ${cell(phase.name)} | ${stateText}${note} | ${rec?.builder_attempts ?? 0}/${budget.builder_attempts} | ${pr} | ${formatTokens(rec?.tokens ?? 0)} |`;
   });
+  const cost = estimateCost(state.tokens, models, config);
   const mirror = !state.mirror.enabled
     ? "off"
     : state.mirror.pending.length > 0
@@ -101,7 +105,7 @@ export function renderStatusComment({ state, config, now, repoUrl, key }: Status
     "| --- | --- | --- | --- | --- | --- |",
     ...rows,
     "",
-    `**Tokens** ${formatTokens(state.tokens)} / ${formatTokens(run.token_cap)} · **Elapsed** ${minutesBetween(state.started_at, now)} / ${run.max_duration_minutes} min · **Mirror** ${mirror}`,
+    `**Tokens** ${formatTokens(state.tokens)} / ${formatTokens(run.token_cap)}${cost === null ? "" : ` (about $${cost.toFixed(2)})`} · **Working time** ${Math.round(state.work_minutes)} / ${run.max_duration_minutes} min (${minutesBetween(state.started_at, now)} min since the start) · **Mirror** ${mirror}`,
     "",
     `**Next:** ${nextStep(state)}`,
     "",

@@ -253,6 +253,35 @@ describe("the Supervisor, end to end", () => {
     expect(s.status(issue)).toContain("✅ Done");
   });
 
+  it("reports a merge that branch protection refuses, and leaves the PR to people", async () => {
+    const s = await world({}, { ".github/autopack.yml": "auto_merge: true\n" });
+    scriptAgents(h.llm, { builds: { P1: [create("a.txt", "a\n")] }, audits: { P1: [{ recommendation: "approve", summary: "ok" }] } });
+    h.sim.fault({
+      method: "PUT",
+      path: /\/pulls\/\d+\/merge$/,
+      status: 405,
+      body: { message: "At least 1 approving review is required by reviewers with write access." },
+    });
+    const issue = await s.label(yamlPlan({ T1: [["P1", "One"]] }));
+    const pr = s.pull(issue, "P1");
+    expect(pr.merged).toBe(false);
+    const note = h.sim.comments(OWNER, REPO, pr.number).find((c) => c.body?.includes("refused to merge"));
+    expect(note?.body).toContain("At least 1 approving review is required");
+    expect(s.status(issue)).toContain("approved, waiting for merge");
+  });
+
+  it("shows tokens and an estimated cost from the configured prices", async () => {
+    const prices =
+      "prices:\n  builder-model: { input_per_million: 2, output_per_million: 8 }\n  auditor-model: { input_per_million: 2, output_per_million: 8 }\n";
+    const s = await world({}, { ".github/autopack.yml": prices });
+    scriptAgents(h.llm, { builds: { P1: [create("a.txt", "a\n")] }, audits: { P1: [approve] } });
+    const issue = await s.label(yamlPlan({ T1: [["P1", "One"]] }));
+    expect(s.status(issue)).toMatch(/\*\*Tokens\*\* \d+ \/ 5\.00M \(about \$0\.\d\d\)/);
+    await s.merge(issue, "P1");
+    const summary = s.botComments(issue).find((c) => c.body?.includes("autopack:summary"));
+    expect(summary?.body).toMatch(/\*\*Estimated cost\*\* \$0\.\d\d/);
+  });
+
   it("re-audits when a person presses Re-run on the Autopack audit check", async () => {
     const s = await world();
     scriptAgents(h.llm, {

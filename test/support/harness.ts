@@ -30,6 +30,8 @@ export interface Harness {
   hold: boolean;
   /** Queues the held jobs again and waits until everything is done. */
   release(): Promise<void>;
+  /** Simulates a crash and a restart: the queue and everything held in memory are lost; the new process sweeps open runs. */
+  restart(sweep?: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,62 +58,68 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const api = mirror ? await startFakeAutopackApi(options.apiKey ? { apiKey: options.apiKey } : {}) : null;
   const control = { hold: options.hold ?? false, held: [] as QueuedJob[] };
   let queue: InProcessQueue | null = null;
-  const autopack = createAutopack({
-    appId: sim.appId,
-    stateSecret: WEBHOOK_SECRET,
-    llm: createOpenAiLlm({
-      apiKey: "test-key",
-      baseURL: llm.baseURL,
+  /** One process's worth of app: a fresh queue (nothing in memory survives), the same outside world. */
+  const boot = async (sweep: boolean) => {
+    const autopack = createAutopack({
+      appId: sim.appId,
+      stateSecret: WEBHOOK_SECRET,
+      llm: createOpenAiLlm({
+        apiKey: "test-key",
+        baseURL: llm.baseURL,
+        models: { builder: "builder-model", auditor: "auditor-model" },
+        maxRetries: 1,
+        timeoutMs: 5_000,
+      }),
+      api: api
+        ? createAutopackApi({
+            baseUrl: api.url,
+            ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+            retries: 1,
+            minRetryDelayMs: 5,
+            maxRetryDelayMs: 20,
+            timeoutMs: 2_000,
+          })
+        : createDisabledAutopackApi(),
+      mirrorEnabled: mirror,
       models: { builder: "builder-model", auditor: "auditor-model" },
-      maxRetries: 1,
-      timeoutMs: 5_000,
-    }),
-    api: api
-      ? createAutopackApi({
-          baseUrl: api.url,
-          ...(options.apiKey ? { apiKey: options.apiKey } : {}),
-          retries: 1,
+      sweepOnStart: sweep,
+      createQueue: (handler, onError) => {
+        queue = new InProcessQueue({
+          attempts: 2,
           minRetryDelayMs: 5,
           maxRetryDelayMs: 20,
-          timeoutMs: 2_000,
-        })
-      : createDisabledAutopackApi(),
-    mirrorEnabled: mirror,
-    sweepOnStart: options.sweep ?? false,
-    createQueue: (handler, onError) => {
-      queue = new InProcessQueue({
-        attempts: 2,
-        minRetryDelayMs: 5,
-        maxRetryDelayMs: 20,
-        concurrency: 4,
-        onError,
-        handler: async (job: Job, meta) => {
-          if (control.hold && (job.kind === "build" || job.kind === "audit")) {
-            control.held.push({ id: meta.id, key: `held:${meta.id}`, job });
-            return;
-          }
-          await handler(job, meta);
-        },
-      });
-      return queue;
-    },
-    ...(options.now ? { now: options.now } : {}),
-  });
-  const probot = new Probot({
-    appId: sim.appId,
-    privateKey: sim.privateKey,
-    secret: WEBHOOK_SECRET,
-    baseUrl: sim.baseUrl,
-    log: pino({ level: process.env["TEST_LOG_LEVEL"] ?? "silent" }),
-    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
-      ...o,
-      throttle: { ...(o["throttle"] as object), enabled: false },
-      retry: { enabled: false },
-    })),
-  });
-  const middleware = await createNodeMiddleware(autopack.app, { probot });
+          concurrency: 4,
+          onError,
+          handler: async (job: Job, meta) => {
+            if (control.hold && (job.kind === "build" || job.kind === "audit")) {
+              control.held.push({ id: meta.id, key: `held:${meta.id}`, job });
+              return;
+            }
+            await handler(job, meta);
+          },
+        });
+        return queue;
+      },
+      ...(options.now ? { now: options.now } : {}),
+    });
+    const probot = new Probot({
+      appId: sim.appId,
+      privateKey: sim.privateKey,
+      secret: WEBHOOK_SECRET,
+      baseUrl: sim.baseUrl,
+      log: pino({ level: process.env["TEST_LOG_LEVEL"] ?? "silent" }),
+      Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+        ...o,
+        throttle: { ...(o["throttle"] as object), enabled: false },
+        retry: { enabled: false },
+      })),
+    });
+    const middleware = await createNodeMiddleware(autopack.app, { probot });
+    return { autopack, middleware };
+  };
+  let current = await boot(options.sweep ?? false);
   const server: Server = createServer((req, res) => {
-    void middleware(req, res, () => {
+    void current.middleware(req, res, () => {
       res.writeHead(404).end();
     });
   });
@@ -119,12 +127,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
   // Jobs queue their follow-ups before they finish, and a webhook's job is queued before Probot
   // answers it, so an idle queue means the app has done everything it will do.
-  const settle = () => autopack.queue!.drain();
+  const settle = () => current.autopack.queue!.drain();
   return {
     sim,
     llm,
     api,
-    autopack,
+    get autopack() {
+      return current.autopack;
+    },
     webhookUrl,
     settle,
     held: control.held,
@@ -144,8 +154,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await settle();
       return status;
     },
+    async restart(sweep = true) {
+      await current.autopack.queue?.close();
+      control.held.length = 0;
+      current = await boot(sweep);
+      await current.autopack.sweep;
+      await settle();
+    },
     async close() {
-      await autopack.queue?.close();
+      await current.autopack.queue?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([sim.close(), llm.close(), api?.close()]);
     },

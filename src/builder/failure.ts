@@ -1,3 +1,5 @@
+import type { BuildOutcome } from "./types.js";
+
 /**
  * An expected end of an attempt (bad model output, refused paths, budget, LLM down, nothing to
  * commit): `runBuilder` turns it into a `failed` outcome with this message as notes. GitHub errors
@@ -5,6 +7,23 @@
  */
 export class BuildFailure extends Error {
   override readonly name = "BuildFailure";
+}
+
+/** The outcome of an attempt that ended before anything was committed. */
+export function failedOutcome(notes: string, tokensUsed: number, durationMinutes: number): BuildOutcome {
+  return {
+    status: "failed",
+    commitSha: null,
+    prNumber: null,
+    prUrl: null,
+    patch: "",
+    filesChanged: [],
+    linesAdded: 0,
+    linesRemoved: 0,
+    tokensUsed,
+    durationMinutes,
+    notes,
+  };
 }
 
 /** Error text from elsewhere, safe to show people: no URLs, no token-shaped strings. */

@@ -6,7 +6,7 @@ import { commitMessage } from "./commit-message.js";
 import { selectContext } from "./context.js";
 import { FileRequestSchema, MAX_REQUESTED_FILES } from "./edit-schema.js";
 import { runEditRound } from "./edit-round.js";
-import { BuildFailure } from "./failure.js";
+import { BuildFailure, failedOutcome } from "./failure.js";
 import { decodeText, MAX_FILE_BYTES } from "./file-text.js";
 import { callModel, type TokenMeter } from "./llm-call.js";
 import { buildPatch } from "./patch.js";
@@ -27,19 +27,7 @@ export async function runBuilder(input: BuildInput): Promise<BuildOutcome> {
     return await attempt(input, meter, started);
   } catch (error) {
     if (!(error instanceof BuildFailure)) throw error;
-    return {
-      status: "failed",
-      commitSha: null,
-      prNumber: null,
-      prUrl: null,
-      patch: "",
-      filesChanged: [],
-      linesAdded: 0,
-      linesRemoved: 0,
-      tokensUsed: meter.used,
-      durationMinutes: minutesSince(started),
-      notes: error.message,
-    };
+    return failedOutcome(error.message, meter.used, minutesSince(started));
   }
 }
 

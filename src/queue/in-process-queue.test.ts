@@ -73,6 +73,24 @@ describe("InProcessQueue", () => {
     ]);
   });
 
+  it("lets a job that failed for good be queued again (a redelivery retries it)", async () => {
+    let calls = 0;
+    const queue = new InProcessQueue({
+      attempts: 1,
+      handler: async () => {
+        calls++;
+        if (calls === 1) throw new Error("GitHub is down");
+      },
+    });
+    await queue.enqueue({ id: "delivery-1", key: "k", job: job("x") });
+    await queue.drain();
+    await queue.enqueue({ id: "delivery-1", key: "k", job: job("x") });
+    await queue.drain();
+    await queue.enqueue({ id: "delivery-1", key: "k", job: job("x") });
+    await queue.drain();
+    expect(calls).toBe(2);
+  });
+
   it("keeps serving other jobs after one fails", async () => {
     const done: string[] = [];
     const queue = new InProcessQueue({

@@ -22,7 +22,7 @@ interface Lane {
 /**
  * The default queue: in memory, jobs of one key run one after another (a run's reconciles never
  * interleave), different keys run concurrently up to `concurrency`. A job id that is queued, running
- * or recently finished is not queued again. Work queued here dies with the process; the startup
+ * or recently finished is not queued again (one that failed for good may be). Work queued here dies with the process; the startup
  * sweep re-reconciles open runs from their state on GitHub.
  */
 export class InProcessQueue implements JobQueue {
@@ -109,8 +109,11 @@ export class InProcessQueue implements JobQueue {
       if (!lane || !item) continue;
       lane.running = true;
       this.#active++;
-      void this.#run(item).finally(() => {
-        this.#known.set(item.id, Date.now());
+      void this.#run(item).then((succeeded) => {
+        // A finished job's id is remembered (a redelivery changes nothing); one that failed for good
+        // is forgotten, so the next event or redelivery may queue it again.
+        if (succeeded) this.#known.set(item.id, Date.now());
+        else this.#known.delete(item.id);
         lane.running = false;
         this.#active--;
         if (lane.jobs.length > 0) this.#ready.push(key);
@@ -121,7 +124,7 @@ export class InProcessQueue implements JobQueue {
     }
   }
 
-  async #run(item: QueuedJob): Promise<void> {
+  async #run(item: QueuedJob): Promise<boolean> {
     const { attempts, minRetryDelayMs, maxRetryDelayMs, handler, onError } = this.#options;
     let attempt = 0;
     try {
@@ -139,8 +142,10 @@ export class InProcessQueue implements JobQueue {
           onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => onError?.(error, item, attemptNumber, retriesLeft === 0),
         },
       );
+      return true;
     } catch {
-      // Reported through onError with final = true; the job is dropped and the next reconcile observes afresh.
+      // Reported through onError with final = true; the next reconcile observes afresh.
+      return false;
     }
   }
 }

@@ -1,16 +1,20 @@
 import { auditorRequestBody, auditorResultBody, builderResultBody } from "../autopack-api/bodies.js";
 import { runAuditor } from "../auditor/run-auditor.js";
-import type { AuditOutcome, Finding } from "../auditor/types.js";
+import type { Finding } from "../auditor/types.js";
+import { failedOutcome } from "../builder/failure.js";
 import { runBuilder } from "../builder/run-builder.js";
 import type { BuildOutcome } from "../builder/types.js";
-import { errorMessage } from "../github/client.js";
+import type { RepoConfig } from "../config/repo-config.js";
 import { phaseBranch } from "../github/branches.js";
+import { errorMessage } from "../github/client.js";
 import { SimpleTokenBudget } from "../llm/budget.js";
+import type { Phase } from "../plan/schema.js";
 import { issueQueueKey, type Job } from "../queue/queue.js";
+import type { WorkerDeps } from "./deps.js";
+import type { SupervisorEvent } from "./events.js";
 import { phaseBudget } from "./playbook.js";
 import { loadRunContext, type RunContext } from "./run-context.js";
 import type { FindingRef, PhaseRecord, RunState, StoredMirrorCall } from "./run-state.js";
-import type { WorkerDeps } from "./deps.js";
 
 type BuildJob = Extract<Job, { kind: "build" }>;
 type AuditJob = Extract<Job, { kind: "audit" }>;
@@ -18,61 +22,65 @@ type AuditJob = Extract<Job, { kind: "audit" }>;
 /** Big diffs stay out of the state block (a comment holds 65,536 characters); the PR has them. */
 const MAX_STORED_PATCH = 24_000;
 
-interface Current {
+/** What a build or audit job works from: the run and phase as they are now on GitHub. */
+interface Work {
   ctx: RunContext;
   state: RunState;
   rec: PhaseRecord;
+  phase: Phase;
+  config: RepoConfig;
+  /** Tokens this attempt may spend: what is left of the phase's cap and of the run's. */
+  budget: SimpleTokenBudget;
+  started: number;
 }
 
-/** The run and phase as they are now, or null when the job is stale (another attempt has started, or the run ended). */
-async function current(
+/**
+ * Loads the job's run and phase, or returns null when the job is stale (another attempt has
+ * started, or the run ended). An invalid configuration throws: the queue retries, then forgets the
+ * job, and the next event both reports the configuration and queues the work again.
+ */
+async function load(
   deps: WorkerDeps,
   job: BuildJob | AuditJob,
   step: PhaseRecord["step"],
   attempt: (r: PhaseRecord) => number,
-): Promise<Current | null> {
+): Promise<Work | null> {
   const ctx = await loadRunContext(deps, job.target);
   const stored = ctx.history.latest;
   const rec = stored?.state.phases[job.phaseId];
-  if (!stored || stored.state.run_id !== job.runId || !rec || rec.step !== step || attempt(rec) !== job.attempt) {
+  const phase = stored?.state.plan.phases.find((p) => p.phase_id === job.phaseId);
+  if (!stored || stored.state.run_id !== job.runId || !rec || !phase || rec.step !== step || attempt(rec) !== job.attempt) {
     deps.log.info({ job: job.kind, runId: job.runId, phase: job.phaseId, attempt: job.attempt }, "stale job dropped");
     return null;
   }
-  return { ctx, state: stored.state, rec };
-}
-
-function budgetFor(
-  state: RunState,
-  rec: PhaseRecord,
-  taskCategory: string | undefined,
-  overrides: Parameters<typeof phaseBudget>[1],
-): SimpleTokenBudget {
-  const phaseCap = phaseBudget(taskCategory, overrides).token_cap;
-  return new SimpleTokenBudget(Math.min(phaseCap - rec.tokens, state.plan.run.token_cap - state.tokens));
-}
-
-async function recordEvent(
-  deps: WorkerDeps,
-  job: BuildJob | AuditJob,
-  id: string,
-  event: Extract<Job, { kind: "event" }>["event"],
-): Promise<void> {
-  await deps.queue.enqueue({ id, key: issueQueueKey(job.target), job: { kind: "event", target: job.target, event } });
-}
-
-export async function handleBuildJob(deps: WorkerDeps, job: BuildJob): Promise<void> {
-  const found = await current(deps, job, "building", (r) => r.builder_attempts);
-  if (!found) return;
-  const { ctx, state, rec } = found;
-  const phase = state.plan.phases.find((p) => p.phase_id === job.phaseId)!;
   if (!ctx.config.ok) throw new Error(`invalid .github/autopack.yml: ${ctx.config.problems.join("; ")}`);
   const config = ctx.config.config;
-  const started = Date.now();
+  const state = stored.state;
+  const phaseCap = phaseBudget(phase.task_category, config.budgets).token_cap;
+  const budget = new SimpleTokenBudget(Math.min(phaseCap - rec.tokens, state.plan.run.token_cap - state.tokens));
+  return { ctx, state, rec, phase, config, budget, started: Date.now() };
+}
+
+/** The outcome goes back under the issue's key, where the Supervisor records it. */
+async function record(deps: WorkerDeps, job: BuildJob | AuditJob, event: SupervisorEvent): Promise<void> {
+  await deps.queue.enqueue({
+    id: `event:${job.kind}:${job.runId}/${job.phaseId}/${job.attempt}`,
+    key: issueQueueKey(job.target),
+    job: { kind: "event", target: job.target, event },
+  });
+}
+
+const repoRef = (ctx: RunContext) => ({ owner: ctx.repo.owner, repo: ctx.repo.repo, id: ctx.repo.id });
+
+export async function handleBuildJob(deps: WorkerDeps, job: BuildJob): Promise<void> {
+  const work = await load(deps, job, "building", (r) => r.builder_attempts);
+  if (!work) return;
+  const { ctx, state, rec, phase, config } = work;
   let outcome: BuildOutcome;
   try {
     outcome = await runBuilder({
       gh: ctx.gh,
-      repo: { owner: ctx.repo.owner, repo: ctx.repo.repo, id: ctx.repo.id },
+      repo: repoRef(ctx),
       issueNumber: state.issue,
       runId: state.run_id,
       plan: state.plan,
@@ -84,24 +92,12 @@ export async function handleBuildJob(deps: WorkerDeps, job: BuildJob): Promise<v
       startOver: job.startOver,
       config,
       llm: deps.llm,
-      budget: budgetFor(state, rec, phase.task_category, config.budgets),
+      budget: work.budget,
     });
   } catch (error) {
     // GitHub kept failing under the Builder: the attempt counts as failed and the Supervisor decides.
     deps.log.error({ runId: state.run_id, phase: phase.phase_id, err: errorMessage(error) }, "build failed with an error");
-    outcome = {
-      status: "failed",
-      commitSha: null,
-      prNumber: null,
-      prUrl: null,
-      patch: "",
-      filesChanged: [],
-      linesAdded: 0,
-      linesRemoved: 0,
-      tokensUsed: 0,
-      durationMinutes: (Date.now() - started) / 60_000,
-      notes: `GitHub error while building: ${errorMessage(error)}`,
-    };
+    outcome = failedOutcome(`GitHub error while building: ${errorMessage(error)}`, work.budget.spent, (Date.now() - work.started) / 60_000);
   }
   const mirror: StoredMirrorCall[] = [];
   if (state.mirror.enabled) {
@@ -118,7 +114,7 @@ export async function handleBuildJob(deps: WorkerDeps, job: BuildJob): Promise<v
     }
     mirror.push({ op: "builder_result", runId: state.run_id, phaseId: phase.phase_id, body });
   }
-  await recordEvent(deps, job, `event:build:${state.run_id}/${phase.phase_id}/${job.attempt}`, {
+  await record(deps, job, {
     type: "build-finished",
     phaseId: phase.phase_id,
     attempt: job.attempt,
@@ -146,16 +142,12 @@ function toFinding(ref: FindingRef): Finding {
 }
 
 export async function handleAuditJob(deps: WorkerDeps, job: AuditJob): Promise<void> {
-  const found = await current(deps, job, "auditing", (r) => r.auditor_attempts);
-  if (!found) return;
-  const { ctx, state, rec } = found;
-  const phase = state.plan.phases.find((p) => p.phase_id === job.phaseId)!;
-  if (!ctx.config.ok) throw new Error(`invalid .github/autopack.yml: ${ctx.config.problems.join("; ")}`);
-  const config = ctx.config.config;
-  const started = Date.now();
-  const outcome: AuditOutcome = await runAuditor({
+  const work = await load(deps, job, "auditing", (r) => r.auditor_attempts);
+  if (!work) return;
+  const { ctx, state, rec, phase, config } = work;
+  const outcome = await runAuditor({
     gh: ctx.gh,
-    repo: { owner: ctx.repo.owner, repo: ctx.repo.repo, id: ctx.repo.id },
+    repo: repoRef(ctx),
     issueNumber: state.issue,
     runId: state.run_id,
     plan: state.plan,
@@ -166,43 +158,40 @@ export async function handleAuditJob(deps: WorkerDeps, job: AuditJob): Promise<v
     previousFindings: rec.findings.map(toFinding),
     config,
     llm: deps.llm,
-    budget: budgetFor(state, rec, phase.task_category, config.budgets),
+    budget: work.budget,
   });
   const mirror: StoredMirrorCall[] = [];
   if (state.mirror.enabled && !outcome.stale) {
+    const runId = state.run_id;
     const budget = phaseBudget(phase.task_category, config.budgets);
     mirror.push({
       op: "auditor_request",
-      runId: state.run_id,
+      runId,
       phaseId: phase.phase_id,
-      body: auditorRequestBody({ runId: state.run_id, phase, builder: null, budget }),
+      body: auditorRequestBody({ runId, phase, builder: null, budget }),
     });
     mirror.push({
       op: "auditor_result",
-      runId: state.run_id,
+      runId,
       phaseId: phase.phase_id,
-      body: auditorResultBody({ runId: state.run_id, phaseId: phase.phase_id, outcome, attempt: job.attempt }),
+      body: auditorResultBody({ runId, phaseId: phase.phase_id, outcome, attempt: job.attempt }),
     });
   }
-  await recordEvent(deps, job, `event:audit:${state.run_id}/${phase.phase_id}/${job.attempt}`, {
+  await record(deps, job, {
     type: "audit-finished",
     phaseId: phase.phase_id,
     attempt: job.attempt,
     sha: job.sha,
     recommendation: outcome.recommendation,
     stale: outcome.stale,
-    findings: outcome.findings.map((f) => ({
-      key: f.key,
-      path: f.path,
-      line: f.line,
-      severity: f.severity,
-      category: f.category,
-      message: f.message.slice(0, 500),
-      attempt: job.attempt,
-    })),
+    findings: outcome.findings.map((f) => ({ ...toRef(f), attempt: job.attempt })),
     summary: outcome.summary.slice(0, 2000),
     tokens: outcome.tokensUsed,
-    minutes: (Date.now() - started) / 60_000,
+    minutes: (Date.now() - work.started) / 60_000,
     mirror,
   });
+}
+
+function toRef(f: Finding): Omit<FindingRef, "attempt"> {
+  return { key: f.key, path: f.path, line: f.line, severity: f.severity, category: f.category, message: f.message.slice(0, 500) };
 }

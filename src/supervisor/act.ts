@@ -1,6 +1,5 @@
 import { httpStatus, errorMessage } from "../github/client.js";
 import { addLabels, createComment, ensureMarkedComment, removeLabel, getIssue } from "../github/issues.js";
-import { isOurComment } from "./deps.js";
 import type { Action } from "./events.js";
 import { renderFinalSummary, summaryMarker } from "./final-summary.js";
 import { desiredLabels, RUN_LABELS } from "./labels.js";
@@ -97,7 +96,7 @@ export async function performActions(ctx: RunContext, state: RunState, config: R
             { owner: repo.owner, repo: repo.repo, issue: action.pr },
             `<!-- autopack:merge-refused run=${state.run_id} phase=${action.phaseId} sha=${action.sha} -->`,
             `Autopack approved this pull request but GitHub refused to merge it (${status}: ${errorMessage(error)}). Merge it yourself once it can be merged; the run goes on when it is merged.`,
-            isOurComment(deps),
+            ctx.isOurs,
           );
         }
         break;
@@ -111,7 +110,7 @@ export async function performActions(ctx: RunContext, state: RunState, config: R
           ctx.ref,
           marker,
           `@${state.started_by} ${what}: ${action.reason}\n\nFix what is needed (or push to the phase branch), then comment \`/autopack retry${action.phaseId ? ` ${action.phaseId}` : ""}\`.`,
-          isOurComment(deps),
+          ctx.isOurs,
           ctx.comments,
         );
         break;
@@ -119,7 +118,7 @@ export async function performActions(ctx: RunContext, state: RunState, config: R
       case "finish": {
         const remote = state.mirror.enabled ? await deps.api.runSummary(state.run_id) : null;
         const body = renderFinalSummary(state, config, repo.htmlUrl, remote, [deps.models.builder, deps.models.auditor]);
-        await ensureMarkedComment(gh, ctx.ref, summaryMarker(state.run_id), body, isOurComment(deps), ctx.comments);
+        await ensureMarkedComment(gh, ctx.ref, summaryMarker(state.run_id), body, ctx.isOurs, ctx.comments);
         break;
       }
     }

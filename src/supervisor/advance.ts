@@ -1,6 +1,5 @@
 import { addLabels, ensureMarkedComment } from "../github/issues.js";
 import { ensureLongWork, performActions, scheduleTimeouts, syncLabels } from "./act.js";
-import { isOurComment } from "./deps.js";
 import { decide } from "./decide.js";
 import type { SupervisorEvent } from "./events.js";
 import { LABELS } from "./labels.js";
@@ -22,7 +21,7 @@ export async function reportConfigProblems(ctx: RunContext, problems: string[]):
     "",
     "Fix the file on the default branch; the run goes on with the next event (or comment `/autopack status`).",
   ].join("\n");
-  await ensureMarkedComment(ctx.gh, ctx.ref, CONFIG_ERROR_MARKER, body, isOurComment(ctx.deps), ctx.comments);
+  await ensureMarkedComment(ctx.gh, ctx.ref, CONFIG_ERROR_MARKER, body, ctx.isOurs, ctx.comments);
   await addLabels(ctx.gh, ctx.ref, [LABELS.invalid]);
   ctx.deps.log.warn({ issue: ctx.ref, problems }, "invalid repository configuration");
 }

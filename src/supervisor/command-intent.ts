@@ -3,7 +3,6 @@ import { ensureMarkedComment, reactToComment, roleOf } from "../github/issues.js
 import { reply } from "./act.js";
 import { advance } from "./advance.js";
 import { HELP_TEXT, parseCommand } from "./commands.js";
-import { isOurComment } from "./deps.js";
 import type { SupervisorEvent } from "./events.js";
 import { reviewFeedback } from "./review-feedback.js";
 import type { RunContext } from "./run-context.js";
@@ -36,7 +35,7 @@ export async function commandIntent(ctx: RunContext, args: CommandArgs): Promise
       { owner: repo.owner, repo: repo.repo, issue: replyTo },
       `<!-- autopack:no-permission user=${args.sender} -->`,
       `Sorry @${args.sender}, only people with write access to this repository can steer Autopack.`,
-      isOurComment(deps),
+      ctx.isOurs,
     );
     return;
   }

@@ -29,7 +29,10 @@ export interface WorkerDeps {
   now(): Date;
 }
 
-/** Comments written by this app (the signed state block is checked on top of this). */
-export function isOurComment(deps: Pick<WorkerDeps, "appId">): (c: IssueComment) => boolean {
-  return (c) => c.userType === "Bot" && c.appId === deps.appId;
+/**
+ * Comments written by this app: a bot comment carrying this app's id, or, where the API leaves
+ * `performed_via_github_app` out, one by this app's bot user. Signed state blocks are verified on top.
+ */
+export function commentFilter(appId: number, botLogin: string | null): (c: IssueComment) => boolean {
+  return (c) => c.userType === "Bot" && (c.appId === appId || (c.appId === null && botLogin !== null && c.userLogin === botLogin));
 }

@@ -3,7 +3,8 @@ import type { RepoConfigResult } from "../config/repo-config.js";
 import type { GitHubClient } from "../github/client.js";
 import type { IssueComment, IssueRef } from "../github/issues.js";
 import type { IssueKey } from "../queue/queue.js";
-import { isOurComment, type WorkerDeps } from "./deps.js";
+import { authenticatedApp } from "../github/check-runs.js";
+import { commentFilter, type WorkerDeps } from "./deps.js";
 import { loadRepo, loadRunHistory, type RepoInfo, type RunHistory } from "./run-store.js";
 
 /** Everything a job observes about one issue before deciding. */
@@ -16,15 +17,32 @@ export interface RunContext {
   comments: IssueComment[];
   history: RunHistory;
   config: RepoConfigResult;
+  /** Whether a comment was written by this app. */
+  isOurs: (c: IssueComment) => boolean;
+}
+
+const botLogins = new Map<number, Promise<string | null>>();
+
+/** This app's bot user (`<slug>[bot]`), asked once per process. */
+function botLogin(appId: number, gh: GitHubClient): Promise<string | null> {
+  let login = botLogins.get(appId);
+  if (login === undefined) {
+    login = authenticatedApp(gh).then((app) => (app?.slug ? `${app.slug}[bot]` : null));
+    botLogins.set(appId, login);
+    // A failed look-up is asked again next time.
+    void login.then((value) => value === null && botLogins.delete(appId));
+  }
+  return login;
 }
 
 export async function loadRunContext(deps: WorkerDeps, target: IssueKey): Promise<RunContext> {
   const gh = await deps.auth(target.installationId);
   const ref: IssueRef = { owner: target.owner, repo: target.repo, issue: target.issue };
   const repo = await loadRepo(gh, target.owner, target.repo);
+  const isOurs = commentFilter(deps.appId, await botLogin(deps.appId, gh));
   const [{ comments, history }, config] = await Promise.all([
-    loadRunHistory(gh, ref, isOurComment(deps), deps.stateKey, repo.id),
+    loadRunHistory(gh, ref, isOurs, deps.stateKey, repo.id),
     loadRepoConfig(gh, target.owner, target.repo),
   ]);
-  return { deps, gh, target, ref, repo, comments, history, config };
+  return { deps, gh, target, ref, repo, comments, history, config, isOurs };
 }

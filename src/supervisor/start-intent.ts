@@ -3,7 +3,6 @@ import { canSteer } from "../app/permissions.js";
 import { formatPlanProblems } from "../plan/format-problems.js";
 import { parsePlan } from "../plan/parse-plan.js";
 import { advance, reportConfigProblems } from "./advance.js";
-import { isOurComment } from "./deps.js";
 import { LABELS, RUN_LABELS } from "./labels.js";
 import type { RunContext } from "./run-context.js";
 import { isTerminal } from "./run-state.js";
@@ -52,7 +51,7 @@ export async function startIntent(ctx: RunContext, sender: string, label: string
       ref,
       PLAN_ERROR_MARKER,
       formatPlanProblems(parsed.problems, { label: config.label }),
-      isOurComment(deps),
+      ctx.isOurs,
       ctx.comments,
     );
     await addLabels(gh, ref, [LABELS.invalid]);

@@ -1,0 +1,157 @@
+import { HttpError } from "./http-error.js";
+import { repoFor } from "./inspect.js";
+import { mergePullRequest } from "./pull-logic.js";
+import { createReview } from "./review-logic.js";
+import { CI_APP } from "./state.js";
+import { createCheckRun, createStatus, updateCheckRun } from "./routes/checks.js";
+import { addComment, ensureLabel } from "./routes/issues.js";
+import { openPull } from "./routes/pulls.js";
+function wrap(what, fn) {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof HttpError) throw new Error(`github-sim: ${what}: ${JSON.stringify(error.body)}`);
+    throw error;
+  }
+}
+function checkInput(spec) {
+  return { name: spec.name, status: spec.status, conclusion: spec.conclusion, output: spec.output, details_url: spec.detailsUrl };
+}
+export function createActions(s) {
+  const issueOf = (o, r, n) => {
+    const issue = repoFor(s, o, r).issues.get(n);
+    if (!issue) throw new Error(`github-sim: no issue #${n} in ${o}/${r}`);
+    return issue;
+  };
+  const pullOf = (o, r, n) => {
+    const issue = issueOf(o, r, n);
+    if (!issue.pull) throw new Error(`github-sim: #${n} in ${o}/${r} is not a pull request`);
+    return issue;
+  };
+  return {
+    addRepo: (spec) => {
+      const repo = s.addRepo(spec);
+      const headSha = s.branchHead(repo, repo.defaultBranch);
+      return {
+        id: repo.id,
+        owner: repo.owner,
+        name: repo.name,
+        fullName: `${repo.owner}/${repo.name}`,
+        defaultBranch: repo.defaultBranch,
+        private: repo.private,
+        headSha,
+      };
+    },
+    addUser: (login, type = "User") => void s.ensureUser(login, type),
+    setPermission: (o, r, login, role) => {
+      s.ensureUser(login);
+      repoFor(s, o, r).roles.set(login.toLowerCase(), role);
+    },
+    addIssue: (o, r, spec) => {
+      const repo = repoFor(s, o, r);
+      s.ensureUser(spec.user);
+      const now = s.now();
+      const number = repo.nextNumber++;
+      const labels = (spec.labels ?? []).map((l) => ensureLabel(s, repo, l).name);
+      repo.issues.set(number, {
+        id: s.nextId(),
+        number,
+        title: spec.title,
+        body: spec.body,
+        user: spec.user,
+        state: "open",
+        stateReason: null,
+        labels,
+        assignees: [],
+        createdAt: now,
+        updatedAt: now,
+        closedAt: null,
+        closedBy: null,
+      });
+      return number;
+    },
+    editIssue: (o, r, n, changes, by) => {
+      const repo = repoFor(s, o, r);
+      const issue = issueOf(o, r, n);
+      if (changes.title !== undefined) issue.title = changes.title;
+      if (changes.body !== undefined) issue.body = changes.body;
+      if (changes.state === "closed" && issue.state === "open") s.closeIssue(repo, issue, by ?? issue.user);
+      if (changes.state === "open") Object.assign(issue, { state: "open", closedAt: null, closedBy: null });
+      issue.updatedAt = s.now();
+    },
+    addLabels: (o, r, n, labels) => {
+      const repo = repoFor(s, o, r);
+      const issue = issueOf(o, r, n);
+      for (const name of labels) {
+        const label = ensureLabel(s, repo, name);
+        if (!issue.labels.some((l) => l.toLowerCase() === label.name.toLowerCase())) issue.labels.push(label.name);
+      }
+      issue.updatedAt = s.now();
+    },
+    removeLabel: (o, r, n, label) => {
+      const issue = issueOf(o, r, n);
+      issue.labels = issue.labels.filter((l) => l.toLowerCase() !== label.toLowerCase());
+      issue.updatedAt = s.now();
+    },
+    addComment: (o, r, n, spec) => {
+      s.ensureUser(spec.user);
+      return wrap("addComment", () => addComment(s, repoFor(s, o, r), issueOf(o, r, n), spec.body, spec.user, false).id);
+    },
+    editComment: (o, r, id, body) => {
+      const found = repoFor(s, o, r).comments.get(id);
+      if (!found) throw new Error(`github-sim: no comment ${id} in ${o}/${r}`);
+      found.body = body;
+      found.updatedAt = s.now();
+    },
+    pushCommit: (o, r, branch, files, author, message = "Update files") => s.commitFiles(repoFor(s, o, r), branch, files, author, message),
+    setBranch: (o, r, branch, sha) => {
+      const repo = repoFor(s, o, r);
+      if (sha !== undefined && !repo.git.has(sha, "commit")) throw new Error(`github-sim: no commit ${sha} in ${o}/${r}`);
+      s.setRef(repo, `refs/heads/${branch}`, sha);
+    },
+    openPull: (o, r, spec) => {
+      const repo = repoFor(s, o, r);
+      s.ensureUser(spec.user);
+      return wrap("openPull", () => openPull(s, repo, spec.user, { ...spec, base: spec.base ?? repo.defaultBranch }).number);
+    },
+    mergePull: (o, r, n, by, method = "merge") => {
+      const repo = repoFor(s, o, r);
+      const pr = pullOf(o, r, n);
+      if (pr.state !== "open") throw new Error(`github-sim: #${n} is not open`);
+      const sha = mergePullRequest(s, repo, pr, by, method);
+      if (sha === "conflict") throw new Error(`github-sim: #${n} is not mergeable`);
+      return sha;
+    },
+    closePull: (o, r, n, by) => {
+      const pr = pullOf(o, r, n);
+      if (pr.state === "open") s.closeIssue(repoFor(s, o, r), pr, by ?? pr.user);
+    },
+    setMergeable: (o, r, n, mergeable) => {
+      pullOf(o, r, n).pull.mergeable = mergeable;
+    },
+    addReview: (o, r, n, spec) => {
+      s.ensureUser(spec.user);
+      const input = { event: spec.event, body: spec.body, commit_id: spec.commitId, comments: spec.comments };
+      return wrap("addReview", () => createReview(s, repoFor(s, o, r), pullOf(o, r, n), spec.user, input).id);
+    },
+    setCommitStatus: (o, r, sha, spec) =>
+      wrap(
+        "setCommitStatus",
+        () =>
+          createStatus(s, repoFor(s, o, r), sha, spec.user ?? repoFor(s, o, r).owner, {
+            state: spec.state,
+            context: spec.context,
+            description: spec.description,
+            target_url: spec.targetUrl,
+          }).id,
+      ),
+    addCheckRun: (o, r, sha, spec) =>
+      wrap("addCheckRun", () => createCheckRun(s, repoFor(s, o, r), CI_APP, { ...checkInput(spec), head_sha: sha }).id),
+    updateCheckRun: (o, r, id, spec) => {
+      const run = repoFor(s, o, r).checkRuns.get(id);
+      if (!run) throw new Error(`github-sim: no check run ${id} in ${o}/${r}`);
+      wrap("updateCheckRun", () => updateCheckRun(s, run, checkInput(spec)));
+    },
+  };
+}
+//# sourceMappingURL=actions.js.map

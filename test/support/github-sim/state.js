@@ -1,0 +1,177 @@
+import { GitStore } from "./git-objects.js";
+import { notFound } from "./http-error.js";
+/** The repository's own CI, as an app: GitHub Actions. */
+export const CI_APP = { id: 15368, slug: "github-actions", name: "GitHub Actions", owner: "github" };
+/** Everything the simulator knows: users, repositories, and the app it serves. */
+export class SimState {
+  options;
+  app;
+  installationId;
+  origin = "";
+  users = new Map();
+  repos = new Map();
+  botLogin;
+  lastId = 1000;
+  constructor(options, app, installationId) {
+    this.options = options;
+    this.app = app;
+    this.installationId = installationId;
+    this.botLogin = `${app.slug}[bot]`;
+    this.users.set(this.botLogin.toLowerCase(), { login: this.botLogin, id: 90_000_000 + app.id, type: "Bot" });
+    this.ensureUser(app.owner);
+  }
+  get baseUrl() {
+    return `${this.origin}/api/v3`;
+  }
+  get host() {
+    return this.origin.replace(/^https?:\/\//, "");
+  }
+  nextId() {
+    this.lastId += 1 + (this.lastId % 7);
+    return this.lastId;
+  }
+  /** ISO 8601 to the second, as GitHub writes timestamps. */
+  now() {
+    return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+  ensureUser(login, type = "User") {
+    const key = login.toLowerCase();
+    let user = this.users.get(key);
+    if (!user) {
+      user = { login, id: this.nextId(), type: login.endsWith("[bot]") ? "Bot" : type };
+      this.users.set(key, user);
+    }
+    return user;
+  }
+  /** A commit signature for a user, with GitHub's no-reply address. */
+  signature(login, date = this.now()) {
+    const user = this.ensureUser(login);
+    return { name: user.login, email: `${user.id}+${user.login}@users.noreply.github.com`, date };
+  }
+  /** The user a commit signature belongs to, through the no-reply address. */
+  userForEmail(email) {
+    const m = /^(\d+)\+(.+)@users\.noreply\.github\.com$/.exec(email);
+    const user = m ? this.users.get(m[2].toLowerCase()) : undefined;
+    return user && String(user.id) === m?.[1] ? user : undefined;
+  }
+  findRepo(owner, name) {
+    return this.repos.get(`${owner}/${name}`.toLowerCase());
+  }
+  repo(owner, name) {
+    const repo = this.findRepo(owner, name);
+    if (!repo) throw notFound();
+    return repo;
+  }
+  addRepo(spec) {
+    if (this.findRepo(spec.owner, spec.name)) throw new Error(`repository ${spec.owner}/${spec.name} exists already`);
+    this.ensureUser(spec.owner);
+    const repo = {
+      id: this.nextId() * 1000 + 7,
+      owner: spec.owner,
+      name: spec.name,
+      defaultBranch: spec.defaultBranch ?? "main",
+      private: spec.private ?? false,
+      createdAt: this.now(),
+      git: new GitStore(),
+      refs: new Map(),
+      labels: new Map(),
+      issues: new Map(),
+      nextNumber: 1,
+      comments: new Map(),
+      reactions: [],
+      reviews: [],
+      reviewComments: [],
+      checkRuns: new Map(),
+      checkSuites: [],
+      statuses: [],
+      roles: new Map([[spec.owner.toLowerCase(), "admin"]]),
+    };
+    this.repos.set(`${spec.owner}/${spec.name}`.toLowerCase(), repo);
+    const flat = new Map(
+      Object.entries(spec.files ?? {}).map(([path, text]) => [path, { sha: repo.git.writeBlob(text), mode: "100644", type: "blob" }]),
+    );
+    const sig = this.signature(spec.owner);
+    const sha = repo.git.writeCommit({
+      tree: repo.git.writeFlat(flat),
+      parents: [],
+      message: "Initial commit",
+      author: sig,
+      committer: sig,
+    });
+    repo.refs.set(`refs/heads/${repo.defaultBranch}`, sha);
+    return repo;
+  }
+  /** A user's role on a repository, as GitHub's `role_name` says it. */
+  role(repo, login) {
+    const explicit = repo.roles.get(login.toLowerCase());
+    if (explicit) return explicit;
+    return repo.private ? "none" : "read";
+  }
+  issue(repo, number) {
+    const issue = repo.issues.get(number);
+    if (!issue) throw notFound();
+    return issue;
+  }
+  pull(repo, number) {
+    const issue = repo.issues.get(number);
+    if (!issue?.pull) throw notFound();
+    return issue;
+  }
+  /** A commit sha for a sha, a sha prefix, a branch, a tag, or a full ref name. */
+  resolveCommit(repo, ref) {
+    const bySha = repo.git.expandCommit(ref);
+    if (bySha) return bySha;
+    for (const name of [ref, `refs/${ref}`, `refs/heads/${ref}`, `refs/tags/${ref}`]) {
+      const sha = repo.refs.get(name);
+      if (sha) return sha;
+    }
+    return undefined;
+  }
+  branchHead(repo, branch) {
+    return repo.refs.get(`refs/heads/${branch}`);
+  }
+  /** Moves (or deletes, with undefined) a ref, and keeps open pull requests in step. */
+  setRef(repo, ref, sha) {
+    if (sha === undefined) repo.refs.delete(ref);
+    else repo.refs.set(ref, sha);
+    const branch = ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : undefined;
+    if (!branch) return;
+    for (const issue of repo.issues.values()) {
+      const pull = issue.pull;
+      if (!pull || issue.state !== "open") continue;
+      if (pull.headRef === branch) {
+        if (sha) pull.headSha = sha;
+        else this.closeIssue(repo, issue, null);
+      } else if (pull.baseRef === branch && !sha) {
+        this.closeIssue(repo, issue, null);
+      }
+    }
+  }
+  closeIssue(repo, issue, by) {
+    issue.state = "closed";
+    issue.closedAt = this.now();
+    issue.updatedAt = issue.closedAt;
+    issue.closedBy = by;
+    if (issue.pull) issue.pull.baseSha = this.branchHead(repo, issue.pull.baseRef) ?? issue.pull.baseSha;
+  }
+  /** A commit on a branch (created from the default branch when missing) that writes or deletes files. */
+  commitFiles(repo, branch, files, author, message) {
+    const parent = this.branchHead(repo, branch) ?? this.branchHead(repo, repo.defaultBranch);
+    const flat = parent ? repo.git.flatten(repo.git.commit(parent).tree) : new Map();
+    for (const [path, text] of Object.entries(files)) {
+      if (text === null) flat.delete(path);
+      else flat.set(path, { sha: repo.git.writeBlob(text), mode: "100644", type: "blob" });
+    }
+    const sig = this.signature(author);
+    const sha = repo.git.writeCommit({
+      tree: repo.git.writeFlat(flat),
+      parents: parent ? [parent] : [],
+      message,
+      author: sig,
+      committer: sig,
+    });
+    this.setRef(repo, `refs/heads/${branch}`, sha);
+    return sha;
+  }
+}
+//# sourceMappingURL=state.js.map

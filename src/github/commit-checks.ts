@@ -1,13 +1,31 @@
 import { AUDIT_CHECK_NAME } from "./check-runs.js";
 import type { GitHubClient } from "./client.js";
 
+/** One finished check as the orchestrator's `probe_results` item. */
+export interface Probe {
+  probe_type: string;
+  exit_code: number;
+  stdout: string;
+  stderr: string;
+  duration_seconds: number;
+}
+
 export interface ChecksSummary {
   state: "none" | "pending" | "success" | "failure";
-  /** What failed, for the Builder (check names, conclusions, titles, summaries). */
+  /** What failed, for the Builder: check names, conclusions, titles, summaries and annotations. */
   summary: string;
+  /** Every finished check run and commit status. */
+  probes: Probe[];
 }
 
 const FAILING = new Set(["failure", "timed_out", "cancelled", "action_required", "startup_failure", "stale"]);
+const MAX_ANNOTATED_RUNS = 5;
+const MAX_ANNOTATIONS = 20;
+
+function seconds(from: string | null | undefined, to: string | null | undefined): number {
+  if (!from || !to) return 0;
+  return Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
+}
 
 /**
  * The repository's own checks on a commit: check runs (the app's audit excluded) and commit statuses.
@@ -19,22 +37,49 @@ export async function checksOn(gh: GitHubClient, owner: string, repo: string, re
   );
   const { data: combined } = await gh.rest.repos.getCombinedStatusForRef({ owner, repo, ref, per_page: 100 });
   const statuses = combined.statuses ?? [];
-  if (runs.length === 0 && statuses.length === 0) return { state: "none", summary: "" };
+  if (runs.length === 0 && statuses.length === 0) return { state: "none", summary: "", probes: [] };
   const failures: string[] = [];
+  const probes: Probe[] = [];
   let pending = false;
+  let annotated = 0;
   for (const run of runs) {
-    if (run.status !== "completed") pending = true;
-    else if (run.conclusion && FAILING.has(run.conclusion)) {
-      const detail = [run.output?.title, run.output?.summary].filter(Boolean).join(": ");
-      failures.push(`- check "${run.name}": ${run.conclusion}${detail ? ` — ${detail.slice(0, 1500)}` : ""}`);
+    if (run.status !== "completed") {
+      pending = true;
+      continue;
     }
+    const detail = [run.output?.title, run.output?.summary].filter(Boolean).join(": ");
+    const failed = run.conclusion !== null && FAILING.has(run.conclusion);
+    let notes = "";
+    if (failed && annotated < MAX_ANNOTATED_RUNS && (run.output?.annotations_count ?? 0) > 0) {
+      annotated++;
+      const { data } = await gh.rest.checks.listAnnotations({ owner, repo, check_run_id: run.id, per_page: MAX_ANNOTATIONS });
+      notes = data.map((a) => `  - ${a.path}:${a.start_line}: ${a.annotation_level}: ${a.message ?? ""}`.slice(0, 500)).join("\n");
+    }
+    if (failed)
+      failures.push(`- check "${run.name}": ${run.conclusion}${detail ? ` — ${detail.slice(0, 1500)}` : ""}${notes ? `\n${notes}` : ""}`);
+    probes.push({
+      probe_type: `check_run:${run.name}`,
+      exit_code: failed ? 1 : 0,
+      stdout: (run.output?.summary ?? "").slice(0, 4000),
+      stderr: notes.slice(0, 4000),
+      duration_seconds: seconds(run.started_at, run.completed_at),
+    });
   }
   for (const status of statuses) {
-    if (status.state === "pending") pending = true;
-    else if (status.state === "failure" || status.state === "error") {
-      failures.push(`- status "${status.context}": ${status.state}${status.description ? ` — ${status.description}` : ""}`);
+    if (status.state === "pending") {
+      pending = true;
+      continue;
     }
+    const failed = status.state === "failure" || status.state === "error";
+    if (failed) failures.push(`- status "${status.context}": ${status.state}${status.description ? ` — ${status.description}` : ""}`);
+    probes.push({
+      probe_type: `status:${status.context}`,
+      exit_code: failed ? 1 : 0,
+      stdout: status.description ?? "",
+      stderr: "",
+      duration_seconds: 0,
+    });
   }
-  if (failures.length > 0) return { state: "failure", summary: failures.join("\n") };
-  return { state: pending ? "pending" : "success", summary: "" };
+  if (failures.length > 0) return { state: "failure", summary: failures.join("\n"), probes };
+  return { state: pending ? "pending" : "success", summary: "", probes };
 }

@@ -71,7 +71,7 @@ const audited = (
 });
 const pr = (n: number, headSha: string, merged = false, state: "open" | "closed" = "open") => ({
   pr: { number: n, state, merged, headSha },
-  checks: { state: "none" as const, summary: "" },
+  checks: { state: "none" as const, summary: "", probes: [] },
 });
 
 describe("decide", () => {
@@ -178,14 +178,14 @@ describe("decide", () => {
     const pending = step(
       s,
       { type: "observe" },
-      { phases: { P1: { ...pr(100, "sha-P1-1"), checks: { state: "pending", summary: "" } } } },
+      { phases: { P1: { ...pr(100, "sha-P1-1"), checks: { state: "pending", summary: "", probes: [] } } } },
       cfg,
     );
     expect(pending.actions).toEqual([]);
     const failed = step(
       s,
       { type: "observe" },
-      { phases: { P1: { ...pr(100, "sha-P1-1"), checks: { state: "failure", summary: '- check "test": failure' } } } },
+      { phases: { P1: { ...pr(100, "sha-P1-1"), checks: { state: "failure", summary: '- check "test": failure', probes: [] } } } },
       cfg,
     );
     expect(failed.actions[0]).toMatchObject({ type: "build", phaseId: "P1", attempt: 2 });
@@ -199,7 +199,7 @@ describe("decide", () => {
     const later = decide({
       state: s,
       event: { type: "observe" },
-      observations: { phases: { P1: { ...pr(100, "sha-P1-1"), checks: { state: "pending", summary: "" } } } },
+      observations: { phases: { P1: { ...pr(100, "sha-P1-1"), checks: { state: "pending", summary: "", probes: [] } } } },
       config: cfg,
       now: new Date(T0.getTime() + 61 * 60_000),
     });

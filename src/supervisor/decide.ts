@@ -67,6 +67,8 @@ function escalate(ctx: Ctx, phaseId: string, rec: PhaseRecord, reason: string): 
 /** Starts the next Builder attempt of a phase, or escalates when its budget is spent. */
 function rebuild(ctx: Ctx, phase: Phase, rec: PhaseRecord, feedback: string | null, startOver = false): void {
   const budget = budgetOf(ctx, phase);
+  // Kept even when the phase escalates below: a later retry starts from this feedback.
+  rec.feedback = feedback;
   if (rec.builder_attempts - rec.builder_floor >= budget.builder_attempts) {
     escalate(
       ctx,
@@ -76,14 +78,19 @@ function rebuild(ctx: Ctx, phase: Phase, rec: PhaseRecord, feedback: string | nu
     );
     return;
   }
-  if (rec.tokens >= budget.token_cap) {
-    escalate(ctx, phase.phase_id, rec, `phase token cap reached (${rec.tokens} of ${budget.token_cap})`);
+  if (rec.tokens - rec.token_floor >= budget.token_cap) {
+    escalate(ctx, phase.phase_id, rec, `phase token cap reached (${rec.tokens - rec.token_floor} of ${budget.token_cap})`);
     return;
   }
   rec.builder_attempts += 1;
-  rec.feedback = feedback;
   setStep(ctx, rec, "EXECUTING", "building");
   ctx.actions.push({ type: "build", phaseId: phase.phase_id, attempt: rec.builder_attempts, feedback, startOver });
+}
+
+/** Back in line for the Builder: schedule() starts it when its tier is current and a slot is free. */
+function requeue(ctx: Ctx, rec: PhaseRecord, feedback: string | null): void {
+  rec.feedback = feedback;
+  setStep(ctx, rec, "QUEUED", "waiting");
 }
 
 function startAudit(ctx: Ctx, phase: Phase, rec: PhaseRecord): void {
@@ -122,7 +129,9 @@ function applyEvent(ctx: Ctx): void {
       state.work_minutes += event.minutes;
       state.mirror.pending.push(...event.mirror);
       if (event.prNumber !== null) rec.pr = event.prNumber;
-      if (event.status === "success" && event.commitSha) {
+      if (event.status === "success" && event.commitSha && rec.pr === null) {
+        escalate(ctx, phase.phase_id, rec, "the build committed but no pull request could be opened");
+      } else if (event.status === "success" && event.commitSha) {
         rec.head_sha = event.commitSha;
         rec.feedback = null;
         if (ctx.config.ci.wait) setStep(ctx, rec, "CI_RUNNING", "checks");
@@ -141,9 +150,9 @@ function applyEvent(ctx: Ctx): void {
       state.work_minutes += event.minutes;
       state.mirror.pending.push(...event.mirror);
       if (event.stale || event.sha !== rec.head_sha) {
-        // The head moved while auditing: the verdict is not this PR's; observe() audits the new head.
-        setStep(ctx, rec, "GATE", "auditing");
-        rec.auditor_attempts -= 1;
+        // The head moved while auditing: the verdict is not this PR's. Wait for the new head's checks;
+        // observe() audits it under the next attempt number.
+        setStep(ctx, rec, "CI_RUNNING", "checks");
         return;
       }
       rec.audited_sha = event.sha;
@@ -153,16 +162,23 @@ function applyEvent(ctx: Ctx): void {
       const minors = event.findings.filter((f) => f.severity === "minor").length;
       if (event.recommendation === "escalate") {
         escalate(ctx, phase.phase_id, rec, `the Auditor escalated: ${firstLine(event.summary)}`);
-      } else if (event.recommendation === "approve" && majors === 0) {
-        if (minors > MAX_MINOR_ISSUES_PER_PHASE) {
-          rebuild(ctx, phase, rec, renderFindings(event.summary, event.findings));
-        } else {
-          setStep(ctx, rec, "GATE", "awaiting_merge");
-          if (ctx.config.auto_merge && rec.pr !== null)
-            ctx.actions.push({ type: "merge", phaseId: phase.phase_id, pr: rec.pr, sha: event.sha });
-        }
+      } else if (event.recommendation === "approve" && majors === 0 && minors <= MAX_MINOR_ISSUES_PER_PHASE) {
+        setStep(ctx, rec, "GATE", "awaiting_merge");
+        if (ctx.config.auto_merge && rec.pr !== null)
+          ctx.actions.push({ type: "merge", phaseId: phase.phase_id, pr: rec.pr, sha: event.sha });
       } else {
-        rebuild(ctx, phase, rec, renderFindings(event.summary, event.findings));
+        const findings = renderFindings(event.summary, event.findings);
+        const audits = budgetOf(ctx, phase).auditor_attempts;
+        // A build whose result could not be audited would be paid for in vain.
+        if (rec.auditor_attempts - rec.auditor_floor >= audits) {
+          rec.feedback = findings;
+          escalate(
+            ctx,
+            phase.phase_id,
+            rec,
+            `Auditor attempts exhausted (${audits}) without an approval; last findings: ${firstLine(findings)}`,
+          );
+        } else rebuild(ctx, phase, rec, findings);
       }
       return;
     }
@@ -171,18 +187,18 @@ function applyEvent(ctx: Ctx): void {
       const phase = phaseOf(ctx, event.phaseId);
       if (!rec || !phase || isTerminal(state)) return;
       if (rec.step === "building" || rec.step === "merged") return;
-      rebuild(ctx, phase, rec, `@${event.by} requested changes:\n${event.feedback}`);
+      requeue(ctx, rec, `@${event.by} requested changes:\n${event.feedback}`);
       return;
     }
     case "rerun-audit": {
       const rec = state.phases[event.phaseId];
       const phase = phaseOf(ctx, event.phaseId);
-      if (!rec || !phase || state.state === "DONE_SUCCESS" || rec.step === "building" || rec.step === "merged" || rec.step === "auditing")
-        return;
-      if (rec.head_sha !== event.sha || rec.pr === null) return;
+      // Only a verdict that stands can be audited again: an approved or an escalated phase.
+      if (!rec || !phase || state.state === "DONE_SUCCESS" || (rec.step !== "awaiting_merge" && rec.step !== "escalated")) return;
+      if (rec.head_sha !== event.sha || rec.pr === null || runBudgetProblem(state) !== null) return;
       rec.auditor_floor = rec.auditor_attempts;
-      rec.reason = null;
-      startAudit(ctx, phase, rec);
+      // Audit what the PR's head is once its checks allow (observe() starts it), not an older commit.
+      setStep(ctx, rec, "CI_RUNNING", "checks");
       if (isTerminal(state)) {
         // A person asked for a new audit of a stopped run: it goes on.
         state.state = "PHASE_EXECUTION";
@@ -191,6 +207,8 @@ function applyEvent(ctx: Ctx): void {
       return;
     }
     case "retry": {
+      // Nothing can start in a run whose budget is spent: a retry changes nothing.
+      if (runBudgetProblem(state) !== null) return;
       const wanted = event.phases;
       let retried = 0;
       for (const phase of state.plan.phases) {
@@ -200,10 +218,8 @@ function applyEvent(ctx: Ctx): void {
         if (wanted ? !wanted.includes(phase.phase_id) || rec.step === "merged" || ACTIVE_STEPS.has(rec.step) : !failed) continue;
         rec.builder_floor = rec.builder_attempts;
         rec.auditor_floor = rec.auditor_attempts;
-        rec.reason = null;
-        const feedback = event.feedback[phase.phase_id] ?? rec.feedback;
-        if (tierIndexOf(ctx, phase) > state.tier) setStep(ctx, rec, "QUEUED", "waiting");
-        else rebuild(ctx, phase, rec, feedback ?? null);
+        rec.token_floor = rec.tokens;
+        requeue(ctx, rec, event.feedback[phase.phase_id] ?? rec.feedback);
         retried++;
       }
       if (retried > 0 && isTerminal(state)) {
@@ -248,6 +264,8 @@ function observe(ctx: Ctx): void {
       setStep(ctx, rec, "COMPLETE", "merged");
       continue;
     }
+    // Queued to be built again (a retry, a review): the old PR's state no longer speaks for it.
+    if (rec.step === "waiting") continue;
     if (seen.pr.state === "closed") {
       if (rec.step !== "escalated")
         setStep(
@@ -259,14 +277,18 @@ function observe(ctx: Ctx): void {
         );
       continue;
     }
-    if (rec.head_sha !== null && seen.pr.headSha !== rec.head_sha && rec.step !== "escalated") {
-      // Someone pushed to the phase branch: what is there now is what gets checked and audited.
+    const watched = rec.step === "checks" || rec.step === "auditing" || rec.step === "awaiting_merge";
+    if (watched && rec.head_sha !== null && seen.pr.headSha !== rec.head_sha) {
+      // Someone pushed to the phase branch: what is there now is what gets checked and audited, with
+      // a fresh audit allowance (a person's push is not the Builder's attempt).
       rec.head_sha = seen.pr.headSha;
+      rec.auditor_floor = rec.auditor_attempts;
       setStep(ctx, rec, "CI_RUNNING", "checks");
     }
     if (rec.step === "checks") {
       const checks = seen.checks;
-      if (!ctx.config.ci.wait || checks.state === "none" || checks.state === "success") startAudit(ctx, phase, rec);
+      if (ctx.config.ci.wait && checks === null) continue; // not looked at yet: the next look decides
+      if (!ctx.config.ci.wait || checks === null || checks.state === "none" || checks.state === "success") startAudit(ctx, phase, rec);
       else if (checks.state === "failure")
         rebuild(ctx, phase, rec, `The repository's checks failed on ${rec.head_sha?.slice(0, 7)}:\n${checks.summary}`);
       else if (ctx.now.getTime() - Date.parse(rec.since) > ctx.config.ci.timeout_minutes * 60_000) {
@@ -276,17 +298,22 @@ function observe(ctx: Ctx): void {
   }
 }
 
+/** Why the run may do no more work (a run budget is spent), or null. */
+function runBudgetProblem(state: RunState): string | null {
+  const run = state.plan.run;
+  if (state.tokens >= run.token_cap) return `the run's token cap is spent (${state.tokens} of ${run.token_cap})`;
+  if (state.work_minutes >= run.max_duration_minutes) {
+    return `the run's working time is spent (${Math.round(state.work_minutes)} of ${run.max_duration_minutes} minutes)`;
+  }
+  return null;
+}
+
 function enforceRunBudgets(ctx: Ctx): void {
   const { state } = ctx;
-  const run = state.plan.run;
-  let reason: string | null = null;
-  if (state.tokens >= run.token_cap) reason = `the run's token cap is spent (${state.tokens} of ${run.token_cap})`;
-  else if (state.work_minutes >= run.max_duration_minutes)
-    reason = `the run's working time is spent (${Math.round(state.work_minutes)} of ${run.max_duration_minutes} minutes)`;
+  const reason = runBudgetProblem(state);
   if (reason === null) return;
-  for (const [id, rec] of Object.entries(state.phases)) {
+  for (const rec of Object.values(state.phases)) {
     if (rec.state === "QUEUED" || ACTIVE_STEPS.has(rec.step)) setStep(ctx, rec, "SKIPPED", "cancelled", "budget exhausted");
-    void id;
   }
   state.state = "DONE_FAILED_BUDGET_EXHAUSTED";
   state.reason = `Stopped: ${reason}.`;
@@ -313,8 +340,9 @@ function schedule(ctx: Ctx): void {
     for (const phase of phases) {
       const rec = state.phases[phase.phase_id]!;
       if (rec.state !== "QUEUED" || active >= ctx.config.max_parallel_phases) continue;
-      rebuild(ctx, phase, rec, null);
-      active++;
+      rebuild(ctx, phase, rec, rec.feedback);
+      // A phase whose budget is spent escalates instead of starting: its slot stays free.
+      if (ACTIVE_STEPS.has(rec.step)) active++;
     }
     const settled = recs.every((r) => r.state === "COMPLETE" || r.state === "FAILED" || r.state === "SKIPPED");
     if (settled && recs.some((r) => r.state !== "COMPLETE")) {

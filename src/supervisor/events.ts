@@ -1,10 +1,11 @@
+import type { ChecksSummary } from "../github/commit-checks.js";
 import type { FindingRef, StoredMirrorCall } from "./run-state.js";
 
 /** What the reconcile saw on GitHub for one phase. */
 export interface PhaseObservation {
   pr: { number: number; state: "open" | "closed"; merged: boolean; headSha: string } | null;
-  /** The repository's own checks on the PR head (the app's audit check excluded). */
-  checks: { state: "none" | "pending" | "success" | "failure"; summary: string };
+  /** The repository's own checks on the PR head (the app's audit check excluded); null when not looked at. */
+  checks: ChecksSummary | null;
 }
 
 export interface Observations {

@@ -17,14 +17,14 @@ export async function observePhases(gh: GitHubClient, repo: RepoInfo, state: Run
     const { data: pr } = await gh.rest.pulls.get({ owner: repo.owner, repo: repo.repo, pull_number: rec.pr });
     const observation: PhaseObservation = {
       pr: { number: pr.number, state: pr.state === "closed" ? "closed" : "open", merged: Boolean(pr.merged), headSha: pr.head.sha },
-      checks: { state: "none", summary: "" },
+      checks: null,
     };
     const waitsForChecks = rec.step === "checks" || (rec.head_sha !== null && rec.head_sha !== pr.head.sha);
     if (pr.state === "open" && waitsForChecks) {
       observation.checks = await checksOn(gh, repo.owner, repo.repo, pr.head.sha);
       if (observation.checks.state === "none") {
         baseHasChecks ??= (await checksOn(gh, repo.owner, repo.repo, baseBranch)).state !== "none";
-        if (baseHasChecks) observation.checks = { state: "pending", summary: "" };
+        if (baseHasChecks) observation.checks = { state: "pending", summary: "", probes: [] };
       }
     }
     phases[phaseId] = observation;

@@ -40,6 +40,8 @@ export const PhaseRecordSchema = z.object({
   /** Attempts used before the last `/autopack retry`; the budget counts attempts since then. */
   builder_floor: z.number().int().nonnegative(),
   auditor_floor: z.number().int().nonnegative(),
+  /** Tokens spent before the last `/autopack retry`; the phase's token cap counts tokens since then. */
+  token_floor: z.number().int().nonnegative(),
   tokens: z.number().int().nonnegative(),
   pr: z.number().int().nullable(),
   /** Commit the last successful build produced. */
@@ -114,6 +116,7 @@ export function newPhaseRecord(now: string): PhaseRecord {
     auditor_attempts: 0,
     builder_floor: 0,
     auditor_floor: 0,
+    token_floor: 0,
     tokens: 0,
     pr: null,
     head_sha: null,

@@ -57,7 +57,7 @@ async function load(
   const config = ctx.config.config;
   const state = stored.state;
   const phaseCap = phaseBudget(phase.task_category, config.budgets).token_cap;
-  const budget = new SimpleTokenBudget(Math.min(phaseCap - rec.tokens, state.plan.run.token_cap - state.tokens));
+  const budget = new SimpleTokenBudget(Math.min(phaseCap - (rec.tokens - rec.token_floor), state.plan.run.token_cap - state.tokens));
   return { ctx, state, rec, phase, config, budget, started: Date.now() };
 }
 

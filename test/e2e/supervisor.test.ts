@@ -95,22 +95,22 @@ describe("the Supervisor, end to end", () => {
       findings: [{ path: null, line: null, severity: "major", category: "test", message: "no tests" }],
     };
     scriptAgents(h.llm, {
-      // docs: 2 builder attempts, 1 auditor attempt per round
-      builds: { P1: [create("doc.md", "v1\n"), create("doc2.md", "v2\n"), create("doc3.md", "v3\n")] },
+      // docs: 2 builder attempts and 1 audit per round; a revise with no audit left escalates at once
+      builds: { P1: [create("doc.md", "v1\n"), create("doc2.md", "v2\n")] },
       audits: { P1: [revise, approve] },
     });
     const issue = await s.label(yamlPlan({ T1: [["P1", "Docs", "task_category: docs"]] }));
     expect(s.status(issue)).toContain("needs a person");
     expect(s.labels(issue)).toContain("autopack:needs-human");
     const escalation = s.botComments(issue).find((c) => c.body?.includes("autopack:escalation"));
-    expect(escalation?.body).toContain("@maintainer Phase P1 needs a person");
+    expect(escalation?.body).toContain("@maintainer Phase P1 needs a person: Auditor attempts exhausted (1) without an approval");
 
     const readerComment = await s.comment(issue, "/autopack retry", "reader");
     await s.comment(issue, "/autopack retry", "reader");
     const polite = s.botComments(issue).filter((c) => c.body?.includes("only people with write access"));
     expect(polite).toHaveLength(1);
     expect(h.sim.reactions(OWNER, REPO, readerComment)).toEqual([]);
-    expect(s.buildPrompts("P1")).toHaveLength(2);
+    expect(s.buildPrompts("P1")).toHaveLength(1);
 
     const retry = await s.comment(issue, "/autopack retry", "maintainer");
     expect(
@@ -119,7 +119,10 @@ describe("the Supervisor, end to end", () => {
         .map((r) => r.content)
         .sort(),
     ).toEqual(["eyes", "rocket"]);
-    expect(s.buildPrompts("P1")).toHaveLength(3);
+    const prompts = s.buildPrompts("P1");
+    expect(prompts).toHaveLength(2);
+    // The retried build is shown what the Auditor asked for.
+    expect(prompts[1]).toContain("no tests");
     expect(s.status(issue)).toMatch(/P1: Docs \| gate · approved, waiting for merge/);
     expect(s.labels(issue)).not.toContain("autopack:needs-human");
   });

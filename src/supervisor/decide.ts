@@ -1,4 +1,5 @@
 import type { RepoConfig } from "../config/repo-config.js";
+import type { Probe } from "../github/commit-checks.js";
 import { phasesOfTier, type Phase } from "../plan/schema.js";
 import type { Action, Observations, PhaseObservation, SupervisorEvent } from "./events.js";
 import { MAX_MINOR_ISSUES_PER_PHASE, phaseBudget } from "./playbook.js";
@@ -35,6 +36,8 @@ export function decide(input: DecideInput): Decision {
     enforceRunBudgets(ctx);
   }
   if (!isTerminal(state)) schedule(ctx);
+  // Whatever no longer waits for checks sends what it held back.
+  for (const rec of Object.values(state.phases)) if (rec.step !== "checks" && rec.held.length > 0) release(ctx, rec, []);
   if (!isTerminal(state)) return { state, actions };
   // An ended run starts no more work, whatever the event asked for.
   const final = actions.filter((a) => a.type !== "build" && a.type !== "audit");
@@ -87,6 +90,14 @@ function rebuild(ctx: Ctx, phase: Phase, rec: PhaseRecord, feedback: string | nu
   ctx.actions.push({ type: "build", phaseId: phase.phase_id, attempt: rec.builder_attempts, feedback, startOver });
 }
 
+/** Sends the mirror calls a phase held back while it waited for checks, with the checks as probe results. */
+function release(ctx: Ctx, rec: PhaseRecord, probes: readonly Probe[]): void {
+  for (const call of rec.held.splice(0)) {
+    if (call.op === "builder_result" && probes.length > 0) (call.body as { probe_results?: Probe[] }).probe_results = [...probes];
+    ctx.state.mirror.pending.push(call);
+  }
+}
+
 /** Back in line for the Builder: schedule() starts it when its tier is current and a slot is free. */
 function requeue(ctx: Ctx, rec: PhaseRecord, feedback: string | null): void {
   rec.feedback = feedback;
@@ -127,7 +138,8 @@ function applyEvent(ctx: Ctx): void {
       rec.tokens += event.tokens;
       state.tokens += event.tokens;
       state.work_minutes += event.minutes;
-      state.mirror.pending.push(...event.mirror);
+      // The builder_result waits for the CI gate, so it can carry the checks as probe results.
+      rec.held.push(...event.mirror);
       if (event.prNumber !== null) rec.pr = event.prNumber;
       if (event.status === "success" && event.commitSha && rec.pr === null) {
         escalate(ctx, phase.phase_id, rec, "the build committed but no pull request could be opened");
@@ -288,10 +300,12 @@ function observe(ctx: Ctx): void {
     if (rec.step === "checks") {
       const checks = seen.checks;
       if (ctx.config.ci.wait && checks === null) continue; // not looked at yet: the next look decides
+      if (checks !== null && checks.state !== "pending") release(ctx, rec, checks.probes);
       if (!ctx.config.ci.wait || checks === null || checks.state === "none" || checks.state === "success") startAudit(ctx, phase, rec);
       else if (checks.state === "failure")
         rebuild(ctx, phase, rec, `The repository's checks failed on ${rec.head_sha?.slice(0, 7)}:\n${checks.summary}`);
       else if (ctx.now.getTime() - Date.parse(rec.since) > ctx.config.ci.timeout_minutes * 60_000) {
+        release(ctx, rec, checks?.probes ?? []);
         escalate(ctx, phase.phase_id, rec, `checks did not finish within ${ctx.config.ci.timeout_minutes} minutes`);
       }
     }

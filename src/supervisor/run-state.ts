@@ -54,6 +54,8 @@ export const PhaseRecordSchema = z.object({
   /** Why the phase stopped, for people. */
   reason: z.string().nullable(),
   findings: z.array(FindingRefSchema),
+  /** Mirror calls held back until the phase's checks finish (then sent with their probe results). */
+  held: z.array(z.lazy(() => MirrorCallSchema)),
   /** When the current step started (ISO), for time-outs. */
   since: z.string(),
 });
@@ -125,6 +127,7 @@ export function newPhaseRecord(now: string): PhaseRecord {
     feedback: null,
     reason: null,
     findings: [],
+    held: [],
     since: now,
   };
 }

@@ -171,20 +171,30 @@ describe("the Supervisor, end to end", () => {
     const issue = await s.label(yamlPlan({ T1: [["P1", "Sum"]] }));
     expect(s.status(issue)).toContain("waiting for checks");
     const first = s.pull(issue, "P1").head.sha;
-    await s.ci(first, "failure", "expected 3, received -1");
+    await s.ci(first, "failure", "expected 3, received -1", [{ path: "sum.test.js", line: 4, message: "sum(1, 2) should be 3" }]);
     expect(s.buildPrompts("P1")[1]).toContain("expected 3, received -1");
+    expect(s.buildPrompts("P1")[1]).toContain("sum.test.js:4: failure: sum(1, 2) should be 3");
     const second = s.pull(issue, "P1").head.sha;
     expect(second).not.toBe(first);
     expect(h.llm.requests.filter((r) => JSON.stringify(r.response_format ?? "").includes("autopack_audit"))).toHaveLength(0);
     await s.ci(second, "success");
     expect(h.sim.checkRuns(OWNER, REPO, second).find((c) => c.name === "Autopack audit")?.conclusion).toBe("success");
+    // Each builder_result waits for its commit's checks and carries them as probe results.
     const builderResults = h
       .api!.calls.filter((c) => c.path.endsWith("/builder_result"))
-      .map((c) => c.body as { status: string; builder_attempts: number });
-    expect(builderResults.map((b) => [b.status, b.builder_attempts])).toEqual([
-      ["success", 1],
-      ["success", 2],
+      .map(
+        (c) =>
+          c.body as {
+            status: string;
+            builder_attempts: number;
+            probe_results: { probe_type: string; exit_code: number; stderr: string }[];
+          },
+      );
+    expect(builderResults.map((b) => [b.status, b.builder_attempts, b.probe_results.map((p) => [p.probe_type, p.exit_code])])).toEqual([
+      ["success", 1, [["check_run:test", 1]]],
+      ["success", 2, [["check_run:test", 0]]],
     ]);
+    expect(builderResults[0]!.probe_results[0]!.stderr).toContain("sum(1, 2) should be 3");
   });
 
   it("escalates a check that never finishes", async () => {

@@ -38,12 +38,27 @@ export function scenario(h: Harness) {
       await h.send(event.name, event.payload);
     },
     /** The repository's CI reports on a commit, then GitHub sends check_suite.completed. */
-    async ci(sha: string, conclusion: "success" | "failure", summary = "") {
+    async ci(
+      sha: string,
+      conclusion: "success" | "failure",
+      summary = "",
+      annotations: { path: string; line: number; message: string }[] = [],
+    ) {
       h.sim.addCheckRun(OWNER, REPO, sha, {
         name: "test",
         status: "completed",
         conclusion,
-        output: { title: conclusion === "success" ? "All green" : "Tests failed", summary },
+        output: {
+          title: conclusion === "success" ? "All green" : "Tests failed",
+          summary,
+          annotations: annotations.map((a) => ({
+            path: a.path,
+            start_line: a.line,
+            end_line: a.line,
+            annotation_level: "failure",
+            message: a.message,
+          })),
+        },
       });
       const event = h.sim.events.checkSuiteCompleted({ owner: OWNER, repo: REPO, sha });
       await h.send(event.name, event.payload);

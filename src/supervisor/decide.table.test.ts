@@ -1190,12 +1190,30 @@ describe("decide, transition by transition", () => {
   it("records tokens, minutes and mirror calls of an accepted result exactly once", () => {
     const call: StoredMirrorCall = { op: "builder_result", runId: "gh-1-9-1", phaseId: "P1", body: {} };
     const state = runWith({ P1: building(1), P2: building(1) });
-    const first = play({ state, event: built("P1", 1, { tokens: 7, minutes: 3, mirror: [call] }) }).state;
+    // With no CI gate the call goes out at once; with one, it waits for the checks (next test).
+    const first = play({ state, event: built("P1", 1, { tokens: 7, minutes: 3, mirror: [call] }), cfg: NO_CI }).state;
     expect(first.mirror.pending).toEqual([call]);
     expect([first.tokens, first.work_minutes, first.phases["P1"]!.tokens]).toEqual([7, 3, 7]);
-    const again = play({ state: first, event: built("P1", 1, { tokens: 7, minutes: 3, mirror: [call] }) }).state;
+    const again = play({ state: first, event: built("P1", 1, { tokens: 7, minutes: 3, mirror: [call] }), cfg: NO_CI }).state;
     expect(again.mirror.pending).toEqual([call]);
     expect([again.tokens, again.work_minutes, again.phases["P1"]!.tokens]).toEqual([7, 3, 7]);
+  });
+
+  it("holds a builder_result until the checks finish, then sends it with them as probe results", () => {
+    const call: StoredMirrorCall = { op: "builder_result", runId: "gh-1-9-1", phaseId: "P1", body: {} };
+    const probe = { probe_type: "check_run:test", exit_code: 1, stdout: "1 failed", stderr: "", duration_seconds: 12 };
+    const waiting = play({ state: runWith({ P1: building(1) }), event: built("P1", 1, { mirror: [call] }) }).state;
+    expect(waiting.mirror.pending).toEqual([]);
+    expect(waiting.phases["P1"]!.held).toEqual([call]);
+    const pending = play({ state: waiting, event: OBSERVE, obs: { P1: seen(101, waiting.phases["P1"]!.head_sha!, "pending") } }).state;
+    expect(pending.mirror.pending).toEqual([]);
+    const failed = {
+      ...seen(101, waiting.phases["P1"]!.head_sha!, "failure", "open", "1 failed"),
+      checks: { state: "failure" as const, summary: "1 failed", probes: [probe] },
+    };
+    const done = play({ state: pending, event: OBSERVE, obs: { P1: failed } }).state;
+    expect(done.mirror.pending).toEqual([{ ...call, body: { probe_results: [probe] } }]);
+    expect(done.phases["P1"]!.held).toEqual([]);
   });
 
   it("a stale verdict is never taken as an approval", () => {

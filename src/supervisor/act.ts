@@ -22,7 +22,7 @@ export async function ensureLongWork(ctx: RunContext, state: RunState): Promise<
           phaseId,
           attempt: rec.builder_attempts,
           feedback: rec.feedback,
-          startOver: false,
+          startOver: rec.start_over,
         },
       });
     } else if (rec.step === "auditing" && rec.head_sha !== null && rec.pr !== null) {

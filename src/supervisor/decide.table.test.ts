@@ -195,7 +195,7 @@ const merge = (phaseId: string, pr: number, sha: string): Action => ({ type: "me
 const FINISH: Action = { type: "finish" };
 
 const AUDITOR_ASKED = "The Auditor asked for changes: s";
-const CLOSED_REASON = "the pull request was closed without merging; comment `/autopack retry` to build it again";
+const CLOSED_REASON = "the pull request was closed without merging; comment `/autopack retry` to build it again from the base";
 
 // ---------------------------------------------------------------------------------------------
 

@@ -168,7 +168,8 @@ describe("decide", () => {
     s = step(s, { type: "observe" }, { phases: { P1: pr(100, "sha-P1-1", false, "closed") } }).state;
     expect(s.phases["P1"]).toMatchObject({ state: "FAILED", step: "escalated" });
     const retried = step(s, { type: "retry", by: "bob", phases: null, feedback: {} });
-    expect(retried.actions).toContainEqual({ type: "build", phaseId: "P1", attempt: 2, feedback: null, startOver: false });
+    // A person turned the work down: the next build starts over from the base branch.
+    expect(retried.actions).toContainEqual({ type: "build", phaseId: "P1", attempt: 2, feedback: null, startOver: true });
   });
 
   it("waits for the repository's checks, and rebuilds with the failures", () => {

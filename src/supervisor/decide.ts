@@ -68,7 +68,7 @@ function escalate(ctx: Ctx, phaseId: string, rec: PhaseRecord, reason: string): 
 }
 
 /** Starts the next Builder attempt of a phase, or escalates when its budget is spent. */
-function rebuild(ctx: Ctx, phase: Phase, rec: PhaseRecord, feedback: string | null, startOver = false): void {
+function rebuild(ctx: Ctx, phase: Phase, rec: PhaseRecord, feedback: string | null): void {
   const budget = budgetOf(ctx, phase);
   // Kept even when the phase escalates below: a later retry starts from this feedback.
   rec.feedback = feedback;
@@ -87,7 +87,7 @@ function rebuild(ctx: Ctx, phase: Phase, rec: PhaseRecord, feedback: string | nu
   }
   rec.builder_attempts += 1;
   setStep(ctx, rec, "EXECUTING", "building");
-  ctx.actions.push({ type: "build", phaseId: phase.phase_id, attempt: rec.builder_attempts, feedback, startOver });
+  ctx.actions.push({ type: "build", phaseId: phase.phase_id, attempt: rec.builder_attempts, feedback, startOver: rec.start_over });
 }
 
 /** Sends the mirror calls a phase held back while it waited for checks, with the checks as probe results. */
@@ -146,6 +146,7 @@ function applyEvent(ctx: Ctx): void {
       } else if (event.status === "success" && event.commitSha) {
         rec.head_sha = event.commitSha;
         rec.feedback = null;
+        rec.start_over = false;
         if (ctx.config.ci.wait) setStep(ctx, rec, "CI_RUNNING", "checks");
         else startAudit(ctx, phase, rec);
       } else {
@@ -279,14 +280,17 @@ function observe(ctx: Ctx): void {
     // Queued to be built again (a retry, a review): the old PR's state no longer speaks for it.
     if (rec.step === "waiting") continue;
     if (seen.pr.state === "closed") {
-      if (rec.step !== "escalated")
+      if (rec.step !== "escalated") {
         setStep(
           ctx,
           rec,
           "FAILED",
           "escalated",
-          "the pull request was closed without merging; comment `/autopack retry` to build it again",
+          "the pull request was closed without merging; comment `/autopack retry` to build it again from the base",
         );
+        // A person turned the work down: the next build starts over from the base branch.
+        rec.start_over = true;
+      }
       continue;
     }
     const watched = rec.step === "checks" || rec.step === "auditing" || rec.step === "awaiting_merge";

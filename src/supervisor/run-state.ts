@@ -54,6 +54,8 @@ export const PhaseRecordSchema = z.object({
   /** Why the phase stopped, for people. */
   reason: z.string().nullable(),
   findings: z.array(FindingRefSchema),
+  /** The next build resets the phase branch to the base (a person closed its PR unmerged). */
+  start_over: z.boolean(),
   /** Mirror calls held back until the phase's checks finish (then sent with their probe results). */
   held: z.array(z.lazy(() => MirrorCallSchema)),
   /** When the current step started (ISO), for time-outs. */
@@ -128,6 +130,7 @@ export function newPhaseRecord(now: string): PhaseRecord {
     reason: null,
     findings: [],
     held: [],
+    start_over: false,
     since: now,
   };
 }

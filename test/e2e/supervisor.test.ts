@@ -312,10 +312,10 @@ describe("the Supervisor, end to end", () => {
     expect(s.status(issue)).toContain("approved, waiting for merge");
   });
 
-  it("marks a phase whose PR a person closed, until /autopack retry builds it again", async () => {
+  it("marks a phase whose PR a person closed, until /autopack retry builds it again from the base", async () => {
     const s = await world();
     scriptAgents(h.llm, {
-      builds: { P1: [create("a.txt", "a\n"), { summary: "Improve a", edits: [{ path: "a.txt", action: "update", content: "better\n" }] }] },
+      builds: { P1: [create("a.txt", "a\n"), create("b.txt", "a better idea\n")] },
       audits: { P1: [approve, approve] },
     });
     const issue = await s.label(yamlPlan({ T1: [["P1", "One"]] }));
@@ -323,10 +323,13 @@ describe("the Supervisor, end to end", () => {
     expect(s.status(issue)).toContain("closed without merging");
     await s.comment(issue, "/autopack retry P1", "maintainer");
     expect(s.buildPrompts("P1")).toHaveLength(2);
-    // The branch kept its history; the rebuilt phase gets a new PR, audited again.
+    // The turned-down work is gone: the branch starts over from the base, under a new PR, audited again.
     const reopened = h.sim.pulls(OWNER, REPO).filter((p) => p.state === "open");
     expect(reopened).toHaveLength(1);
-    expect(h.sim.fileAt(OWNER, REPO, reopened[0]!.head.sha, "a.txt")).toBe("better\n");
+    const head = reopened[0]!.head.sha;
+    expect(h.sim.commit(OWNER, REPO, head)?.parents.map((p) => p.sha)).toEqual([h.sim.branchHead(OWNER, REPO, "main")]);
+    expect(h.sim.fileAt(OWNER, REPO, head, "a.txt")).toBeUndefined();
+    expect(h.sim.fileAt(OWNER, REPO, head, "b.txt")).toBe("a better idea\n");
     expect(s.status(issue)).toContain("approved, waiting for merge");
   });
 });

@@ -1,0 +1,152 @@
+import { MAX_MINOR_ISSUES_PER_PHASE } from "./playbook.js";
+import { isTerminal } from "./run-state.js";
+import {
+  ACTIVE_STEPS,
+  budgetOf,
+  escalate,
+  firstLine,
+  phaseOf,
+  rebuild,
+  requeue,
+  runBudgetProblem,
+  setStep,
+  startAudit,
+  type Ctx,
+} from "./decide-context.js";
+
+/** What an event (a finished build or audit, a person's request) changes. Duplicates and late results change nothing. */
+export function applyEvent(ctx: Ctx): void {
+  const { state, event } = ctx;
+  switch (event.type) {
+    case "observe":
+      return;
+    case "build-finished": {
+      const rec = state.phases[event.phaseId];
+      const phase = phaseOf(ctx, event.phaseId);
+      // A duplicate or late result (another attempt started since) changes nothing.
+      if (!rec || !phase || rec.step !== "building" || rec.builder_attempts !== event.attempt) return;
+      rec.tokens += event.tokens;
+      state.tokens += event.tokens;
+      state.work_minutes += event.minutes;
+      // The builder_result waits for the CI gate, so it can carry the checks as probe results.
+      rec.held.push(...event.mirror);
+      if (event.prNumber !== null) rec.pr = event.prNumber;
+      if (event.status === "success" && event.commitSha && rec.pr === null) {
+        escalate(ctx, phase.phase_id, rec, "the build committed but no pull request could be opened");
+      } else if (event.status === "success" && event.commitSha) {
+        rec.head_sha = event.commitSha;
+        rec.feedback = null;
+        rec.start_over = false;
+        if (ctx.config.ci.wait) setStep(ctx, rec, "CI_RUNNING", "checks");
+        else startAudit(ctx, phase, rec);
+      } else {
+        rebuild(ctx, phase, rec, `The previous attempt failed: ${event.notes}`);
+      }
+      return;
+    }
+    case "audit-finished": {
+      const rec = state.phases[event.phaseId];
+      const phase = phaseOf(ctx, event.phaseId);
+      if (!rec || !phase || rec.step !== "auditing" || rec.auditor_attempts !== event.attempt) return;
+      rec.tokens += event.tokens;
+      state.tokens += event.tokens;
+      state.work_minutes += event.minutes;
+      state.mirror.pending.push(...event.mirror);
+      if (event.stale || event.sha !== rec.head_sha) {
+        // The head moved while auditing: the verdict is not this PR's. Wait for the new head's checks;
+        // observe() audits it under the next attempt number.
+        setStep(ctx, rec, "CI_RUNNING", "checks");
+        return;
+      }
+      rec.audited_sha = event.sha;
+      rec.verdict = event.recommendation;
+      rec.findings = event.findings;
+      const majors = event.findings.filter((f) => f.severity === "major").length;
+      const minors = event.findings.filter((f) => f.severity === "minor").length;
+      if (event.recommendation === "escalate") {
+        escalate(ctx, phase.phase_id, rec, `the Auditor escalated: ${firstLine(event.summary)}`);
+      } else if (event.recommendation === "approve" && majors === 0 && minors <= MAX_MINOR_ISSUES_PER_PHASE) {
+        setStep(ctx, rec, "GATE", "awaiting_merge");
+        if (ctx.config.auto_merge && rec.pr !== null)
+          ctx.actions.push({ type: "merge", phaseId: phase.phase_id, pr: rec.pr, sha: event.sha });
+      } else {
+        const findings = renderFindings(event.summary, event.findings);
+        const audits = budgetOf(ctx, phase).auditor_attempts;
+        // A build whose result could not be audited would be paid for in vain.
+        if (rec.auditor_attempts - rec.auditor_floor >= audits) {
+          rec.feedback = findings;
+          escalate(
+            ctx,
+            phase.phase_id,
+            rec,
+            `Auditor attempts exhausted (${audits}) without an approval; last findings: ${firstLine(findings)}`,
+          );
+        } else rebuild(ctx, phase, rec, findings);
+      }
+      return;
+    }
+    case "changes-requested": {
+      const rec = state.phases[event.phaseId];
+      const phase = phaseOf(ctx, event.phaseId);
+      if (!rec || !phase || isTerminal(state)) return;
+      if (rec.step === "building" || rec.step === "merged") return;
+      requeue(ctx, rec, `@${event.by} requested changes:\n${event.feedback}`);
+      return;
+    }
+    case "rerun-audit": {
+      const rec = state.phases[event.phaseId];
+      const phase = phaseOf(ctx, event.phaseId);
+      // Only a verdict that stands can be audited again: an approved or an escalated phase.
+      if (!rec || !phase || state.state === "DONE_SUCCESS" || (rec.step !== "awaiting_merge" && rec.step !== "escalated")) return;
+      if (rec.head_sha !== event.sha || rec.pr === null || runBudgetProblem(state) !== null) return;
+      rec.auditor_floor = rec.auditor_attempts;
+      // Audit what the PR's head is once its checks allow (observe() starts it), not an older commit.
+      setStep(ctx, rec, "CI_RUNNING", "checks");
+      if (isTerminal(state)) {
+        // A person asked for a new audit of a stopped run: it goes on.
+        state.state = "PHASE_EXECUTION";
+        state.reason = null;
+      }
+      return;
+    }
+    case "retry": {
+      // Nothing can start in a run whose budget is spent: a retry changes nothing.
+      if (runBudgetProblem(state) !== null) return;
+      const wanted = event.phases;
+      let retried = 0;
+      for (const phase of state.plan.phases) {
+        const rec = state.phases[phase.phase_id];
+        if (!rec) continue;
+        const failed = rec.state === "FAILED" || rec.state === "SKIPPED";
+        if (wanted ? !wanted.includes(phase.phase_id) || rec.step === "merged" || ACTIVE_STEPS.has(rec.step) : !failed) continue;
+        rec.builder_floor = rec.builder_attempts;
+        rec.auditor_floor = rec.auditor_attempts;
+        rec.token_floor = rec.tokens;
+        requeue(ctx, rec, event.feedback[phase.phase_id] ?? rec.feedback);
+        retried++;
+      }
+      if (retried > 0 && isTerminal(state)) {
+        state.state = "PHASE_EXECUTION";
+        state.reason = null;
+      }
+      return;
+    }
+    case "cancel": {
+      if (isTerminal(state)) return;
+      for (const rec of Object.values(state.phases)) {
+        if (rec.state === "QUEUED" || ACTIVE_STEPS.has(rec.step)) setStep(ctx, rec, "SKIPPED", "cancelled", `cancelled by @${event.by}`);
+      }
+      state.state = "DONE_FAILED_REQUIRES_HUMAN_REVIEW";
+      state.reason = `Cancelled by @${event.by}; open pull requests are left for people.`;
+      return;
+    }
+  }
+}
+
+export function renderFindings(
+  summary: string,
+  findings: { severity: string; path: string | null; line: number | null; message: string }[],
+): string {
+  const lines = findings.map((f) => `- [${f.severity}] ${f.path ?? "(general)"}${f.line ? `:${f.line}` : ""}: ${f.message}`);
+  return [`The Auditor asked for changes: ${summary}`, ...lines].join("\n");
+}

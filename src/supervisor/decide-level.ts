@@ -1,0 +1,102 @@
+/** The level-triggered part of `decide`: what GitHub shows, the run's budgets, and scheduling. */
+import { phasesOfTier } from "../plan/schema.js";
+import type { PhaseObservation } from "./events.js";
+import { isTerminal } from "./run-state.js";
+import { ACTIVE_STEPS, escalate, rebuild, release, runBudgetProblem, setStep, startAudit, type Ctx } from "./decide-context.js";
+
+/** Applies what GitHub shows for each phase: merges, closes, pushes by people, finished checks. */
+export function observe(ctx: Ctx): void {
+  for (const phase of ctx.state.plan.phases) {
+    const rec = ctx.state.phases[phase.phase_id];
+    const seen: PhaseObservation | undefined = ctx.observations.phases[phase.phase_id];
+    if (!rec || !seen?.pr || rec.pr !== seen.pr.number) continue;
+    // A phase being built again (after a retry) gets its PR from the build, not from the old one.
+    if (rec.step === "merged" || rec.step === "cancelled" || rec.step === "building") continue;
+    if (seen.pr.merged) {
+      setStep(ctx, rec, "COMPLETE", "merged");
+      continue;
+    }
+    // Queued to be built again (a retry, a review): the old PR's state no longer speaks for it.
+    if (rec.step === "waiting") continue;
+    if (seen.pr.state === "closed") {
+      if (rec.step !== "escalated") {
+        setStep(
+          ctx,
+          rec,
+          "FAILED",
+          "escalated",
+          "the pull request was closed without merging; comment `/autopack retry` to build it again from the base",
+        );
+        // A person turned the work down: the next build starts over from the base branch.
+        rec.start_over = true;
+      }
+      continue;
+    }
+    const watched = rec.step === "checks" || rec.step === "auditing" || rec.step === "awaiting_merge";
+    if (watched && rec.head_sha !== null && seen.pr.headSha !== rec.head_sha) {
+      // Someone pushed to the phase branch: what is there now is what gets checked and audited, with
+      // a fresh audit allowance (a person's push is not the Builder's attempt).
+      rec.head_sha = seen.pr.headSha;
+      rec.auditor_floor = rec.auditor_attempts;
+      setStep(ctx, rec, "CI_RUNNING", "checks");
+    }
+    if (rec.step === "checks") {
+      const checks = seen.checks;
+      if (ctx.config.ci.wait && checks === null) continue; // not looked at yet: the next look decides
+      if (checks !== null && checks.state !== "pending") release(ctx, rec, checks.probes);
+      if (!ctx.config.ci.wait || checks === null || checks.state === "none" || checks.state === "success") startAudit(ctx, phase, rec);
+      else if (checks.state === "failure")
+        rebuild(ctx, phase, rec, `The repository's checks failed on ${rec.head_sha?.slice(0, 7)}:\n${checks.summary}`);
+      else if (ctx.now.getTime() - Date.parse(rec.since) > ctx.config.ci.timeout_minutes * 60_000) {
+        release(ctx, rec, checks?.probes ?? []);
+        escalate(ctx, phase.phase_id, rec, `checks did not finish within ${ctx.config.ci.timeout_minutes} minutes`);
+      }
+    }
+  }
+}
+
+export function enforceRunBudgets(ctx: Ctx): void {
+  const { state } = ctx;
+  const reason = runBudgetProblem(state);
+  if (reason === null) return;
+  for (const rec of Object.values(state.phases)) {
+    if (rec.state === "QUEUED" || ACTIVE_STEPS.has(rec.step)) setStep(ctx, rec, "SKIPPED", "cancelled", "budget exhausted");
+  }
+  state.state = "DONE_FAILED_BUDGET_EXHAUSTED";
+  state.reason = `Stopped: ${reason}.`;
+}
+
+/** Moves tiers forward, starts phases up to the parallel limit, and ends the run when nothing is left. */
+export function schedule(ctx: Ctx): void {
+  const { state } = ctx;
+  for (;;) {
+    const tier = state.plan.tiers[state.tier];
+    if (!tier) {
+      state.state = "DONE_SUCCESS";
+      state.reason = null;
+      return;
+    }
+    const phases = phasesOfTier(state.plan, tier.tier_id);
+    const recs = phases.map((p) => state.phases[p.phase_id]!);
+    if (recs.every((r) => r.state === "COMPLETE")) {
+      state.tier += 1;
+      continue;
+    }
+    if (state.state === "RUN_CREATED") state.state = "PHASE_EXECUTION";
+    let active = recs.filter((r) => ACTIVE_STEPS.has(r.step)).length;
+    for (const phase of phases) {
+      const rec = state.phases[phase.phase_id]!;
+      if (rec.state !== "QUEUED" || active >= ctx.config.max_parallel_phases) continue;
+      rebuild(ctx, phase, rec, rec.feedback);
+      // A phase whose budget is spent escalates instead of starting: its slot stays free.
+      if (ACTIVE_STEPS.has(rec.step)) active++;
+    }
+    const settled = recs.every((r) => r.state === "COMPLETE" || r.state === "FAILED" || r.state === "SKIPPED");
+    if (settled && recs.some((r) => r.state !== "COMPLETE")) {
+      const failed = phases.filter((p) => state.phases[p.phase_id]!.state !== "COMPLETE").map((p) => p.phase_id);
+      state.state = "DONE_FAILED_REQUIRES_HUMAN_REVIEW";
+      state.reason = `Tier ${tier.tier_id} cannot finish: ${failed.join(", ")} need${failed.length === 1 ? "s" : ""} a person.`;
+    }
+    return;
+  }
+}

@@ -7,7 +7,7 @@ import { sanitiseUntrusted } from "../policy/untrusted.js";
  */
 export function publicText(text: string): string {
   return sanitiseUntrusted(text)
-    .replace(/(^|[^\w`])@(?=[A-Za-z0-9])/g, "$1@\u200B")
+    .replace(/(^|[^\w])@(?=[A-Za-z0-9])/g, "$1@\u200B")
     .trim();
 }
 

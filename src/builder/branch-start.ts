@@ -15,6 +15,8 @@ export interface BranchStart {
   branchExists: boolean;
   /** Move the branch with force (start over, only over the app's own commits). */
   force: boolean;
+  /** The branch head this decision was made on (null: no branch); a forced move only happens over it. */
+  branchHead: string | null;
   /** The base head when `parent` is it (recorded in the commit's trailer). */
   baseSha: string | null;
   notes: string[];
@@ -43,21 +45,21 @@ export async function resolveBranchStart(input: BranchStartInput): Promise<Branc
     if (!input.startOver) {
       if (!isAppCommit(head.message, check))
         notes.push(`Built on top of ${short(head.sha)}, the branch head, a commit not made by Autopack for this run.`);
-      return { parent: head, branchExists: true, force: false, baseSha: null, notes };
+      return { parent: head, branchExists: true, force: false, branchHead: branchSha, baseSha: null, notes };
     }
     const person = await findOthersCommit(gh, repo, head, check);
     if (person !== null) {
       notes.push(
         `Did not start over: the branch holds ${short(person)}, a commit not made by Autopack for this run, which a reset would drop; built on top of the branch instead.`,
       );
-      return { parent: head, branchExists: true, force: false, baseSha: null, notes };
+      return { parent: head, branchExists: true, force: false, branchHead: branchSha, baseSha: null, notes };
     }
   }
   const baseSha = await getBranchSha(gh, repo, input.baseBranch);
   if (baseSha === null) throw new BuildFailure(`the base branch "${input.baseBranch}" does not exist`);
   const parent = await getCommit(gh, repo, baseSha);
   const notes = branchSha !== null ? [`Started over from ${input.baseBranch} (${short(baseSha)}).`] : [];
-  return { parent, branchExists: branchSha !== null, force: branchSha !== null, baseSha, notes };
+  return { parent, branchExists: branchSha !== null, force: branchSha !== null, branchHead: branchSha, baseSha, notes };
 }
 
 /**

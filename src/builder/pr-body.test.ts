@@ -61,3 +61,22 @@ describe("renderPrBody", () => {
     expect(body.match(/<!--/g)).toHaveLength(1);
   });
 });
+
+describe("renderPrBody, against text that would act on GitHub", () => {
+  it("breaks mentions (even after an unbalanced backtick) and closing keywords", () => {
+    const body = renderPrBody({
+      issueNumber: 42,
+      runId: "gh-7-42-1",
+      phase: { ...phase, description: "Fixes #2, closes acme/other#3 and resolves: #4. Ping `@acme/all" },
+      attempt: 1,
+      summary: "Done; fix #5",
+      files: [],
+      linesAdded: 0,
+      linesRemoved: 0,
+      tokensUsed: 0,
+    });
+    expect(body).not.toMatch(/(fix(es)?|close[sd]?|resolve[sd]?):?\s+(\w+\/\w+)?#\d/i);
+    expect(body).not.toMatch(/(^|[^\w])@acme/);
+    expect(body).toContain("Part of #42");
+  });
+});

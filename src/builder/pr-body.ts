@@ -58,9 +58,14 @@ function modelText(text: string): string {
   return cleaned.length > MAX_SUMMARY_CHARS ? `${cleaned.slice(0, MAX_SUMMARY_CHARS)}…` : cleaned;
 }
 
-/** `@name` would notify people: break the mention with a zero-width space entity. */
+/**
+ * `@name` would notify people and "fixes #12" would close issue 12 when the PR merges: break both.
+ * Every such `@` is broken, in code too (an unbalanced backtick must not leave one live).
+ */
 function neutraliseMentions(text: string): string {
-  return text.replace(/(^|[^\w`])@(?=[A-Za-z0-9])/g, "$1@&#8203;");
+  return text
+    .replace(/(^|[^\w])@(?=[A-Za-z0-9])/g, "$1@&#8203;")
+    .replace(/\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)(\s*:?\s+)((?:[\w.-]+\/[\w.-]+)?#)(\d)/gi, "$1$2$3&#8203;$4");
 }
 
 function markerValue(value: string): string {

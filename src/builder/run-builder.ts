@@ -139,7 +139,11 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
     baseSha: start.baseSha,
   });
   const commitSha = await createCommit(gh, repo, { message, treeSha, parents: [start.parent.sha] });
-  const moved = await setBranch(gh, repo, input.branch, commitSha, { exists: start.branchExists, force: start.force });
+  const moved = await setBranch(gh, repo, input.branch, commitSha, {
+    exists: start.branchExists,
+    force: start.force,
+    expected: start.branchHead,
+  });
   if (moved === "not-fast-forward") {
     throw new BuildFailure(
       `the branch ${input.branch} moved while this attempt ran (someone pushed to it); nothing was overwritten and this attempt's commit was not added`,

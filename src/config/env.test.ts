@@ -37,3 +37,11 @@ describe("readEnv", () => {
     expect(githubBaseUrl({ GHE_HOST: undefined, GHE_PROTOCOL: "https" })).toBe("https://api.github.com");
   });
 });
+
+describe("readEnv, credentials in URLs", () => {
+  it("refuses an orchestrator URL with credentials (they would leak into errors and logs)", () => {
+    const result = readEnv({ ...complete, AUTOPACK_API_URL: "https://user:secret@orchestrator.example" });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toContain("AUTOPACK_API_URL must not carry credentials");
+  });
+});

@@ -30,7 +30,12 @@ export const EnvSchema = z.object({
   OPENAI_BASE_URL: optionalString.pipe(z.url({ error: "OPENAI_BASE_URL must be a URL" }).optional()),
   AUTOPACK_BUILDER_MODEL: z.string().default("gpt-4.1"),
   AUTOPACK_AUDITOR_MODEL: z.string().default("gpt-4.1"),
-  AUTOPACK_API_URL: optionalString.pipe(z.url({ error: "AUTOPACK_API_URL must be a URL" }).optional()),
+  AUTOPACK_API_URL: optionalString.pipe(
+    z
+      .url({ error: "AUTOPACK_API_URL must be a URL" })
+      .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), "AUTOPACK_API_URL must not carry credentials: set AUTOPACK_API_KEY instead")
+      .optional(),
+  ),
   AUTOPACK_API_KEY: optionalString,
   /** Key for the HMAC that signs run state in status comments; derived from WEBHOOK_SECRET when unset. */
   AUTOPACK_STATE_SECRET: optionalString,

@@ -1,3 +1,4 @@
+import { redactSecrets } from "../policy/untrusted.js";
 import { AUDIT_CHECK_NAME } from "./check-runs.js";
 import type { GitHubClient } from "./client.js";
 
@@ -60,8 +61,8 @@ export async function checksOn(gh: GitHubClient, owner: string, repo: string, re
     probes.push({
       probe_type: `check_run:${run.name}`,
       exit_code: failed ? 1 : 0,
-      stdout: (run.output?.summary ?? "").slice(0, 4000),
-      stderr: notes.slice(0, 4000),
+      stdout: redactSecrets(run.output?.summary ?? "").slice(0, 4000),
+      stderr: redactSecrets(notes).slice(0, 4000),
       duration_seconds: seconds(run.started_at, run.completed_at),
     });
   }
@@ -75,7 +76,7 @@ export async function checksOn(gh: GitHubClient, owner: string, repo: string, re
     probes.push({
       probe_type: `status:${status.context}`,
       exit_code: failed ? 1 : 0,
-      stdout: status.description ?? "",
+      stdout: redactSecrets(status.description ?? ""),
       stderr: "",
       duration_seconds: 0,
     });

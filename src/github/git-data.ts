@@ -118,15 +118,17 @@ export type RefUpdate = "created" | "updated" | "not-fast-forward";
 /**
  * Points `branch` at `sha`: creates the ref, or updates it when it exists ("Reference already
  * exists" is not an error). Without `force` only a fast-forward is made; a branch that moved
- * elsewhere is reported as `not-fast-forward`, never overwritten.
+ * elsewhere is reported as `not-fast-forward`, never overwritten. With `force`, the branch is read
+ * again first and moved only if it still points at `expected` (someone may have pushed meanwhile).
  */
 export async function setBranch(
   gh: GitHubClient,
   repo: RepoRef,
   branch: string,
   sha: string,
-  options: { exists: boolean; force: boolean },
+  options: { exists: boolean; force: boolean; expected?: string | null },
 ): Promise<RefUpdate> {
+  if (options.force && options.expected && (await getBranchSha(gh, repo, branch)) !== options.expected) return "not-fast-forward";
   if (!options.exists) {
     try {
       await gh.rest.git.createRef({ ...repoParams(repo), ref: `refs/heads/${branch}`, sha });

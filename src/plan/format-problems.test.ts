@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatPlanProblems, parsePlan } from "./parse-plan.js";
-import { safeMarkdown } from "./format-problems.js";
+import { safeMarkdown } from "../policy/safe-markdown.js";
 
 describe("formatPlanProblems", () => {
   it("renders each problem with its line and field, then how to fix it", () => {

@@ -1,8 +1,8 @@
+import { safeMarkdown } from "../policy/safe-markdown.js";
 import { code } from "./problem-text.js";
 import type { PlanProblem } from "./schema.js";
 
 const MAX_SHOWN = 20;
-const MAX_MESSAGE = 600;
 
 const HOW_TO_FIX = `#### How to fix
 
@@ -56,54 +56,4 @@ function renderProblem(problem: PlanProblem): string {
   if (typeof problem.field === "string" && problem.field !== "") where.push(code(problem.field, 120));
   const message = safeMarkdown(String(problem.message ?? ""));
   return where.length > 0 ? `- ${where.join(", ")}: ${message}` : `- ${message}`;
-}
-
-/**
- * One line of Markdown in which balanced code spans are kept and everything else is inert:
- * HTML, links, emphasis and @mentions are escaped, so no message can inject markup or pings.
- */
-export function safeMarkdown(text: string): string {
-  let s = text
-    .replace(/[\u0000-\u001F\u007F\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  if (s.length > MAX_MESSAGE) s = `${s.slice(0, MAX_MESSAGE - 1)}…`;
-  let out = "";
-  let at = 0;
-  while (at < s.length) {
-    const tick = s.indexOf("`", at);
-    if (tick < 0) {
-      out += escapeText(s.slice(at));
-      break;
-    }
-    out += escapeText(s.slice(at, tick));
-    const run = /^`+/.exec(s.slice(tick))?.[0] ?? "`";
-    const close = findRun(s, tick + run.length, run.length);
-    if (close < 0) {
-      out += "\\`".repeat(run.length);
-      at = tick + run.length;
-    } else {
-      out += s.slice(tick, close + run.length);
-      at = close + run.length;
-    }
-  }
-  return out;
-}
-
-/** Start of the next run of exactly `length` backticks at or after `from`, or -1. */
-function findRun(s: string, from: number, length: number): number {
-  const runs = /`+/g;
-  runs.lastIndex = from;
-  for (let m = runs.exec(s); m; m = runs.exec(s)) if (m[0].length === length) return m.index;
-  return -1;
-}
-
-function escapeText(text: string): string {
-  return text
-    .replace(/[\\*_~[\]|]/g, (c) => `\\${c}`)
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/@(?=[\p{L}\p{N}_-])/gu, "@\u200D")
-    .replace(/^([#+=-])/, "\\$1");
 }

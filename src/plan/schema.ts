@@ -42,7 +42,15 @@ export const PhaseSchema = z.object({
   complexity: z.enum(COMPLEXITIES).optional(),
   builder_mode: z.enum(BUILDER_MODES).optional(),
   /** Path globs the phase is expected to touch. */
-  scope: z.array(z.string().min(1)).default([]),
+  scope: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(200)
+        .regex(/^[\w.\-/*?{}[\]!,@+ ]+$/, "must be a path glob (letters, digits, / . _ - * ? { } [ ] ! ,)"),
+    )
+    .default([]),
   /** Acceptance criteria, one per entry. */
   acceptance: z.array(z.string().min(1)).default([]),
 });

@@ -1,7 +1,17 @@
 import picomatch from "picomatch";
 
-/** Paths the app never writes, whatever the configuration says. */
-export const ALWAYS_DENIED = [".github/workflows/**", ".git/**", "**/.git/**"];
+/**
+ * Paths the app never writes, whatever the configuration says: CI definitions, git's own files, and
+ * the app's configuration (a Builder must not loosen its own rules).
+ */
+export const ALWAYS_DENIED = [
+  ".github/workflows/**",
+  ".git/**",
+  "**/.git/**",
+  ".gitmodules",
+  ".github/autopack.yml",
+  ".github/autopack.yaml",
+];
 
 /** Secret-like files refused unless a repository removes them from `denied_paths`. */
 export const DEFAULT_DENIED_PATHS = [
@@ -18,6 +28,10 @@ export const DEFAULT_DENIED_PATHS = [
   "**/.netrc",
   "**/credentials*.json",
   "**/secrets.*",
+  "CODEOWNERS",
+  ".github/CODEOWNERS",
+  "docs/CODEOWNERS",
+  ".github/actions/**",
 ];
 
 export interface PathPolicy {
@@ -30,7 +44,18 @@ export interface PathPolicy {
 
 export type PathVerdict = { ok: true; path: string } | { ok: false; path: string; reason: string };
 
-const globOptions = { dot: true } as const;
+// Case-insensitive: on the file systems of many clones `.ENV` is `.env`.
+const globOptions = { dot: true, nocase: true } as const;
+
+/** `.git` as git itself refuses it on NTFS and HFS+: any case, trailing dots or spaces, ignorable characters, 8.3 name. */
+function isDotGit(segment: string): boolean {
+  const s = segment
+    .normalize("NFKC")
+    .replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFEFF]/g, "")
+    .toLowerCase()
+    .replace(/[. ]+$/, "");
+  return s === ".git" || s === "git~1";
+}
 
 /**
  * Normalises a repository-relative path. Returns null for anything that is not a plain relative path
@@ -53,8 +78,12 @@ export function normaliseRepoPath(raw: string): string | null {
 export function checkPath(raw: string, policy: PathPolicy): PathVerdict {
   const path = normaliseRepoPath(raw);
   if (path === null) return { ok: false, path: raw, reason: `"${raw}" is not a relative path inside the repository` };
-  if (picomatch.isMatch(path, ALWAYS_DENIED, globOptions) || path.split("/").includes(".git")) {
-    return { ok: false, path, reason: `"${path}" is a protected path (.github/workflows/** and .git/ are never written)` };
+  if (picomatch.isMatch(path, ALWAYS_DENIED, globOptions) || path.split("/").some(isDotGit)) {
+    return {
+      ok: false,
+      path,
+      reason: `"${path}" is a protected path (.github/workflows/**, .git/, .gitmodules and .github/autopack.yml are never written)`,
+    };
   }
   const denied = policy.deniedPaths.find((glob) => picomatch.isMatch(path, glob, globOptions));
   if (denied !== undefined) return { ok: false, path, reason: `"${path}" matches the denied path "${denied}"` };

@@ -3,7 +3,11 @@
  * It is sanitised, secrets are redacted, and it is placed in a delimited block the system prompt names.
  */
 
-const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\u00AD\u180E]/g;
+/** Zero-width and bidi controls, variation selectors, fillers and Unicode tag characters ("ASCII smuggling"). */
+const INVISIBLE =
+  /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\u00AD\u180E\u034F\u115F\u1160\u3164\uFFA0\uFE00-\uFE0F\u{E0000}-\u{E007F}]/gu;
+/** Anything that reads as an opening or closing `untrusted` tag, spaced or in full-width brackets. */
+const BLOCK_TAG = /[<\uFF1C]\s*\/?\s*untrusted[^>\uFF1E]*[>\uFF1E]?/gi;
 const HTML_COMMENT = /<!--[\s\S]*?(-->|$)/g;
 
 const SECRET_PATTERNS: readonly RegExp[] = [
@@ -30,7 +34,7 @@ export function sanitiseUntrusted(text: string): string {
  */
 export function untrustedBlock(label: string, text: string): string {
   const tag = label.replace(/[^A-Za-z0-9_-]/g, "_");
-  const body = sanitiseUntrusted(text).replace(new RegExp(`</?untrusted[^>]*>`, "gi"), "[tag removed]");
+  const body = sanitiseUntrusted(text).replace(BLOCK_TAG, "[tag removed]");
   return `<untrusted source="${tag}">\n${body}\n</untrusted>`;
 }
 

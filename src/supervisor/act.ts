@@ -6,6 +6,7 @@ import { desiredLabels, RUN_LABELS } from "./labels.js";
 import type { RunContext } from "./run-context.js";
 import type { RunState } from "./run-state.js";
 import type { RepoConfig } from "../config/repo-config.js";
+import { safeMarkdown } from "../policy/safe-markdown.js";
 import { issueQueueKey } from "../queue/queue.js";
 
 /** Queues the long work a run's state calls for. Ids are run/phase/attempt, so this is idempotent. */
@@ -109,7 +110,7 @@ export async function performActions(ctx: RunContext, state: RunState, config: R
           gh,
           ctx.ref,
           marker,
-          `@${state.started_by} ${what}: ${action.reason}\n\nFix what is needed (or push to the phase branch), then comment \`/autopack retry${action.phaseId ? ` ${action.phaseId}` : ""}\`.`,
+          `@${state.started_by} ${what}: ${safeMarkdown(action.reason, 1_000)}\n\nFix what is needed (or push to the phase branch), then comment \`/autopack retry${action.phaseId ? ` ${action.phaseId}` : ""}\`.`,
           ctx.isOurs,
           ctx.comments,
         );

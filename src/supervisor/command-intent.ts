@@ -73,7 +73,8 @@ export async function commandIntent(ctx: RunContext, args: CommandArgs): Promise
       return;
     }
     const feedback: Record<string, string> = {};
-    if (args.pullNumber !== null && args.phaseId !== null) {
+    // Review comments count only from the phase's current PR, not an older closed one of its branch.
+    if (args.pullNumber !== null && args.phaseId !== null && stored.state.phases[args.phaseId]?.pr === args.pullNumber) {
       const text = await reviewFeedback(gh, repo.owner, repo.repo, args.pullNumber, null);
       if (text) feedback[args.phaseId] = text;
     }

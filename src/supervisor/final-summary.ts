@@ -1,3 +1,4 @@
+import { safeMarkdown } from "../policy/safe-markdown.js";
 import type { RunSummary } from "../autopack-api/schemas.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { phaseBudget } from "./playbook.js";
@@ -36,11 +37,13 @@ export function renderFinalSummary(
     const r = remotePhases.get(phase.phase_id);
     const tokens = typeof r?.["tokens_used"] === "number" ? (r["tokens_used"] as number) : rec.tokens;
     const pr = rec.pr ? `[#${rec.pr}](${repoUrl}/pull/${rec.pr})` : "–";
-    return `| ${phase.phase_id} | ${phase.name.replace(/\|/g, "\\|")} | ${rec.state.toLowerCase()} | ${rec.builder_attempts}/${budget.builder_attempts} builds, ${rec.auditor_attempts} audits | ${rec.verdict ?? "–"} | ${pr} | ${tokens} |`;
+    return `| ${phase.phase_id} | ${safeMarkdown(phase.name)} | ${rec.state.toLowerCase()} | ${rec.builder_attempts}/${budget.builder_attempts} builds, ${rec.auditor_attempts} audits | ${rec.verdict ?? "–"} | ${pr} | ${tokens} |`;
   });
   const cost = estimateCost(state.tokens, models, config);
   const outcome =
-    state.state === "DONE_SUCCESS" ? "✅ finished: every phase is merged." : `⛔ ended (${state.state}). ${state.reason ?? ""}`;
+    state.state === "DONE_SUCCESS"
+      ? "✅ finished: every phase is merged."
+      : `⛔ ended (${state.state}). ${safeMarkdown(state.reason ?? "")}`;
   return [
     summaryMarker(state.run_id),
     `### Autopack run \`${state.run_id}\` ${outcome}`,

@@ -17,6 +17,12 @@ export const PLAN_ERROR_MARKER = "<!-- autopack:plan-error -->";
 export async function startIntent(ctx: RunContext, sender: string, label: string): Promise<void> {
   const { deps, gh, ref, repo } = ctx;
   const log = deps.log;
+  // Nothing happens for people without write access, not even a report of a broken configuration.
+  const role = await roleOf(gh, repo.owner, repo.repo, sender);
+  if (!canSteer(role)) {
+    log.info({ issue: ref, sender, role, label }, "label added by a user without write access; ignored");
+    return;
+  }
   if (!ctx.config.ok) {
     await reportConfigProblems(ctx, ctx.config.problems);
     return;
@@ -24,11 +30,6 @@ export async function startIntent(ctx: RunContext, sender: string, label: string
   const config = ctx.config.config;
   if (label !== config.label) {
     log.debug({ issue: ref, label }, "label is not the trigger label; ignored");
-    return;
-  }
-  const role = await roleOf(gh, repo.owner, repo.repo, sender);
-  if (!canSteer(role)) {
-    log.info({ issue: ref, sender, role }, "trigger label added by a user without write access; ignored");
     return;
   }
   const latest = ctx.history.latest;

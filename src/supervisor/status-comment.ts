@@ -4,6 +4,7 @@ import { estimateCost } from "./final-summary.js";
 import { phaseBudget } from "./playbook.js";
 import { isTerminal, type PhaseRecord, type RunState } from "./run-state.js";
 import { encodeStateBlock } from "./state-codec.js";
+import { safeMarkdown } from "../policy/safe-markdown.js";
 
 /** Marks the app's status comments (the signed state block is what is trusted, not this). */
 export const STATUS_MARKER = "<!-- autopack:status -->";
@@ -19,8 +20,9 @@ const STEP_LABEL: Record<PhaseRecord["step"], string> = {
   cancelled: "cancelled",
 };
 
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+/** Text from the plan, checks or models, inert in a table cell: no markup, no pings, no broken rows. */
+function cell(text: string, maxLength?: number): string {
+  return safeMarkdown(text, maxLength);
 }
 
 function formatTokens(n: number): string {
@@ -55,7 +57,7 @@ function runHeadline(state: RunState): string {
 function nextStep(state: RunState): string {
   if (state.state === "DONE_SUCCESS") return "Nothing: every phase is merged.";
   if (isTerminal(state)) {
-    return `${state.reason ?? "The run stopped."} Comment \`/autopack retry\` to try the failed phases again.`;
+    return `${state.reason ? cell(state.reason) : "The run stopped."} Comment \`/autopack retry\` to try the failed phases again.`;
   }
   const tier = state.plan.tiers[state.tier];
   if (!tier) return "Finishing the run.";
@@ -65,7 +67,7 @@ function nextStep(state: RunState): string {
   if (phases.every((p) => p?.step === "awaiting_merge" || p?.step === "merged")) {
     return `Review and merge the pull requests of tier ${tier.tier_id}; the next tier starts when they are merged.`;
   }
-  return `Working on tier ${tier.tier_id} (${tier.name}).`;
+  return `Working on tier ${tier.tier_id} (${cell(tier.name)}).`;
 }
 
 export interface StatusView {
@@ -86,14 +88,14 @@ export function renderStatusComment({ state, config, models, now, repoUrl, key }
     const budget = phaseBudget(phase.task_category, config.budgets);
     const pr = rec?.pr ? `[#${rec.pr}](${repoUrl}/pull/${rec.pr})` : "–";
     const stateText = rec ? `${rec.state.toLowerCase()} · ${STEP_LABEL[rec.step]}` : "queued";
-    const note = rec?.reason ? ` — ${cell(rec.reason).slice(0, 240)}` : "";
+    const note = rec?.reason ? ` — ${cell(rec.reason, 240)}` : "";
     return `| ${cell(phase.tier_id)} | ${cell(phase.phase_id)}: ${cell(phase.name)} | ${stateText}${note} | ${rec?.builder_attempts ?? 0}/${budget.builder_attempts} | ${pr} | ${formatTokens(rec?.tokens ?? 0)} |`;
   });
   const cost = estimateCost(state.tokens, models, config);
   const mirror = !state.mirror.enabled
     ? "off"
     : state.mirror.pending.length > 0
-      ? `pending (${state.mirror.pending.length} call${state.mirror.pending.length === 1 ? "" : "s"} not yet accepted${state.mirror.last_error ? `: ${cell(state.mirror.last_error).slice(0, 120)}` : ""})`
+      ? `pending (${state.mirror.pending.length} call${state.mirror.pending.length === 1 ? "" : "s"} not yet accepted${state.mirror.last_error ? `: ${cell(state.mirror.last_error, 120)}` : ""})`
       : "in sync";
   return [
     STATUS_MARKER,

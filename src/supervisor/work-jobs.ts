@@ -8,6 +8,7 @@ import type { RepoConfig } from "../config/repo-config.js";
 import { phaseBranch } from "../github/branches.js";
 import { errorMessage } from "../github/client.js";
 import { SimpleTokenBudget } from "../llm/budget.js";
+import { redactSecrets } from "../policy/untrusted.js";
 import type { Phase } from "../plan/schema.js";
 import { issueQueueKey, type Job } from "../queue/queue.js";
 import type { WorkerDeps } from "./deps.js";
@@ -111,6 +112,10 @@ export async function handleBuildJob(deps: WorkerDeps, job: BuildJob): Promise<v
     if (body.patch_content && body.patch_content.length > MAX_STORED_PATCH) {
       delete body.patch_content;
       body.notes = `${body.notes}\n(patch of ${outcome.patch.length} characters left out; see the pull request)`;
+    } else if (body.patch_content && redactSecrets(body.patch_content) !== body.patch_content) {
+      // A redacted patch would no longer apply: leave it out rather than mirror a secret.
+      delete body.patch_content;
+      body.notes = `${body.notes}\n(patch left out: it holds a secret-looking string; see the pull request)`;
     }
     mirror.push({ op: "builder_result", runId: state.run_id, phaseId: phase.phase_id, body });
   }

@@ -238,7 +238,8 @@ describe("the Supervisor, end to end", () => {
         .map((r) => r.content)
         .sort(),
     ).toEqual(["eyes", "rocket"]);
-    expect(s.status(issue)).toContain("Cancelled by @maintainer");
+    // Names in the table are not pings: the @ is defused.
+    expect(s.status(issue)).toContain("Cancelled by @\u200Dmaintainer");
     await h.release();
     // The held builds find the run ended and do nothing.
     expect(h.llm.requests).toEqual([]);

@@ -70,7 +70,7 @@ describe("selectContext", () => {
     const { input } = fakeInput({ requested: ["README.md", "./README.md", "nope/missing.ts"] });
     const context = await selectContext(input);
     expect([...context.files.keys()]).toEqual(["src/config/parse.test.ts", "src/config/parse.ts", "README.md"]);
-    expect(context.user).toContain('### File `src/config/parse.ts`\n<untrusted source="src_config_parse_ts">');
+    expect(context.user).toContain('### File "src/config/parse.ts"\n<untrusted source="file">');
     expect(context.user).toContain('<untrusted source="phase">');
     expect(context.user).toContain('<untrusted source="feedback">\nThe previous attempt forgot the tests.');
     expect(context.omitted).toContain("nope/missing.ts: not in the repository");

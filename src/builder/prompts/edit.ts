@@ -1,3 +1,5 @@
+import { untrustedBlock } from "../../policy/untrusted.js";
+
 export interface EditPromptInput {
   task: string;
   listing: string;
@@ -8,10 +10,11 @@ export interface EditPromptInput {
 }
 
 export function editUserPrompt(input: EditPromptInput): string {
-  const parts = [input.task, "", "## Repository files", input.listing, "", "## File contents"];
+  // File names come from the repository: data like everything else in it.
+  const parts = [input.task, "", "## Repository files", untrustedBlock("repository-tree", input.listing), "", "## File contents"];
   parts.push(input.fileSections.length > 0 ? input.fileSections.join("\n\n") : "(no file contents were provided)");
   if (input.omitted.length > 0) {
-    parts.push("", "## Files not shown", ...input.omitted.map((o) => `- ${o}`));
+    parts.push("", "## Files not shown", untrustedBlock("files-not-shown", input.omitted.map((o) => `- ${o}`).join("\n")));
   }
   parts.push("", "Now give the summary and the edits that implement this phase.");
   return parts.join("\n");

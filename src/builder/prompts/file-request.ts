@@ -1,3 +1,5 @@
+import { untrustedBlock } from "../../policy/untrusted.js";
+
 export interface FileRequestPromptInput {
   task: string;
   listing: string;
@@ -12,10 +14,10 @@ export function fileRequestUserPrompt(input: FileRequestPromptInput): string {
     input.task,
     "",
     "## Repository files",
-    input.listing,
+    untrustedBlock("repository-tree", input.listing),
     "",
     "## Files already provided",
-    provided,
+    untrustedBlock("files-provided", provided),
     "",
     `Which other files do you need to read to implement this phase? List at most ${input.maxFiles} paths.`,
   ].join("\n");

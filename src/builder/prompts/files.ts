@@ -5,5 +5,5 @@ export function fileSection(path: string, content: string, altered: boolean): st
   const note = altered
     ? "\n(Parts of this file are hidden from you: edit it with `replacements` whose search text avoids them, never with full `content`.)"
     : "";
-  return `### File \`${path}\`${note}\n${untrustedBlock(path, content)}`;
+  return `### File ${JSON.stringify(path)}${note}\n${untrustedBlock("file", content)}`;
 }

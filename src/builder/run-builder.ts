@@ -1,6 +1,7 @@
 import { createCommit, createTree, findPath, getBlob, getRecursiveTree, setBranch } from "../github/git-data.js";
 import { upsertPhasePull } from "../github/pulls.js";
 import { sanitiseUntrusted } from "../policy/untrusted.js";
+import { adoptCommittedAttempt } from "./adopt-attempt.js";
 import { resolveBranchStart } from "./branch-start.js";
 import { commitMessage } from "./commit-message.js";
 import { selectContext } from "./context.js";
@@ -24,7 +25,7 @@ export async function runBuilder(input: BuildInput): Promise<BuildOutcome> {
   const started = Date.now();
   const meter: TokenMeter = { used: 0 };
   try {
-    return await attempt(input, meter, started);
+    return (await adoptCommittedAttempt(input, started)) ?? (await attempt(input, meter, started));
   } catch (error) {
     if (!(error instanceof BuildFailure)) throw error;
     return failedOutcome(error.message, meter.used, minutesSince(started));

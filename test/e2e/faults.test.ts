@@ -40,6 +40,30 @@ describe("in a hostile world", () => {
     expect(h.api!.calls.filter((c) => c.path === "/runs/start")).toHaveLength(1);
   });
 
+  it("adopts a build that was committed but never recorded (the process died in between), without asking the model again", async () => {
+    const s = await world();
+    scriptAgents(h.llm, {
+      builds: { P1: [{ summary: "Add a", edits: [{ path: "a.txt", action: "create", content: "a\n" }] }] },
+      audits: { P1: [{ recommendation: "approve" }] },
+    });
+    h.loseOutcomes = true;
+    const issue = await s.label(yamlPlan({ T1: [["P1", "One"]] }));
+    const pr = s.pull(issue, "P1");
+    expect(s.status(issue)).toContain("building");
+    h.loseOutcomes = false;
+    await h.restart();
+    expect(s.buildPrompts("P1")).toHaveLength(1);
+    expect(h.sim.pulls(OWNER, REPO)).toHaveLength(1);
+    expect(s.pull(issue, "P1").head.sha).toBe(pr.head.sha);
+    expect(s.status(issue)).toContain("approved, waiting for merge");
+    const results = h
+      .api!.calls.filter((c) => c.path.endsWith("/builder_result"))
+      .map((c) => c.body as { status: string; patch_content?: string });
+    expect(results).toHaveLength(1);
+    expect(results[0]!.status).toBe("success");
+    expect(results[0]!.patch_content).toContain("+a");
+  });
+
   it("retries a turn that GitHub failed, without posting twice", async () => {
     const s = await world({ hold: true });
     h.sim.fault({ method: "POST", path: /\/issues\/\d+\/comments$/, status: 502, times: 1 });

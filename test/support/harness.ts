@@ -28,6 +28,8 @@ export interface Harness {
   /** Build and audit jobs held back while `hold` is on (to look at a run before any work starts). */
   held: QueuedJob[];
   hold: boolean;
+  /** While set, finished builds' and audits' outcomes are dropped, as if the process died before recording them. */
+  loseOutcomes: boolean;
   /** Queues the held jobs again and waits until everything is done. */
   release(): Promise<void>;
   /** Simulates a crash and a restart: the queue and everything held in memory are lost; the new process sweeps open runs. */
@@ -56,7 +58,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const llm = await startFakeLlm();
   const mirror = options.mirror ?? true;
   const api = mirror ? await startFakeAutopackApi(options.apiKey ? { apiKey: options.apiKey } : {}) : null;
-  const control = { hold: options.hold ?? false, held: [] as QueuedJob[] };
+  const control = { hold: options.hold ?? false, held: [] as QueuedJob[], loseOutcomes: false };
   let queue: InProcessQueue | null = null;
   /** One process's worth of app: a fresh queue (nothing in memory survives), the same outside world. */
   const boot = async (sweep: boolean) => {
@@ -95,6 +97,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
               control.held.push({ id: meta.id, key: `held:${meta.id}`, job });
               return;
             }
+            // The process "dies" after a build or audit finished but before its outcome was recorded.
+            if (control.loseOutcomes && job.kind === "event") return;
             await handler(job, meta);
           },
         });
@@ -143,6 +147,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     set hold(value: boolean) {
       control.hold = value;
+    },
+    set loseOutcomes(value: boolean) {
+      control.loseOutcomes = value;
     },
     async release() {
       control.hold = false;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { run } from "probot";
 import { createAutopack } from "./app/create-app.js";
 import { createAutopackApi } from "./autopack-api/client.js";
@@ -17,8 +17,8 @@ async function main(): Promise<void> {
   const env = result.env;
   let privateKey = env.PRIVATE_KEY?.replace(/\\n/g, "\n");
   if (!privateKey && env.PRIVATE_KEY_PATH) {
-    if (!existsSync(env.PRIVATE_KEY_PATH)) {
-      console.error(`Autopack cannot start: PRIVATE_KEY_PATH points to ${env.PRIVATE_KEY_PATH}, which does not exist.`);
+    if (!existsSync(env.PRIVATE_KEY_PATH) || !statSync(env.PRIVATE_KEY_PATH).isFile()) {
+      console.error(`Autopack cannot start: PRIVATE_KEY_PATH points to ${env.PRIVATE_KEY_PATH}, which is not a file.`);
       process.exit(1);
     }
     privateKey = readFileSync(env.PRIVATE_KEY_PATH, "utf8");
@@ -26,6 +26,11 @@ async function main(): Promise<void> {
   if (!privateKey || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
     console.error("Autopack cannot start: the private key is not a PEM key (it should start with -----BEGIN RSA PRIVATE KEY-----).");
     process.exit(1);
+  }
+  if (!env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) {
+    console.warn(
+      "Autopack: OPENAI_API_KEY is not set (nor OPENAI_BASE_URL): runs start, but builds and audits will fail until a model is configured.",
+    );
   }
   const mirrorEnabled = env.AUTOPACK_API_URL !== undefined;
   const models = { builder: env.AUTOPACK_BUILDER_MODEL, auditor: env.AUTOPACK_AUDITOR_MODEL };
@@ -43,8 +48,17 @@ async function main(): Promise<void> {
       : createDisabledAutopackApi(),
     mirrorEnabled,
   });
-  await run(autopack.app, { env: { ...process.env, PRIVATE_KEY: privateKey, PRIVATE_KEY_PATH: undefined } });
+  const server = await run(autopack.app, { env: { ...process.env, PRIVATE_KEY: privateKey, PRIVATE_KEY_PATH: undefined } });
+  // A deploy sends SIGTERM: stop taking webhooks, let running jobs finish (up to a grace period), exit.
+  // What is left is picked up by the next process's startup sweep.
+  process.once("SIGTERM", () => {
+    console.info("Autopack: SIGTERM received; finishing running jobs");
+    const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+    void Promise.race([Promise.all([server.stop(), autopack.queue?.close()]), grace]).finally(() => process.exit(0));
+  });
 }
+
+const SHUTDOWN_GRACE_MS = 25_000;
 
 main().catch((error: unknown) => {
   console.error(`Autopack stopped: ${error instanceof Error ? error.message : String(error)}`);

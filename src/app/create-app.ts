@@ -15,6 +15,8 @@ export interface AutopackSettings {
   llm: LlmPort;
   api: AutopackApi;
   mirrorEnabled: boolean;
+  /** How long calls the Autopack API did not take wait before they are sent again (default a minute). */
+  mirrorRetryMs?: number;
   /** Model names per role (for the cost estimate; the LLM port already uses them). */
   models?: { builder: string; auditor: string };
   queue?: Omit<InProcessQueueOptions, "handler" | "onError">;
@@ -56,6 +58,7 @@ export function createAutopack(settings: AutopackSettings): Autopack {
       llm: settings.llm,
       api: settings.api,
       mirrorEnabled: settings.mirrorEnabled,
+      mirrorRetryMs: settings.mirrorRetryMs ?? 60_000,
       models: settings.models ?? { builder: "unknown", auditor: "unknown" },
       stateKey: stateKey(settings.stateSecret),
       appId: settings.appId,

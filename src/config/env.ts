@@ -59,7 +59,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): EnvResult {
     "Autopack cannot start: the environment is incomplete.",
     ...lines,
     "",
-    "Set them in the environment or in a .env file beside package.json (see README, 'Configuration').",
+    "Set them in the environment or in a .env file in the directory you start it from (see README, 'Configuration').",
   ].join("\n");
   return { ok: false, message };
 }

@@ -61,6 +61,18 @@ export async function scheduleTimeouts(ctx: RunContext, state: RunState, config:
   }
 }
 
+/** Mirror calls the Autopack API did not take are sent again after `mirrorRetryMs`, event or not. */
+export async function scheduleMirrorRetry(ctx: RunContext, state: RunState): Promise<void> {
+  if (state.mirror.pending.length === 0) return;
+  const delay = ctx.deps.mirrorRetryMs;
+  await ctx.deps.queue.enqueue({
+    id: `mirror:${state.run_id}/${Math.floor(Date.now() / delay)}`,
+    key: issueQueueKey(ctx.target),
+    job: { kind: "reconcile", target: ctx.target, reason: "pending mirror calls" },
+    delayMs: delay,
+  });
+}
+
 /** Puts the run's state labels on the issue and takes off the ones that no longer apply. */
 export async function syncLabels(ctx: RunContext, state: RunState): Promise<void> {
   const issue = await getIssue(ctx.gh, ctx.ref);

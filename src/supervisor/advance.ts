@@ -1,5 +1,5 @@
 import { addLabels, ensureMarkedComment } from "../github/issues.js";
-import { ensureLongWork, performActions, scheduleTimeouts, syncLabels } from "./act.js";
+import { ensureLongWork, performActions, scheduleMirrorRetry, scheduleTimeouts, syncLabels } from "./act.js";
 import { decide } from "./decide.js";
 import type { SupervisorEvent } from "./events.js";
 import { LABELS } from "./labels.js";
@@ -72,6 +72,7 @@ export async function advance(
   await performActions(ctx, decision.state, config, decision.actions);
   await ensureLongWork(ctx, decision.state);
   await scheduleTimeouts(ctx, decision.state, config, now);
+  await scheduleMirrorRetry(ctx, decision.state);
   deps.log.info(
     { runId: decision.state.run_id, event: event.type, state: decision.state.state, actions: decision.actions.map((a) => a.type) },
     "run reconciled",

@@ -19,6 +19,8 @@ export interface WorkerDeps {
   llm: LlmPort;
   api: AutopackApi;
   mirrorEnabled: boolean;
+  /** How long pending mirror calls wait before they are sent again without an event. */
+  mirrorRetryMs: number;
   /** Model names per role, for the cost estimate. */
   models: { builder: string; auditor: string };
   /** HMAC key of the state blocks. */

@@ -31,7 +31,8 @@ export function createJobHandler(deps: WorkerDeps): JobHandler {
 async function handleRunJob(deps: WorkerDeps, job: Extract<Job, { kind: "reconcile" | "event" }>): Promise<void> {
   const ctx = await loadRunContext(deps, job.target);
   const stored = ctx.history.latest;
-  if (!stored || isTerminal(stored.state)) return;
+  // An ended run is looked at again only while it still owes the Autopack API some calls.
+  if (!stored || (isTerminal(stored.state) && stored.state.mirror.pending.length === 0)) return;
   await advance(ctx, stored, job.kind === "event" ? job.event : { type: "observe" });
 }
 

@@ -83,6 +83,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           })
         : createDisabledAutopackApi(),
       mirrorEnabled: mirror,
+      mirrorRetryMs: 100,
       models: { builder: "builder-model", auditor: "auditor-model" },
       sweepOnStart: sweep,
       createQueue: (handler, onError) => {

@@ -106,6 +106,7 @@ export function applyEvent(ctx: Ctx): void {
         // A person asked for a new audit of a stopped run: it goes on.
         state.state = "PHASE_EXECUTION";
         state.reason = null;
+        state.cancelled_by = null;
       }
       return;
     }
@@ -128,6 +129,7 @@ export function applyEvent(ctx: Ctx): void {
       if (retried > 0 && isTerminal(state)) {
         state.state = "PHASE_EXECUTION";
         state.reason = null;
+        state.cancelled_by = null;
       }
       return;
     }
@@ -138,6 +140,7 @@ export function applyEvent(ctx: Ctx): void {
       }
       state.state = "DONE_FAILED_REQUIRES_HUMAN_REVIEW";
       state.reason = `Cancelled by @${event.by}; open pull requests are left for people.`;
+      state.cancelled_by = event.by;
       return;
     }
   }

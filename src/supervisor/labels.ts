@@ -14,7 +14,7 @@ export function desiredLabels(state: RunState): Set<string> {
   if (state.state === "DONE_SUCCESS") labels.add(LABELS.done);
   else if (isTerminal(state)) labels.add(LABELS.failed);
   const escalated = Object.values(state.phases).some((p) => p.step === "escalated");
-  if (escalated || state.state === "DONE_FAILED_REQUIRES_HUMAN_REVIEW") labels.add(LABELS.needsHuman);
+  if (escalated || (state.state === "DONE_FAILED_REQUIRES_HUMAN_REVIEW" && state.cancelled_by === null)) labels.add(LABELS.needsHuman);
   return labels;
 }
 

@@ -97,6 +97,8 @@ export const RunStateSchema = z.object({
   }),
   /** Why the run ended or waits for a person. */
   reason: z.string().nullable(),
+  /** Who cancelled the run (`/autopack cancel`), while it stays cancelled. */
+  cancelled_by: z.string().nullable(),
   plan: PlanSchema,
 });
 export type RunState = z.infer<typeof RunStateSchema>;

@@ -36,6 +36,7 @@ export function newRunState(args: NewRunArgs): RunState {
       last_error: null,
     },
     reason: null,
+    cancelled_by: null,
     plan: args.plan,
   };
 }

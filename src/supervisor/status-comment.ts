@@ -1,6 +1,6 @@
 import type { RepoConfig } from "../config/repo-config.js";
 import { phasesOfTier } from "../plan/schema.js";
-import { estimateCost } from "./final-summary.js";
+import { estimateCost, formatTokens, runHeadline } from "./run-text.js";
 import { phaseBudget } from "./playbook.js";
 import { isTerminal, type PhaseRecord, type RunState } from "./run-state.js";
 import { encodeStateBlock } from "./state-codec.js";
@@ -25,39 +25,22 @@ function cell(text: string, maxLength?: number): string {
   return safeMarkdown(text, maxLength);
 }
 
-function formatTokens(n: number): string {
-  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(2)}M`;
-  if (n >= 10_000) return `${Math.round(n / 1000)}k`;
-  return String(n);
+/** Builder attempts used of those allowed, counted since the last retry (which grants a fresh budget). */
+function attempts(rec: PhaseRecord | undefined, allowed: number): string {
+  if (!rec) return `0/${allowed}`;
+  const used = `${rec.builder_attempts - rec.builder_floor}/${allowed}`;
+  return rec.builder_floor > 0 ? `${used} (${rec.builder_attempts} in all)` : used;
 }
 
 export function minutesBetween(fromIso: string, to: Date): number {
   return Math.max(0, Math.round((to.getTime() - Date.parse(fromIso)) / 60_000));
 }
 
-function runHeadline(state: RunState): string {
-  switch (state.state) {
-    case "RUN_CREATED":
-      return "Run created";
-    case "PHASE_EXECUTION":
-      return "Running";
-    case "DONE_SUCCESS":
-      return "✅ Done";
-    case "DONE_FAILED_BUDGET_EXHAUSTED":
-      return "⛔ Stopped: budget exhausted";
-    case "DONE_FAILED_POLICY_VIOLATION":
-      return "⛔ Stopped: policy violation";
-    case "DONE_FAILED_REQUIRES_HUMAN_REVIEW":
-      return "🙋 Needs a person";
-    case "DONE_FAILED_ENVIRONMENT":
-      return "⛔ Stopped: environment error";
-  }
-}
-
 function nextStep(state: RunState): string {
   if (state.state === "DONE_SUCCESS") return "Nothing: every phase is merged.";
   if (isTerminal(state)) {
-    return `${state.reason ? cell(state.reason) : "The run stopped."} Comment \`/autopack retry\` to try the failed phases again.`;
+    const again = state.cancelled_by !== null ? "to resume it" : "to try the failed phases again";
+    return `${state.reason ? cell(state.reason) : "The run stopped."} Comment \`/autopack retry\` ${again}.`;
   }
   const tier = state.plan.tiers[state.tier];
   if (!tier) return "Finishing the run.";
@@ -89,7 +72,7 @@ export function renderStatusComment({ state, config, models, now, repoUrl, key }
     const pr = rec?.pr ? `[#${rec.pr}](${repoUrl}/pull/${rec.pr})` : "–";
     const stateText = rec ? `${rec.state.toLowerCase()} · ${STEP_LABEL[rec.step]}` : "queued";
     const note = rec?.reason ? ` — ${cell(rec.reason, 240)}` : "";
-    return `| ${cell(phase.tier_id)} | ${cell(phase.phase_id)}: ${cell(phase.name)} | ${stateText}${note} | ${rec?.builder_attempts ?? 0}/${budget.builder_attempts} | ${pr} | ${formatTokens(rec?.tokens ?? 0)} |`;
+    return `| ${cell(phase.tier_id)} | ${cell(phase.phase_id)}: ${cell(phase.name)} | ${stateText}${note} | ${attempts(rec, budget.builder_attempts)} | ${pr} | ${formatTokens(rec?.tokens ?? 0)} |`;
   });
   const cost = estimateCost(state.tokens, models, config);
   const mirror = !state.mirror.enabled

@@ -53,7 +53,7 @@ describe("the Supervisor, end to end", () => {
     expect(s.labels(issue)).toContain("autopack:done");
     const summary = s.botComments(issue).find((c) => c.body?.includes("autopack:summary"));
     expect(summary?.body).toContain("finished: every phase is merged");
-    expect(summary?.body).toMatch(/\| P3 \| Third \| complete \| 1\/3 builds, 1 audits \| approve \|/);
+    expect(summary?.body).toMatch(/\| P3 \| Third \| complete \| 1 build, 1 audit \| approve \|/);
   });
 
   it("revises then approves: the second build is shown the audit's findings", async () => {
@@ -123,7 +123,8 @@ describe("the Supervisor, end to end", () => {
     expect(prompts).toHaveLength(2);
     // The retried build is shown what the Auditor asked for.
     expect(prompts[1]).toContain("no tests");
-    expect(s.status(issue)).toMatch(/P1: Docs \| gate · approved, waiting for merge/);
+    // The retry granted a fresh budget: attempts count from it.
+    expect(s.status(issue)).toMatch(/P1: Docs \| gate · approved, waiting for merge \| 1\/2 \(2 in all\) \|/);
     expect(s.labels(issue)).not.toContain("autopack:needs-human");
   });
 
@@ -244,6 +245,9 @@ describe("the Supervisor, end to end", () => {
     // The held builds find the run ended and do nothing.
     expect(h.llm.requests).toEqual([]);
     expect(s.labels(issue)).toContain("autopack:failed");
+    // Cancelled is not "needs a person": nothing escalated.
+    expect(s.status(issue)).toContain(": ⏹ Cancelled");
+    expect(s.labels(issue)).not.toContain("autopack:needs-human");
   });
 
   it("auto-merges approved PRs and moves on", async () => {

@@ -7,6 +7,13 @@ import type { BuildOutcome } from "./types.js";
  */
 export class BuildFailure extends Error {
   override readonly name = "BuildFailure";
+  constructor(
+    message: string,
+    /** Set when no retry can help: the model server refuses the app's key or model. */
+    readonly environment = false,
+  ) {
+    super(message);
+  }
 }
 
 /** The outcome of an attempt that ended before anything was committed. */

@@ -58,7 +58,8 @@ export async function callModel<T>(llm: LlmPort, budget: TokenBudget, meter: Tok
       throw new BuildFailure(`the model's answer to the ${step.step} was invalid: ${safeErrorText(error.message)}`);
     }
     if (error instanceof LlmUnavailableError) {
-      throw new BuildFailure(`the LLM was unavailable during the ${step.step}: ${safeErrorText(error.message)}`);
+      const refused = error.status === 401 || error.status === 403 || error.status === 404;
+      throw new BuildFailure(`the LLM was unavailable during the ${step.step}: ${safeErrorText(error.message)}`, refused);
     }
     throw error;
   }

@@ -28,7 +28,7 @@ export async function runBuilder(input: BuildInput): Promise<BuildOutcome> {
     return (await adoptCommittedAttempt(input, started)) ?? (await attempt(input, meter, started));
   } catch (error) {
     if (!(error instanceof BuildFailure)) throw error;
-    return failedOutcome(error.message, meter.used, minutesSince(started));
+    return { ...failedOutcome(error.message, meter.used, minutesSince(started)), ...(error.environment ? { environment: true } : {}) };
   }
 }
 

@@ -41,4 +41,6 @@ export interface BuildOutcome {
   durationMinutes: number;
   /** What the Builder did and why, or why the attempt failed; shown to people. */
   notes: string;
+  /** The failure is the environment's (the model server refuses our credentials or model): retrying cannot help. */
+  environment?: boolean;
 }

@@ -14,7 +14,12 @@ export async function loadRepoConfig(gh: GitHubClient, owner: string, repo: stri
     const { config, files } = await gh.config.get({ owner, repo, path: CONFIG_PATH });
     raw = files.some((f) => f.config !== null) ? config : null;
   } catch (error) {
-    const message = error instanceof Error ? error.message.replace(/^\[@probot\/octokit-plugin-config\]\s*/, "") : String(error);
+    // The plugin's message names the API URL it read; people know the file by its path.
+    const message = (error instanceof Error ? error.message : String(error))
+      .replace(/^\[@probot\/octokit-plugin-config\]\s*/, "")
+      .replace(/\bhttps?:\/\/\S+/g, (url) =>
+        url.includes("/contents/") ? `\`${decodeURIComponent(url.split("/contents/")[1] ?? CONFIG_PATH)}\`` : "the configuration",
+      );
     if (/could not be parsed|not an object|directory or a submodule/.test(message)) return { ok: false, problems: [message] };
     throw error;
   }

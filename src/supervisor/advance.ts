@@ -13,13 +13,15 @@ import { renderStatusComment } from "./status-comment.js";
 export const CONFIG_ERROR_MARKER = "<!-- autopack:config-error -->";
 
 /** Reports an invalid `.github/autopack.yml` on the issue and marks it; nothing else happens. */
-export async function reportConfigProblems(ctx: RunContext, problems: string[]): Promise<void> {
+export async function reportConfigProblems(ctx: RunContext, problems: string[], starting = false): Promise<void> {
   const body = [
     "Autopack cannot use this repository's `.github/autopack.yml` (read from the default branch):",
     "",
     ...problems.map((p) => `- ${p}`),
     "",
-    "Fix the file on the default branch; the run goes on with the next event (or comment `/autopack status`).",
+    starting
+      ? "Fix the file on the default branch, then remove the label that starts Autopack and add it again."
+      : "Fix the file on the default branch; the run goes on with the next event (or comment `/autopack status`).",
   ].join("\n");
   await ensureMarkedComment(ctx.gh, ctx.ref, CONFIG_ERROR_MARKER, body, ctx.isOurs, ctx.comments);
   await addLabels(ctx.gh, ctx.ref, [LABELS.invalid]);

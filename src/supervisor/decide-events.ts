@@ -39,6 +39,13 @@ export function applyEvent(ctx: Ctx): void {
         rec.start_over = false;
         if (ctx.config.ci.wait) setStep(ctx, rec, "CI_RUNNING", "checks");
         else startAudit(ctx, phase, rec);
+      } else if (event.environment) {
+        escalate(
+          ctx,
+          phase.phase_id,
+          rec,
+          `the model server refused the app's requests; check OPENAI_API_KEY, OPENAI_BASE_URL and the model names (${firstLine(event.notes, 160)})`,
+        );
       } else {
         rebuild(ctx, phase, rec, `The previous attempt failed: ${event.notes}`);
       }

@@ -130,6 +130,14 @@ describe("decide", () => {
     expect(s.state).toBe("PHASE_EXECUTION");
   });
 
+  it("escalates at once when the model server refuses the app's key: retrying cannot help", () => {
+    const s = step(start(), { type: "observe" }).state;
+    const r = step(s, { ...built("P1", 1), status: "failed", commitSha: null, environment: true, notes: "401 bad key" } as SupervisorEvent);
+    expect(r.state.phases["P1"]).toMatchObject({ state: "FAILED", step: "escalated", builder_attempts: 1 });
+    expect(r.actions.filter((a) => a.type === "build")).toEqual([]);
+    expect(r.state.phases["P1"]!.reason).toContain("check OPENAI_API_KEY");
+  });
+
   it("moves to the next tier only when every phase of the tier is merged", () => {
     let s = step(start(), { type: "observe" }).state;
     s = step(s, built("P1", 1, "a1", 101)).state;

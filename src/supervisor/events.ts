@@ -25,6 +25,8 @@ export type SupervisorEvent =
       tokens: number;
       minutes: number;
       notes: string;
+      /** No retry can help (the model server refuses the app's key or model). */
+      environment?: boolean;
       mirror: StoredMirrorCall[];
     }
   | {

@@ -4,9 +4,10 @@ import { roleOf } from "../github/issues.js";
 
 /**
  * What people said on a phase PR, as feedback for the Builder: a review's body and inline comments
- * (its author's write access is checked by the caller), or, with no review, every inline comment by
- * a person with write access. Bots' comments, the app's own audit included, are left out (the
- * Auditor's findings reach the Builder through the run's state), and so is anyone who may not steer.
+ * (its author's write access is checked by the caller), or, with no review, the review bodies and
+ * inline comments of every person with write access. Bots' words, the app's own audit included, are
+ * left out (the Auditor's findings reach the Builder through the run's state), and so is anyone who
+ * may not steer the run.
  */
 export async function reviewFeedback(
   gh: GitHubClient,
@@ -15,8 +16,10 @@ export async function reviewFeedback(
   pull: number,
   review: { id: number; body: string } | null,
 ): Promise<string> {
+  const lines: string[] = [];
   let comments;
   if (review) {
+    if (review.body.trim()) lines.push(review.body.trim());
     comments = await gh.paginate(gh.rest.pulls.listCommentsForReview, {
       owner,
       repo,
@@ -28,13 +31,17 @@ export async function reviewFeedback(
     const all = (await gh.paginate(gh.rest.pulls.listReviewComments, { owner, repo, pull_number: pull, per_page: 100 })).filter(
       (c) => !isBot(c.user),
     );
+    const reviews = (await gh.paginate(gh.rest.pulls.listReviews, { owner, repo, pull_number: pull, per_page: 100 })).filter(
+      (r) => !isBot(r.user) && (r.body ?? "").trim() !== "",
+    );
     const roles = new Map<string, boolean>();
-    for (const login of new Set(all.map((c) => c.user?.login ?? "")))
+    for (const login of new Set([...all, ...reviews].map((c) => c.user?.login ?? ""))) {
       roles.set(login, login !== "" && canSteer(await roleOf(gh, owner, repo, login)));
-    comments = all.filter((c) => roles.get(c.user?.login ?? "") === true);
+    }
+    const steers = (user: { login?: string } | null | undefined) => roles.get(user?.login ?? "") === true;
+    for (const r of reviews) if (steers(r.user)) lines.push(`${r.user?.login} (review): ${(r.body ?? "").trim()}`);
+    comments = all.filter((c) => steers(c.user));
   }
-  const lines: string[] = [];
-  if (review?.body?.trim()) lines.push(review.body.trim());
   for (const c of comments) lines.push(`- ${c.path}${c.line ? `:${c.line}` : ""}: ${c.body.trim()}`);
   return lines.join("\n").slice(0, 20_000);
 }

@@ -24,7 +24,7 @@ export async function startIntent(ctx: RunContext, sender: string, label: string
     return;
   }
   if (!ctx.config.ok) {
-    await reportConfigProblems(ctx, ctx.config.problems);
+    await reportConfigProblems(ctx, ctx.config.problems, true);
     return;
   }
   const config = ctx.config.config;

@@ -129,8 +129,13 @@ export async function handleBuildJob(deps: WorkerDeps, job: BuildJob): Promise<v
     tokens: outcome.tokensUsed,
     minutes: outcome.durationMinutes,
     notes: outcome.notes,
+    ...(outcome.environment ? { environment: true } : {}),
     mirror,
   });
+  if (outcome.status === "failed") {
+    const log = outcome.environment ? deps.log.error.bind(deps.log) : deps.log.warn.bind(deps.log);
+    log({ runId: state.run_id, phase: phase.phase_id, attempt: job.attempt, notes: outcome.notes.slice(0, 500) }, "build attempt failed");
+  }
 }
 
 function toFinding(ref: FindingRef): Finding {

@@ -161,12 +161,14 @@ describe("in a hostile world", () => {
     h.sim.addReview(OWNER, REPO, pr.number, {
       user: "maintainer",
       event: "COMMENT",
+      body: "Use uppercase please",
       comments: [{ path: "a.txt", line: 1, side: "RIGHT", body: "say b instead" }],
     });
     await s.comment(pr.number, "/autopack retry", "maintainer");
     const prompts = s.buildPrompts("P1");
     expect(prompts).toHaveLength(2);
     expect(prompts[1]).toContain("say b instead");
+    expect(prompts[1]).toContain("Use uppercase please");
     expect(prompts[1]).not.toContain("evil.sh");
   });
 

@@ -209,8 +209,22 @@ describe("a labelled issue with a plan", () => {
     expect(comments[0]!.body).toContain("`.github/autopack.yml`");
     expect(comments[0]!.body).toContain("`max_parallel_phases`");
     expect(comments[0]!.body).toContain("favourite_colour");
+    expect(comments[0]!.body).toContain("remove the label that starts Autopack and add it again");
     expect(h.sim.labels(OWNER, REPO, issue)).toContain("autopack:invalid");
     expect(h.api!.calls).toEqual([]);
+  });
+});
+
+describe("with a .github/autopack.yml that is not YAML", () => {
+  setup();
+
+  it("says which file is broken, without internal URLs", async () => {
+    h.sim.pushCommit(OWNER, REPO, "main", { ".github/autopack.yml": "label: [unclosed\n" }, "maintainer");
+    const issue = await labelIssue(YAML_PLAN);
+    const body = botComments(issue)[0]!.body ?? "";
+    expect(body).toContain("`.github/autopack.yml`");
+    expect(body).toContain("invalid YAML");
+    expect(body).not.toMatch(/https?:\/\//);
   });
 });
 

@@ -28,6 +28,8 @@ export interface BranchStartInput {
   branch: string;
   baseBranch: string;
   startOver: boolean;
+  /** The app's last commit on the branch per the run's state; undefined when not known. */
+  appHead?: string | null | undefined;
   runId: string;
   phaseId: string;
 }
@@ -45,6 +47,13 @@ export async function resolveBranchStart(input: BranchStartInput): Promise<Branc
     if (!input.startOver) {
       if (!isAppCommit(head.message, check))
         notes.push(`Built on top of ${short(head.sha)}, the branch head, a commit not made by Autopack for this run.`);
+      return { parent: head, branchExists: true, force: false, branchHead: branchSha, baseSha: null, notes };
+    }
+    // Commit trailers can be copied; the run's signed state says which commit the app really made.
+    if (input.appHead !== undefined && input.appHead !== branchSha) {
+      notes.push(
+        `Did not start over: the branch head ${short(branchSha)} is not the commit Autopack last built; built on top of the branch instead.`,
+      );
       return { parent: head, branchExists: true, force: false, branchHead: branchSha, baseSha: null, notes };
     }
     const person = await findOthersCommit(gh, repo, head, check);

@@ -45,6 +45,7 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
     branch: input.branch,
     baseBranch: input.baseBranch,
     startOver: input.startOver,
+    appHead: input.appHead,
     runId: input.runId,
     phaseId: phase.phase_id,
   });

@@ -21,6 +21,8 @@ export interface BuildInput {
   feedback: string | null;
   /** Reset the phase branch to the base before building ("start over"). */
   startOver: boolean;
+  /** The last commit this app built on the branch, as the run's signed state records it; a reset only happens over it. */
+  appHead?: string | null;
   config: RepoConfig;
   llm: LlmPort;
   budget: TokenBudget;

@@ -35,6 +35,7 @@ export function applyEvent(ctx: Ctx): void {
         escalate(ctx, phase.phase_id, rec, "the build committed but no pull request could be opened");
       } else if (event.status === "success" && event.commitSha) {
         rec.head_sha = event.commitSha;
+        rec.built_sha = event.commitSha;
         rec.feedback = null;
         rec.start_over = false;
         if (ctx.config.ci.wait) setStep(ctx, rec, "CI_RUNNING", "checks");

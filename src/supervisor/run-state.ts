@@ -44,8 +44,10 @@ export const PhaseRecordSchema = z.object({
   token_floor: z.number().int().nonnegative(),
   tokens: z.number().int().nonnegative(),
   pr: z.number().int().nullable(),
-  /** Commit the last successful build produced. */
+  /** The commit under review: the last build's, or one a person pushed on top. */
   head_sha: z.string().nullable(),
+  /** The commit the app's last successful build made (start-over only ever resets over it). */
+  built_sha: z.string().nullable(),
   /** Commit the last finished audit looked at, and its verdict. */
   audited_sha: z.string().nullable(),
   verdict: z.enum(["approve", "revise", "escalate"]).nullable(),
@@ -126,6 +128,7 @@ export function newPhaseRecord(now: string): PhaseRecord {
     tokens: 0,
     pr: null,
     head_sha: null,
+    built_sha: null,
     audited_sha: null,
     verdict: null,
     feedback: null,

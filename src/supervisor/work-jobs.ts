@@ -91,6 +91,7 @@ export async function handleBuildJob(deps: WorkerDeps, job: BuildJob): Promise<v
       branch: phaseBranch(state.issue, phase.phase_id),
       feedback: job.feedback,
       startOver: job.startOver,
+      appHead: rec.built_sha,
       config,
       llm: deps.llm,
       budget: work.budget,

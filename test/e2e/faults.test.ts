@@ -64,6 +64,28 @@ describe("in a hostile world", () => {
     expect(results[0]!.patch_content).toContain("+a");
   });
 
+  it("never resets over a person's commit that copies the app's trailers", async () => {
+    const s = await world();
+    scriptAgents(h.llm, {
+      builds: {
+        P1: [
+          { summary: "a", edits: [{ path: "a.txt", action: "create", content: "a\n" }] },
+          { summary: "b", edits: [{ path: "b.txt", action: "create", content: "b\n" }] },
+        ],
+      },
+      audits: { P1: [{ recommendation: "approve" }, { recommendation: "approve" }] },
+    });
+    const issue = await s.label(yamlPlan({ T1: [["P1", "One"]] }));
+    const runId = `gh-${h.sim.repository(OWNER, REPO).id}-${issue}-1`;
+    await s.close(issue, "P1");
+    const forged = `Autopack P1 (attempt 1): mine\n\nAutopack-Run: ${runId}\nAutopack-Phase: P1\nAutopack-Attempt: 1\n`;
+    const personal = h.sim.pushCommit(OWNER, REPO, `autopack/${issue}/P1`, { "mine.txt": "keep me\n" }, "maintainer", forged);
+    await s.comment(issue, "/autopack retry P1", "maintainer");
+    const head = h.sim.pulls(OWNER, REPO).find((p) => p.state === "open")!.head.sha;
+    expect(h.sim.commit(OWNER, REPO, head)?.parents.map((p) => p.sha)).toEqual([personal]);
+    expect(h.sim.fileAt(OWNER, REPO, head, "mine.txt")).toBe("keep me\n");
+  });
+
   it("retries a turn that GitHub failed, without posting twice", async () => {
     const s = await world({ hold: true });
     h.sim.fault({ method: "POST", path: /\/issues\/\d+\/comments$/, status: 502, times: 1 });

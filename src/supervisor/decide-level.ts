@@ -1,7 +1,6 @@
 /** The level-triggered part of `decide`: what GitHub shows, the run's budgets, and scheduling. */
 import { phasesOfTier } from "../plan/schema.js";
 import type { PhaseObservation } from "./events.js";
-import { isTerminal } from "./run-state.js";
 import { ACTIVE_STEPS, escalate, rebuild, release, runBudgetProblem, setStep, startAudit, type Ctx } from "./decide-context.js";
 
 /** Applies what GitHub shows for each phase: merges, closes, pushes by people, finished checks. */

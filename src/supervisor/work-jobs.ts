@@ -3,7 +3,7 @@ import { runAuditor } from "../auditor/run-auditor.js";
 import type { Finding } from "../auditor/types.js";
 import { failedOutcome } from "../builder/failure.js";
 import { runBuilder } from "../builder/run-builder.js";
-import type { BuildOutcome } from "../builder/types.js";
+import type { BuildInput, BuildOutcome } from "../builder/types.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { phaseBranch } from "../github/branches.js";
 import { errorMessage } from "../github/client.js";
@@ -33,6 +33,8 @@ interface Work {
   /** Tokens this attempt may spend: what is left of the phase's cap and of the run's. */
   budget: SimpleTokenBudget;
   started: number;
+  /** What the Builder and the Auditor both take. */
+  common: Pick<BuildInput, "gh" | "repo" | "issueNumber" | "runId" | "plan" | "phase" | "attempt" | "config" | "llm" | "budget">;
 }
 
 /**
@@ -59,7 +61,19 @@ async function load(
   const state = stored.state;
   const phaseCap = phaseBudget(phase.task_category, config.budgets).token_cap;
   const budget = new SimpleTokenBudget(Math.min(phaseCap - (rec.tokens - rec.token_floor), state.plan.run.token_cap - state.tokens));
-  return { ctx, state, rec, phase, config, budget, started: Date.now() };
+  const common = {
+    gh: ctx.gh,
+    repo: { owner: ctx.repo.owner, repo: ctx.repo.repo, id: ctx.repo.id },
+    issueNumber: state.issue,
+    runId: state.run_id,
+    plan: state.plan,
+    phase,
+    attempt: job.attempt,
+    config,
+    llm: deps.llm,
+    budget,
+  };
+  return { ctx, state, rec, phase, config, budget, started: Date.now(), common };
 }
 
 /** The outcome goes back under the issue's key, where the Supervisor records it. */
@@ -71,8 +85,6 @@ async function record(deps: WorkerDeps, job: BuildJob | AuditJob, event: Supervi
   });
 }
 
-const repoRef = (ctx: RunContext) => ({ owner: ctx.repo.owner, repo: ctx.repo.repo, id: ctx.repo.id });
-
 export async function handleBuildJob(deps: WorkerDeps, job: BuildJob): Promise<void> {
   const work = await load(deps, job, "building", (r) => r.builder_attempts);
   if (!work) return;
@@ -80,21 +92,12 @@ export async function handleBuildJob(deps: WorkerDeps, job: BuildJob): Promise<v
   let outcome: BuildOutcome;
   try {
     outcome = await runBuilder({
-      gh: ctx.gh,
-      repo: repoRef(ctx),
-      issueNumber: state.issue,
-      runId: state.run_id,
-      plan: state.plan,
-      phase,
-      attempt: job.attempt,
+      ...work.common,
       baseBranch: config.base ?? ctx.repo.defaultBranch,
       branch: phaseBranch(state.issue, phase.phase_id),
       feedback: job.feedback,
       startOver: job.startOver,
       appHead: rec.built_sha,
-      config,
-      llm: deps.llm,
-      budget: work.budget,
     });
   } catch (error) {
     // GitHub kept failing under the Builder: the attempt counts as failed and the Supervisor decides.
@@ -155,21 +158,12 @@ function toFinding(ref: FindingRef): Finding {
 export async function handleAuditJob(deps: WorkerDeps, job: AuditJob): Promise<void> {
   const work = await load(deps, job, "auditing", (r) => r.auditor_attempts);
   if (!work) return;
-  const { ctx, state, rec, phase, config } = work;
+  const { state, rec, phase, config } = work;
   const outcome = await runAuditor({
-    gh: ctx.gh,
-    repo: repoRef(ctx),
-    issueNumber: state.issue,
-    runId: state.run_id,
-    plan: state.plan,
-    phase,
-    attempt: job.attempt,
+    ...work.common,
     prNumber: job.pr,
     headSha: job.sha,
     previousFindings: rec.findings.map(toFinding),
-    config,
-    llm: deps.llm,
-    budget: work.budget,
   });
   const mirror: StoredMirrorCall[] = [];
   if (state.mirror.enabled && !outcome.stale) {

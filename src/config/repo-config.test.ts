@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_REPO_CONFIG, parseRepoConfig } from "./repo-config.js";
+
+describe("parseRepoConfig", () => {
+  it("gives every default when the repository has no file", () => {
+    expect(parseRepoConfig(null)).toEqual({ ok: true, config: DEFAULT_REPO_CONFIG });
+    expect(DEFAULT_REPO_CONFIG).toMatchObject({
+      label: "autopack",
+      draft: false,
+      auto_merge: false,
+      max_parallel_phases: 3,
+      ci: { wait: true, timeout_minutes: 60 },
+    });
+  });
+
+  it("keeps what the file sets and fills in the rest", () => {
+    const result = parseRepoConfig({ label: "build-me", audit: { max_findings: 5 }, budgets: { docs: { builder_attempts: 4 } } });
+    expect(result.ok && result.config).toMatchObject({
+      label: "build-me",
+      audit: { max_findings: 5, min_inline_severity: "minor" },
+      budgets: { docs: { builder_attempts: 4 } },
+    });
+  });
+
+  it("names every problem with its key", () => {
+    const result = parseRepoConfig({
+      max_parallel_phases: "lots",
+      favourite_colour: "blue",
+      builder: "cursor",
+      budgets: { docs: { builder_attempts: 0 } },
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const text = result.problems.join("\n");
+    expect(text).toContain("`max_parallel_phases`");
+    expect(text).toContain("favourite_colour");
+    expect(text).toContain('`builder`: only "llm" (the built-in Builder) is available');
+    expect(text).toContain("`budgets.docs.builder_attempts`");
+  });
+});

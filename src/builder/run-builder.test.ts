@@ -1,4 +1,4 @@
-import { ProbotOctokit } from "probot";
+import { simClient } from "../../test/support/github-sim/client.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startGitHubSim, type GitHubSim } from "../../test/support/github-sim/index.js";
 import { DEFAULT_REPO_CONFIG, type RepoConfig } from "../config/repo-config.js";
@@ -80,12 +80,7 @@ let counter = 0;
 
 beforeAll(async () => {
   sim = await startGitHubSim();
-  gh = new ProbotOctokit({
-    auth: { appId: sim.appId, privateKey: sim.privateKey, installationId: sim.installationId },
-    baseUrl: sim.baseUrl,
-    retry: { enabled: false },
-    throttle: { enabled: false },
-  });
+  gh = simClient(sim);
 });
 afterAll(async () => {
   await sim.close();

@@ -1,4 +1,4 @@
-import { ProbotOctokit } from "probot";
+import { simClient } from "../../test/support/github-sim/client.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitHubSim, type GitHubSim } from "../../test/support/github-sim/index.js";
 import type { GitHubClient, RepoRef } from "./client.js";
@@ -10,12 +10,7 @@ let repo: RepoRef;
 
 beforeAll(async () => {
   sim = await startGitHubSim({ treeTruncateAt: 3 });
-  gh = new ProbotOctokit({
-    auth: { appId: sim.appId, privateKey: sim.privateKey, installationId: sim.installationId },
-    baseUrl: sim.baseUrl,
-    retry: { enabled: false },
-    throttle: { enabled: false },
-  });
+  gh = simClient(sim);
   const added = sim.addRepo({ owner: "acme", name: "git-data", files: { "a.txt": "a\n", "dir/b.txt": "b\n" } });
   repo = { owner: "acme", repo: "git-data", id: added.id };
 });

@@ -1,4 +1,4 @@
-import { ProbotOctokit } from "probot";
+import { simClient } from "../../test/support/github-sim/client.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitHubSim, type GitHubSim } from "../../test/support/github-sim/index.js";
 import type { GitHubClient, RepoRef } from "./client.js";
@@ -11,12 +11,7 @@ const branch = "autopack/3/P2";
 
 beforeAll(async () => {
   sim = await startGitHubSim();
-  gh = new ProbotOctokit({
-    auth: { appId: sim.appId, privateKey: sim.privateKey, installationId: sim.installationId },
-    baseUrl: sim.baseUrl,
-    retry: { enabled: false },
-    throttle: { enabled: false },
-  });
+  gh = simClient(sim);
   const added = sim.addRepo({ owner: "acme", name: "pulls", files: { "a.txt": "a\n" } });
   repo = { owner: "acme", repo: "pulls", id: added.id };
   sim.pushCommit("acme", "pulls", branch, { "b.txt": "b\n" }, "autopack[bot]", "phase work");

@@ -1,3 +1,4 @@
+import { simClient } from "./client.js";
 import { ProbotOctokit } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitHubSim, type GitHubSim } from "./index.js";
@@ -69,12 +70,7 @@ async function openPhasePull(repo: string, branch: string, files: Record<string,
 
 beforeAll(async () => {
   sim = await startGitHubSim({ perPage: 2 });
-  octokit = new ProbotOctokit({
-    auth: { appId: sim.appId, privateKey: sim.privateKey, installationId: sim.installationId },
-    baseUrl: sim.baseUrl,
-    retry: { enabled: false },
-    throttle: { enabled: false },
-  });
+  octokit = simClient(sim);
 });
 
 afterAll(async () => {

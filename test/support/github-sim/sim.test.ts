@@ -1,3 +1,4 @@
+import { simClient } from "./client.js";
 import { ProbotOctokit } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitHubSim, type GitHubSim } from "./index.js";
@@ -29,12 +30,7 @@ async function errorOf(promise: Promise<unknown>): Promise<{ status: number; dat
 
 beforeAll(async () => {
   sim = await startGitHubSim({ perPage: 5 });
-  octokit = new ProbotOctokit({
-    auth: { appId: sim.appId, privateKey: sim.privateKey, installationId: sim.installationId },
-    baseUrl: sim.baseUrl,
-    retry: { enabled: false },
-    throttle: { enabled: false },
-  });
+  octokit = simClient(sim);
 });
 
 afterAll(async () => {

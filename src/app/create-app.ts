@@ -2,7 +2,7 @@ import type { ApplicationFunction, Probot } from "probot";
 import type { AutopackApi } from "../autopack-api/client.js";
 import type { LlmPort } from "../llm/port.js";
 import { InProcessQueue, type InProcessQueueOptions } from "../queue/in-process-queue.js";
-import type { JobHandler, JobQueue, QueuedJob } from "../queue/queue.js";
+import type { AppJobHandler as JobHandler, AppQueue as JobQueue, AppQueuedJob as QueuedJob, Job } from "../supervisor/jobs.js";
 import { stateKey } from "../supervisor/state-codec.js";
 import { sweepOpenRuns } from "../supervisor/sweep.js";
 import { createJobHandler } from "../supervisor/worker.js";
@@ -19,9 +19,9 @@ export interface AutopackSettings {
   mirrorRetryMs?: number;
   /** Model names per role (for the cost estimate; the LLM port already uses them). */
   models?: { builder: string; auditor: string };
-  queue?: Omit<InProcessQueueOptions, "handler" | "onError">;
+  queue?: Omit<InProcessQueueOptions<Job>, "handler" | "onError">;
   /** Another queue behind the same port (the in-process queue by default). */
-  createQueue?: (handler: JobHandler, onError: NonNullable<InProcessQueueOptions["onError"]>) => JobQueue;
+  createQueue?: (handler: JobHandler, onError: NonNullable<InProcessQueueOptions<Job>["onError"]>) => JobQueue;
   now?: () => Date;
   /** Re-reconcile every open run when the app starts (default true). */
   sweepOnStart?: boolean;
@@ -50,7 +50,7 @@ export function createAutopack(settings: AutopackSettings): Autopack {
     const run: JobHandler = (job, meta) => handle(job, meta);
     const jobs = settings.createQueue
       ? settings.createQueue(run, onError)
-      : new InProcessQueue({ ...settings.queue, handler: run, onError });
+      : new InProcessQueue<Job>({ ...settings.queue, handler: run, onError });
     queue = jobs;
     handle = createJobHandler({
       auth: (installationId) => probot.auth(installationId),

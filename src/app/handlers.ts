@@ -2,8 +2,8 @@ import type { Probot } from "probot";
 import type { z } from "zod";
 import { parsePhaseBranch } from "../github/branches.js";
 import { AUDIT_CHECK_NAME } from "../github/check-runs.js";
-import { issueQueueKey, type IssueKey, type Job, type JobQueue } from "../queue/queue.js";
-import { isBot } from "./permissions.js";
+import { issueQueueKey, type AppQueue, type IssueKey, type Job } from "../supervisor/jobs.js";
+import { isBot } from "../policy/permissions.js";
 import {
   CheckRunPayload,
   CheckSuitePayload,
@@ -21,7 +21,7 @@ type Log = Probot["log"];
  * send, and queues a job keyed by the run's issue. The answer goes back to GitHub at once; the
  * worker checks permissions and does the work.
  */
-export function registerHandlers(app: Probot, queue: JobQueue, appId: number): void {
+export function registerHandlers(app: Probot, queue: AppQueue, appId: number): void {
   const log = app.log;
 
   function parse<S extends z.ZodType>(schema: S, payload: unknown, event: string): z.infer<S> | null {

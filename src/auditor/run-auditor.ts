@@ -2,7 +2,7 @@ import { completeAuditCheckRun, ensureAuditCheckRun } from "../github/check-runs
 import { httpStatus } from "../github/client.js";
 import { getPullHead, listPullFiles, readFileAtRef } from "../github/pull-files.js";
 import { createCommentReview, findAppReviewWithMarker, listAppReviewComments, listAppReviews } from "../github/reviews.js";
-import { phaseBudget } from "../supervisor/playbook.js";
+import { phaseBudget } from "../plan/budgets.js";
 import { buildAuditPrompt } from "./audit-prompt.js";
 import { checkOutput } from "./check-output.js";
 import { runChecks } from "./checks.js";

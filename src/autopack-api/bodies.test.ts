@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AuditOutcome, Finding } from "../auditor/types.js";
 import type { BuildOutcome } from "../builder/types.js";
 import { PlanSchema } from "../plan/schema.js";
-import { phaseBudget } from "../supervisor/playbook.js";
+import { phaseBudget } from "../plan/budgets.js";
 import { auditorRequestBody, auditorResultBody, builderResultBody, runStartBody } from "./bodies.js";
 import { AuditorRequestSchema, AuditorResultSchema, BuilderResultSchema, RunStartRequestSchema } from "./schemas.js";
 

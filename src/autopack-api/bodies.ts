@@ -1,7 +1,5 @@
-import type { AuditOutcome, Finding } from "../auditor/types.js";
-import type { BuildOutcome } from "../builder/types.js";
 import type { Phase, Plan } from "../plan/schema.js";
-import type { PhaseBudget } from "../supervisor/playbook.js";
+import type { PhaseBudget } from "../plan/budgets.js";
 import type {
   AuditorRequest,
   AuditorResult,
@@ -53,10 +51,46 @@ export function runStartBody(runId: string, plan: Plan): RunStartRequest {
   };
 }
 
+/** What a `builder_result` reports of one Builder attempt (the Builder's outcome has these fields). */
+export interface BuildReport {
+  status: "success" | "failed";
+  /** Unified git diff of the attempt's changes; empty when it failed before committing. */
+  patch: string;
+  filesChanged: readonly string[];
+  linesAdded: number;
+  linesRemoved: number;
+  tokensUsed: number;
+  durationMinutes: number;
+  notes: string;
+}
+
+/** One finding of an audit, as the `issues_found` of an `auditor_result` needs it. */
+export interface FindingReport {
+  key: string;
+  path: string | null;
+  line: number | null;
+  severity: "minor" | "major";
+  category: string;
+  message: string;
+  /** `model`, or `check` for a deterministic check. */
+  source: "model" | "check";
+}
+
+/** What an `auditor_result` reports of one audit (the Auditor's outcome has these fields). */
+export interface AuditReport {
+  recommendation: "approve" | "revise" | "escalate";
+  confidence: "low" | "medium" | "high";
+  summary: string;
+  reviewNotes: string;
+  findings: readonly FindingReport[];
+  suggestedPatches: readonly { description: string; patch_content: string; files_affected: readonly string[] }[];
+  tokensUsed: number;
+}
+
 export interface BuilderResultArgs {
   runId: string;
   phaseId: string;
-  outcome: BuildOutcome;
+  outcome: BuildReport;
   /** 1-based attempt number of this phase's Builder (the service stores it as `builder_attempts`). */
   attempt: number;
   probeResults?: ProbeResult[];
@@ -109,7 +143,7 @@ export function auditorRequestBody(args: AuditorRequestArgs): AuditorRequest {
 }
 
 /** `path:line`, `path`, or nothing when the finding is about the change as a whole. */
-export function evidenceRefs(finding: Finding): string[] {
+export function evidenceRefs(finding: FindingReport): string[] {
   if (finding.path === null || finding.path === "") return [];
   return [finding.line !== null ? `${finding.path}:${finding.line}` : finding.path];
 }
@@ -118,11 +152,11 @@ export function evidenceRefs(finding: Finding): string[] {
  * `auditor` for the model's findings; for a deterministic check, the check's name. Findings carry no
  * separate check name, so a check is named by its category (`check:scope`, `check:test`, …).
  */
-export function issueSource(finding: Finding): string {
+export function issueSource(finding: FindingReport): string {
   return finding.source === "model" ? "auditor" : `check:${finding.category}`;
 }
 
-export function findingToIssue(finding: Finding): Issue {
+export function findingToIssue(finding: FindingReport): Issue {
   return {
     issue_key: finding.key,
     severity: finding.severity,
@@ -136,7 +170,7 @@ export function findingToIssue(finding: Finding): Issue {
 export interface AuditorResultArgs {
   runId: string;
   phaseId: string;
-  outcome: AuditOutcome;
+  outcome: AuditReport;
   /** 1-based attempt number of this phase's Auditor. */
   attempt: number;
 }

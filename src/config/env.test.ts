@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { githubBaseUrl, readEnv } from "./env.js";
+import { readEnv } from "./env.js";
 
 const complete = { APP_ID: "123", PRIVATE_KEY: "-----BEGIN RSA PRIVATE KEY-----\nx\n-----END RSA PRIVATE KEY-----", WEBHOOK_SECRET: "s" };
 
@@ -30,11 +30,6 @@ describe("readEnv", () => {
   it("treats empty optional variables as unset (mirroring off)", () => {
     const result = readEnv({ ...complete, AUTOPACK_API_URL: "", OPENAI_BASE_URL: "" });
     expect(result.ok && result.env.AUTOPACK_API_URL).toBeUndefined();
-  });
-
-  it("builds the REST base of another GitHub host", () => {
-    expect(githubBaseUrl({ GHE_HOST: "127.0.0.1:8080", GHE_PROTOCOL: "http" })).toBe("http://127.0.0.1:8080/api/v3");
-    expect(githubBaseUrl({ GHE_HOST: undefined, GHE_PROTOCOL: "https" })).toBe("https://api.github.com");
   });
 });
 

@@ -18,7 +18,6 @@ export const EnvSchema = z.object({
   GHE_PROTOCOL: z.enum(["http", "https"], { error: "GHE_PROTOCOL must be http or https" }).default("https"),
   HOST: optionalString,
   PORT: z.coerce.number({ error: "PORT must be a port number" }).int().min(0).max(65535).default(3000),
-  WEBHOOK_PATH: optionalString,
   WEBHOOK_PROXY_URL: optionalString,
   LOG_LEVEL: z
     .enum(["trace", "debug", "info", "warn", "error", "fatal"], {
@@ -39,7 +38,6 @@ export const EnvSchema = z.object({
   AUTOPACK_API_KEY: optionalString,
   /** Key for the HMAC that signs run state in status comments; derived from WEBHOOK_SECRET when unset. */
   AUTOPACK_STATE_SECRET: optionalString,
-  REDIS_URL: optionalString,
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -62,8 +60,4 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): EnvResult {
     "Set them in the environment or in a .env file in the directory you start it from (see README, 'Configuration').",
   ].join("\n");
   return { ok: false, message };
-}
-
-export function githubBaseUrl(env: Pick<Env, "GHE_HOST" | "GHE_PROTOCOL">): string {
-  return env.GHE_HOST ? `${env.GHE_PROTOCOL}://${env.GHE_HOST}/api/v3` : "https://api.github.com";
 }

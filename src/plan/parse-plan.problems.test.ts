@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MAX_BODY_CHARS } from "./parse-plan.js";
-import { expectOneProblem, lineOf, problemsOf, yamlBlock, yamlPlanWith } from "./test-helpers.js";
+import { expectOneProblem, lineOf, problemsOf, yamlBlock, yamlPlanWith } from "../../test/support/plan-problems.js";
 
 const ONE_PHASE = `tiers:
   - tier_id: T1

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parsePlan } from "./parse-plan.js";
 import type { Plan } from "./schema.js";
-import { expectOneProblem } from "./test-helpers.js";
+import { expectOneProblem } from "../../test/support/plan-problems.js";
 
 const FULL = `We need a plan parser.
 

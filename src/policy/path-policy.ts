@@ -92,8 +92,3 @@ export function checkPath(raw: string, policy: PathPolicy): PathVerdict {
   }
   return { ok: true, path };
 }
-
-/** Checks every path; returns the refusals (empty when all may be written). */
-export function refusedPaths(paths: readonly string[], policy: PathPolicy): Extract<PathVerdict, { ok: false }>[] {
-  return paths.map((p) => checkPath(p, policy)).filter((v): v is Extract<PathVerdict, { ok: false }> => !v.ok);
-}

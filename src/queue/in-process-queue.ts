@@ -1,8 +1,8 @@
 import pRetry from "p-retry";
 import type { JobHandler, JobQueue, QueuedJob } from "./queue.js";
 
-export interface InProcessQueueOptions {
-  handler: JobHandler;
+export interface InProcessQueueOptions<T> {
+  handler: JobHandler<T>;
   /** Jobs running at once across keys. */
   concurrency?: number;
   /** Attempts of a failing job, with exponential backoff and jitter between them. */
@@ -11,11 +11,11 @@ export interface InProcessQueueOptions {
   maxRetryDelayMs?: number;
   /** A finished job's id is remembered this long, so a redelivery or replay does not run it again. */
   dedupeWindowMs?: number;
-  onError?: (error: unknown, job: QueuedJob, attempt: number, final: boolean) => void;
+  onError?: (error: unknown, job: QueuedJob<T>, attempt: number, final: boolean) => void;
 }
 
-interface Lane {
-  jobs: QueuedJob[];
+interface Lane<T> {
+  jobs: QueuedJob<T>[];
   running: boolean;
 }
 
@@ -25,9 +25,9 @@ interface Lane {
  * or recently finished is not queued again (one that failed for good may be). Work queued here dies with the process; the startup
  * sweep re-reconciles open runs from their state on GitHub.
  */
-export class InProcessQueue implements JobQueue {
-  readonly #options: Required<Omit<InProcessQueueOptions, "onError">> & Pick<InProcessQueueOptions, "onError">;
-  readonly #lanes = new Map<string, Lane>();
+export class InProcessQueue<T> implements JobQueue<T> {
+  readonly #options: Required<Omit<InProcessQueueOptions<T>, "onError">> & Pick<InProcessQueueOptions<T>, "onError">;
+  readonly #lanes = new Map<string, Lane<T>>();
   readonly #known = new Map<string, number>(); // id -> finished at (0 while queued or running)
   readonly #ready: string[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
@@ -35,7 +35,7 @@ export class InProcessQueue implements JobQueue {
   #closed = false;
   #idle: (() => void)[] = [];
 
-  constructor(options: InProcessQueueOptions) {
+  constructor(options: InProcessQueueOptions<T>) {
     this.#options = {
       concurrency: 4,
       attempts: 5,
@@ -46,7 +46,7 @@ export class InProcessQueue implements JobQueue {
     };
   }
 
-  async enqueue(item: QueuedJob): Promise<void> {
+  async enqueue(item: QueuedJob<T>): Promise<void> {
     if (this.#closed) throw new Error("the queue is closed");
     this.#forgetOld();
     if (this.#known.has(item.id)) return;
@@ -124,7 +124,7 @@ export class InProcessQueue implements JobQueue {
     }
   }
 
-  async #run(item: QueuedJob): Promise<boolean> {
+  async #run(item: QueuedJob<T>): Promise<boolean> {
     const { attempts, minRetryDelayMs, maxRetryDelayMs, handler, onError } = this.#options;
     let attempt = 0;
     try {

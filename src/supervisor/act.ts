@@ -7,7 +7,7 @@ import type { RunContext } from "./run-context.js";
 import type { RunState } from "./run-state.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { safeMarkdown } from "../policy/safe-markdown.js";
-import { issueQueueKey } from "../queue/queue.js";
+import { issueQueueKey } from "./jobs.js";
 
 /** Queues the long work a run's state calls for. Ids are run/phase/attempt, so this is idempotent. */
 export async function ensureLongWork(ctx: RunContext, state: RunState): Promise<void> {

@@ -1,4 +1,4 @@
-import { canSteer } from "../app/permissions.js";
+import { canSteer } from "../policy/permissions.js";
 import { ensureMarkedComment, reactToComment, roleOf } from "../github/issues.js";
 import { reply } from "./act.js";
 import { advance } from "./advance.js";

@@ -3,7 +3,7 @@ import type { RepoConfig } from "../config/repo-config.js";
 import type { Probe } from "../github/commit-checks.js";
 import type { Phase } from "../plan/schema.js";
 import type { Action, Observations, SupervisorEvent } from "./events.js";
-import { phaseBudget } from "./playbook.js";
+import { phaseBudget } from "../plan/budgets.js";
 import type { PhaseRecord, RunState } from "./run-state.js";
 
 export interface DecideInput {

@@ -1,4 +1,4 @@
-import { MAX_MINOR_ISSUES_PER_PHASE } from "./playbook.js";
+import { MAX_MINOR_ISSUES_PER_PHASE } from "../plan/budgets.js";
 import { isTerminal } from "./run-state.js";
 import {
   ACTIVE_STEPS,

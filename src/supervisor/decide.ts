@@ -5,7 +5,6 @@ import { isTerminal, type RunState } from "./run-state.js";
 import type { Action } from "./events.js";
 
 export type { DecideInput, Decision } from "./decide-context.js";
-export { renderFindings } from "./decide-events.js";
 
 /**
  * The Supervisor: a pure function from (state, event, observations, config, time) to the next state

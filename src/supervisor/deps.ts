@@ -2,7 +2,7 @@ import type { AutopackApi } from "../autopack-api/client.js";
 import type { GitHubClient } from "../github/client.js";
 import type { IssueComment } from "../github/issues.js";
 import type { LlmPort } from "../llm/port.js";
-import type { JobQueue } from "../queue/queue.js";
+import type { AppQueue } from "./jobs.js";
 
 export interface Log {
   debug(fields: object, message: string): void;
@@ -15,7 +15,7 @@ export interface Log {
 export interface WorkerDeps {
   /** An installation-authenticated client (Probot's `app.auth(id)`). */
   auth(installationId: number): Promise<GitHubClient>;
-  queue: JobQueue;
+  queue: AppQueue;
   llm: LlmPort;
   api: AutopackApi;
   mirrorEnabled: boolean;

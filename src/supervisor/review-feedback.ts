@@ -1,4 +1,4 @@
-import { canSteer, isBot } from "../app/permissions.js";
+import { canSteer, isBot } from "../policy/permissions.js";
 import type { GitHubClient } from "../github/client.js";
 import { roleOf } from "../github/issues.js";
 

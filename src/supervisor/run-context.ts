@@ -1,8 +1,8 @@
-import { loadRepoConfig } from "../config/load-repo-config.js";
+import { loadRepoConfig } from "../github/repo-config-file.js";
 import type { RepoConfigResult } from "../config/repo-config.js";
 import type { GitHubClient } from "../github/client.js";
 import type { IssueComment, IssueRef } from "../github/issues.js";
-import type { IssueKey } from "../queue/queue.js";
+import type { IssueKey } from "./jobs.js";
 import { authenticatedApp } from "../github/check-runs.js";
 import { commentFilter, type WorkerDeps } from "./deps.js";
 import { loadRepo, loadRunHistory, type RepoInfo, type RunHistory } from "./run-store.js";

@@ -1,5 +1,5 @@
 import { addLabels, ensureMarkedComment, getIssue, removeLabel, roleOf } from "../github/issues.js";
-import { canSteer } from "../app/permissions.js";
+import { canSteer } from "../policy/permissions.js";
 import { formatPlanProblems } from "../plan/format-problems.js";
 import { parsePlan } from "../plan/parse-plan.js";
 import { advance, reportConfigProblems } from "./advance.js";

@@ -1,7 +1,7 @@
 import type { RepoConfig } from "../config/repo-config.js";
 import { phasesOfTier } from "../plan/schema.js";
 import { estimateCost, formatTokens, runHeadline } from "./run-text.js";
-import { phaseBudget } from "./playbook.js";
+import { phaseBudget } from "../plan/budgets.js";
 import { isTerminal, type PhaseRecord, type RunState } from "./run-state.js";
 import { encodeStateBlock } from "./state-codec.js";
 import { safeMarkdown } from "../policy/safe-markdown.js";

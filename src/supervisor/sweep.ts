@@ -1,12 +1,12 @@
-import { loadRepoConfig } from "../config/load-repo-config.js";
+import { loadRepoConfig } from "../github/repo-config-file.js";
 import type { GitHubClient } from "../github/client.js";
-import { issueQueueKey, type JobQueue } from "../queue/queue.js";
+import { issueQueueKey, type AppQueue } from "./jobs.js";
 import type { Log } from "./deps.js";
 
 export interface SweepDeps {
   /** App-level client (JWT) with no argument, installation client with one. */
   auth(installationId?: number): Promise<GitHubClient>;
-  queue: JobQueue;
+  queue: AppQueue;
   log: Log;
 }
 

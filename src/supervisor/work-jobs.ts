@@ -10,10 +10,10 @@ import { errorMessage } from "../github/client.js";
 import { SimpleTokenBudget } from "../llm/budget.js";
 import { redactSecrets } from "../policy/untrusted.js";
 import type { Phase } from "../plan/schema.js";
-import { issueQueueKey, type Job } from "../queue/queue.js";
+import { issueQueueKey, type Job } from "./jobs.js";
 import type { WorkerDeps } from "./deps.js";
 import type { SupervisorEvent } from "./events.js";
-import { phaseBudget } from "./playbook.js";
+import { phaseBudget } from "../plan/budgets.js";
 import { loadRunContext, type RunContext } from "./run-context.js";
 import type { FindingRef, PhaseRecord, RunState, StoredMirrorCall } from "./run-state.js";
 

@@ -1,7 +1,7 @@
-import { canSteer } from "../app/permissions.js";
+import { canSteer } from "../policy/permissions.js";
 import { parsePhaseBranch } from "../github/branches.js";
 import { roleOf } from "../github/issues.js";
-import { issueQueueKey, type Job, type JobHandler } from "../queue/queue.js";
+import { issueQueueKey, type AppJobHandler as JobHandler, type Job } from "./jobs.js";
 import { advance } from "./advance.js";
 import { commandIntent } from "./command-intent.js";
 import type { WorkerDeps } from "./deps.js";

@@ -7,7 +7,7 @@ import { createAutopackApi } from "../../src/autopack-api/client.js";
 import { createDisabledAutopackApi } from "../../src/autopack-api/disabled.js";
 import { createOpenAiLlm } from "../../src/llm/openai-llm.js";
 import { InProcessQueue } from "../../src/queue/in-process-queue.js";
-import type { Job, QueuedJob } from "../../src/queue/queue.js";
+import type { AppQueuedJob as QueuedJob, Job } from "../../src/supervisor/jobs.js";
 import { startFakeAutopackApi, type FakeAutopackApi } from "./fake-autopack-api/index.js";
 import { startFakeLlm, type FakeLlm } from "./fake-llm.js";
 import { startGitHubSim, type GitHubSim } from "./github-sim/index.js";
@@ -59,7 +59,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const mirror = options.mirror ?? true;
   const api = mirror ? await startFakeAutopackApi(options.apiKey ? { apiKey: options.apiKey } : {}) : null;
   const control = { hold: options.hold ?? false, held: [] as QueuedJob[], loseOutcomes: false };
-  let queue: InProcessQueue | null = null;
+  let queue: InProcessQueue<Job> | null = null;
   /** One process's worth of app: a fresh queue (nothing in memory survives), the same outside world. */
   const boot = async (sweep: boolean) => {
     const autopack = createAutopack({
@@ -87,7 +87,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       models: { builder: "builder-model", auditor: "auditor-model" },
       sweepOnStart: sweep,
       createQueue: (handler, onError) => {
-        queue = new InProcessQueue({
+        queue = new InProcessQueue<Job>({
           attempts: 2,
           minRetryDelayMs: 5,
           maxRetryDelayMs: 20,

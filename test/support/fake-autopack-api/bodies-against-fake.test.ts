@@ -6,7 +6,7 @@ import {
   BuilderResultSchema,
   RunStartRequestSchema,
 } from "../../../src/autopack-api/schemas.js";
-import { phaseBudget } from "../../../src/supervisor/playbook.js";
+import { phaseBudget } from "../../../src/plan/budgets.js";
 import { sampleAudit, sampleBuild, samplePlan } from "./fixtures.js";
 import { serviceModels } from "./schemas.js";
 

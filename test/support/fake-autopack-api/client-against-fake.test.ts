@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditorRequestBody, auditorResultBody, builderResultBody, runStartBody } from "../../../src/autopack-api/bodies.js";
 import { createAutopackApi, type AutopackApiOptions, type MirrorCall } from "../../../src/autopack-api/client.js";
-import { phaseBudget } from "../../../src/supervisor/playbook.js";
+import { phaseBudget } from "../../../src/plan/budgets.js";
 import { sampleAudit, sampleBuild, samplePlan } from "./fixtures.js";
 import { startFakeAutopackApi, type FakeAutopackApi } from "./index.js";
 

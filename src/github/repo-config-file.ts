@@ -1,5 +1,5 @@
-import type { GitHubClient } from "../github/client.js";
-import { parseRepoConfig, type RepoConfigResult } from "./repo-config.js";
+import type { GitHubClient } from "./client.js";
+import { parseRepoConfig, type RepoConfigResult } from "../config/repo-config.js";
 
 export const CONFIG_PATH = ".github/autopack.yml";
 

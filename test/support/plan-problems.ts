@@ -1,6 +1,6 @@
 import { expect } from "vitest";
-import { parsePlan } from "./parse-plan.js";
-import type { PlanProblem } from "./schema.js";
+import { parsePlan } from "../../src/plan/parse-plan.js";
+import type { PlanProblem } from "../../src/plan/schema.js";
 
 /** Parses `body`, expects it to fail, and returns the problems. */
 export function problemsOf(body: string): PlanProblem[] {

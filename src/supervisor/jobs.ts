@@ -1,0 +1,39 @@
+import type { JobHandler, JobQueue, QueuedJob } from "../queue/queue.js";
+import type { SupervisorEvent } from "./events.js";
+
+/** The issue a job is about, and the installation that can reach it. */
+export interface IssueKey {
+  installationId: number;
+  owner: string;
+  repo: string;
+  issue: number;
+}
+
+/** What the app queues: every job is about one issue's run. */
+export type Job =
+  /** Observe the run of an issue and act on what changed. */
+  | { kind: "reconcile"; target: IssueKey; reason: string }
+  /** A person asked for something on an issue (label added, command comment); permission is checked in the worker. */
+  | { kind: "intent"; target: IssueKey; intent: Intent }
+  /** Long work finished (a build, an audit): record its outcome in the run. */
+  | { kind: "event"; target: IssueKey; event: SupervisorEvent }
+  /** One Builder attempt of one phase. */
+  | { kind: "build"; target: IssueKey; runId: string; phaseId: string; attempt: number; feedback: string | null; startOver: boolean }
+  /** One Auditor attempt of one phase, on one commit. */
+  | { kind: "audit"; target: IssueKey; runId: string; phaseId: string; attempt: number; sha: string; pr: number };
+
+export type Intent =
+  | { type: "start"; sender: string; label: string }
+  /** `onPullRequest`: the PR the comment is on; until `phaseId` is known the target is that PR, not the run's issue. */
+  | { type: "command"; sender: string; commentId: number; body: string; onPullRequest: number | null; phaseId: string | null }
+  | { type: "review"; sender: string; pullNumber: number; phaseId: string; reviewId: number; state: string; body: string }
+  | { type: "rerun-audit"; sender: string; phaseId: string; headSha: string };
+
+export type AppQueue = JobQueue<Job>;
+export type AppQueuedJob = QueuedJob<Job>;
+export type AppJobHandler = JobHandler<Job>;
+
+/** The serialisation key of everything that reads or writes one issue's run. */
+export function issueQueueKey(target: Pick<IssueKey, "owner" | "repo" | "issue">): string {
+  return `issue:${target.owner}/${target.repo}#${target.issue}`;
+}

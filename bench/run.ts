@@ -74,15 +74,31 @@ async function main() {
   if (!parsed.ok) throw new Error("benchmark plan does not parse");
   const plan = parsed.plan;
   const key = stateKey("bench");
-  const state = newRunState({ plan, repoId: 1, issue: 1, n: 1, startedBy: "bench", now: new Date(), mirrorEnabled: true });
-  const started = decide({ state, event: { type: "observe" }, observations: { phases: {} }, config: DEFAULT_REPO_CONFIG, now: new Date() }).state;
-  const comment = renderStatusComment({ state: started, config: DEFAULT_REPO_CONFIG, models: [], now: new Date(), repoUrl: "https://github.com/o/r", key });
+  const state = newRunState({ plan, repoId: 1, issue: 1, n: 1, startedBy: "bench", now: new Date() });
+  const started = decide({
+    state,
+    event: { type: "observe" },
+    observations: { phases: {} },
+    config: DEFAULT_REPO_CONFIG,
+    now: new Date(),
+  }).state;
+  const comment = renderStatusComment({
+    state: started,
+    config: DEFAULT_REPO_CONFIG,
+    models: [],
+    now: new Date(),
+    repoUrl: "https://github.com/o/r",
+    key,
+    mirroring: true,
+  });
   const results = {
     date: new Date().toISOString(),
     node: process.version,
     timings: [
       time("parsePlan: 25 phases, YAML form", 200, () => parsePlan(planText)),
-      time("decide: start of a 25-phase run", 2000, () => decide({ state, event: { type: "observe" }, observations: { phases: {} }, config: DEFAULT_REPO_CONFIG, now: new Date() })),
+      time("decide: start of a 25-phase run", 2000, () =>
+        decide({ state, event: { type: "observe" }, observations: { phases: {} }, config: DEFAULT_REPO_CONFIG, now: new Date() }),
+      ),
       time("encode the signed state block of a 25-phase run", 500, () => encodeStateBlock(started, key)),
     ],
     sizes: {

@@ -32,7 +32,6 @@ async function main(): Promise<void> {
       "Autopack: OPENAI_API_KEY is not set (nor OPENAI_BASE_URL): runs start, but builds and audits will fail until a model is configured.",
     );
   }
-  const mirrorEnabled = env.AUTOPACK_API_URL !== undefined;
   const models = { builder: env.AUTOPACK_BUILDER_MODEL, auditor: env.AUTOPACK_AUDITOR_MODEL };
   const autopack = createAutopack({
     appId: Number(env.APP_ID),
@@ -43,10 +42,9 @@ async function main(): Promise<void> {
       models,
     }),
     models,
-    api: mirrorEnabled
-      ? createAutopackApi({ baseUrl: env.AUTOPACK_API_URL!, ...(env.AUTOPACK_API_KEY ? { apiKey: env.AUTOPACK_API_KEY } : {}) })
+    api: env.AUTOPACK_API_URL
+      ? createAutopackApi({ baseUrl: env.AUTOPACK_API_URL, ...(env.AUTOPACK_API_KEY ? { apiKey: env.AUTOPACK_API_KEY } : {}) })
       : createDisabledAutopackApi(),
-    mirrorEnabled,
   });
   const server = await run(autopack.app, { env: { ...process.env, PRIVATE_KEY: privateKey, PRIVATE_KEY_PATH: undefined } });
   // A deploy sends SIGTERM: stop taking webhooks, let running jobs finish (up to a grace period), exit.

@@ -14,7 +14,6 @@ export interface AutopackSettings {
   stateSecret: string;
   llm: LlmPort;
   api: AutopackApi;
-  mirrorEnabled: boolean;
   /** How long calls the Autopack API did not take wait before they are sent again (default a minute). */
   mirrorRetryMs?: number;
   /** Model names per role (for the cost estimate; the LLM port already uses them). */
@@ -57,7 +56,6 @@ export function createAutopack(settings: AutopackSettings): Autopack {
       queue: jobs,
       llm: settings.llm,
       api: settings.api,
-      mirrorEnabled: settings.mirrorEnabled,
       mirrorRetryMs: settings.mirrorRetryMs ?? 60_000,
       models: settings.models ?? { builder: "unknown", auditor: "unknown" },
       stateKey: stateKey(settings.stateSecret),
@@ -66,7 +64,7 @@ export function createAutopack(settings: AutopackSettings): Autopack {
       now: settings.now ?? (() => new Date()),
     });
     registerHandlers(probot, jobs, settings.appId);
-    if (!settings.mirrorEnabled) probot.log.info("AUTOPACK_API_URL is not set: mirroring to the Autopack API is off");
+    if (!settings.api.enabled) probot.log.info("AUTOPACK_API_URL is not set: mirroring to the Autopack API is off");
     if (settings.sweepOnStart ?? true) {
       sweep = sweepOpenRuns({ auth: (id?: number) => probot.auth(id), queue: jobs, log: probot.log }, new Date().toISOString()).catch(
         (error: unknown) => {

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { MirrorCall } from "./calls.js";
 import { errorDetail, renderErrorBody, renderZodError } from "./errors.js";
 import { createRequester, TransientFailure, type ApiLogger, type Requester } from "./request.js";
 import {
@@ -11,34 +12,19 @@ import {
   RunResponseSchema,
   RunStartRequestSchema,
   RunSummarySchema,
-  type AuditorRequest,
-  type AuditorResult,
-  type BuilderResult,
-  type RunStartRequest,
   type RunSummary,
 } from "./schemas.js";
 
 export type { ApiLogger } from "./request.js";
-
-/**
- * One call mirrored into the orchestrator.
- *
- * `builder_result` and `auditor_result` are not idempotent on the service: it overwrites the phase's
- * `builder_attempts` and `tokens_used` with a builder result, and ADDS an auditor result's tokens.
- * The caller sends each (run, phase, attempt, op) at most once, by its own bookkeeping; this client
- * only retries an exchange that failed without an answer (network, timeout) or with 5xx/429.
- */
-export type MirrorCall =
-  | { op: "start"; runId: string; body: RunStartRequest }
-  | { op: "builder_result"; runId: string; phaseId: string; body: BuilderResult }
-  | { op: "auditor_request"; runId: string; phaseId: string; body: AuditorRequest }
-  | { op: "auditor_result"; runId: string; phaseId: string; body: AuditorResult };
+export type { MirrorCall } from "./calls.js";
 
 /** `retryable: true`: keep the call pending and send it again later; `false`: it will never succeed as is. */
 export type MirrorSendResult =
   { ok: true; status: number; response: unknown } | { ok: false; retryable: boolean; status?: number; error: string };
 
 export interface AutopackApi {
+  /** False when mirroring is off: every call is then taken at once and dropped. */
+  readonly enabled: boolean;
   send(call: MirrorCall): Promise<MirrorSendResult>;
   /** Null on 404, when unreachable, or when the answer is not a summary. */
   runSummary(runId: string): Promise<RunSummary | null>;
@@ -181,5 +167,5 @@ export function createAutopackApi(options: AutopackApiOptions): AutopackApi {
     }
   }
 
-  return { send, runSummary, health };
+  return { enabled: true, send, runSummary, health };
 }

@@ -6,6 +6,7 @@ import type { AutopackApi } from "./client.js";
  */
 export function createDisabledAutopackApi(): AutopackApi {
   return {
+    enabled: false,
     send: async () => ({ ok: true, status: 0, response: null }),
     runSummary: async () => null,
     health: async () => false,

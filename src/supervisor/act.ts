@@ -129,7 +129,7 @@ export async function performActions(ctx: RunContext, state: RunState, config: R
         break;
       }
       case "finish": {
-        const remote = state.mirror.enabled ? await deps.api.runSummary(state.run_id) : null;
+        const remote = await deps.api.runSummary(state.run_id);
         const body = renderFinalSummary(state, config, repo.htmlUrl, remote, [deps.models.builder, deps.models.auditor]);
         await ensureMarkedComment(gh, ctx.ref, summaryMarker(state.run_id), body, ctx.isOurs, ctx.comments);
         break;

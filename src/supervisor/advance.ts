@@ -60,26 +60,32 @@ export async function advance(
     const next = decide({ state: decision.state, event: { type: "observe" }, observations, config, now });
     decision = { state: next.state, actions: [...decision.actions, ...next.actions] };
   }
-  await flushMirror(decision.state, deps.api, deps.log);
+  // Sending the mirror calls is the turn's one change to the state after `decide`: what the service
+  // took leaves the run's mirror record.
+  const state: RunState = {
+    ...decision.state,
+    mirror: await flushMirror(decision.state.run_id, decision.state.mirror, deps.api, deps.log),
+  };
   const body = renderStatusComment({
-    state: decision.state,
+    state,
     config,
     models: [deps.models.builder, deps.models.auditor],
     now,
     repoUrl: ctx.repo.htmlUrl,
     key: deps.stateKey,
+    mirroring: deps.api.enabled,
   });
   await saveStatus(ctx.gh, ctx.ref, stored.commentId === null ? null : (stored as StoredRun), body);
-  await syncLabels(ctx, decision.state);
-  await performActions(ctx, decision.state, config, decision.actions);
-  await ensureLongWork(ctx, decision.state);
-  await scheduleTimeouts(ctx, decision.state, config, now);
-  await scheduleMirrorRetry(ctx, decision.state);
+  await syncLabels(ctx, state);
+  await performActions(ctx, state, config, decision.actions);
+  await ensureLongWork(ctx, state);
+  await scheduleTimeouts(ctx, state, config, now);
+  await scheduleMirrorRetry(ctx, state);
   deps.log.info(
-    { runId: decision.state.run_id, event: event.type, state: decision.state.state, actions: decision.actions.map((a) => a.type) },
+    { runId: state.run_id, event: event.type, state: state.state, actions: decision.actions.map((a) => a.type) },
     "run reconciled",
   );
-  return decision.state;
+  return state;
 }
 
 /** Phases that now wait for checks but were not observed in that step before this decision. */

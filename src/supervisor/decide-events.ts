@@ -1,18 +1,8 @@
 import { MAX_MINOR_ISSUES_PER_PHASE } from "../plan/budgets.js";
+import { budgetOf, firstLine, phaseOf, runBudgetProblem, type Ctx } from "./decision.js";
+import { escalate, movePhase, moveRun, rebuild, requeue, startAudit } from "./moves.js";
 import { isTerminal } from "./run-state.js";
-import {
-  ACTIVE_STEPS,
-  budgetOf,
-  escalate,
-  firstLine,
-  phaseOf,
-  rebuild,
-  requeue,
-  runBudgetProblem,
-  setStep,
-  startAudit,
-  type Ctx,
-} from "./decide-context.js";
+import { ACTIVE_STEPS } from "./transitions.js";
 
 /** What an event (a finished build or audit, a person's request) changes. Duplicates and late results change nothing. */
 export function applyEvent(ctx: Ctx): void {
@@ -38,8 +28,8 @@ export function applyEvent(ctx: Ctx): void {
         rec.built_sha = event.commitSha;
         rec.feedback = null;
         rec.start_over = false;
-        if (ctx.config.ci.wait) setStep(ctx, rec, "CI_RUNNING", "checks");
-        else startAudit(ctx, phase, rec);
+        if (ctx.config.ci.wait) movePhase(ctx, rec, "checks", "built");
+        else startAudit(ctx, phase, rec, "built-without-ci-gate");
       } else if (event.environment) {
         escalate(
           ctx,
@@ -48,7 +38,7 @@ export function applyEvent(ctx: Ctx): void {
           `the model server refused the app's requests; check OPENAI_API_KEY, OPENAI_BASE_URL and the model names (${firstLine(event.notes, 160)})`,
         );
       } else {
-        rebuild(ctx, phase, rec, `The previous attempt failed: ${event.notes}`);
+        rebuild(ctx, phase, rec, "build-failed", `The previous attempt failed: ${event.notes}`);
       }
       return;
     }
@@ -63,7 +53,7 @@ export function applyEvent(ctx: Ctx): void {
       if (event.stale || event.sha !== rec.head_sha) {
         // The head moved while auditing: the verdict is not this PR's. Wait for the new head's checks;
         // observe() audits it under the next attempt number.
-        setStep(ctx, rec, "CI_RUNNING", "checks");
+        movePhase(ctx, rec, "checks", "new-head");
         return;
       }
       rec.audited_sha = event.sha;
@@ -74,7 +64,7 @@ export function applyEvent(ctx: Ctx): void {
       if (event.recommendation === "escalate") {
         escalate(ctx, phase.phase_id, rec, `the Auditor escalated: ${firstLine(event.summary)}`);
       } else if (event.recommendation === "approve" && majors === 0 && minors <= MAX_MINOR_ISSUES_PER_PHASE) {
-        setStep(ctx, rec, "GATE", "awaiting_merge");
+        movePhase(ctx, rec, "awaiting_merge", "audit-approved");
         if (ctx.config.auto_merge && rec.pr !== null)
           ctx.actions.push({ type: "merge", phaseId: phase.phase_id, pr: rec.pr, sha: event.sha });
       } else {
@@ -89,7 +79,7 @@ export function applyEvent(ctx: Ctx): void {
             rec,
             `Auditor attempts exhausted (${audits}) without an approval; last findings: ${firstLine(findings)}`,
           );
-        } else rebuild(ctx, phase, rec, findings);
+        } else rebuild(ctx, phase, rec, "audit-asked-for-changes", findings);
       }
       return;
     }
@@ -98,7 +88,7 @@ export function applyEvent(ctx: Ctx): void {
       const phase = phaseOf(ctx, event.phaseId);
       if (!rec || !phase || isTerminal(state)) return;
       if (rec.step === "building" || rec.step === "merged") return;
-      requeue(ctx, rec, `@${event.by} requested changes:\n${event.feedback}`);
+      requeue(ctx, rec, "changes-requested", `@${event.by} requested changes:\n${event.feedback}`);
       return;
     }
     case "rerun-audit": {
@@ -109,13 +99,9 @@ export function applyEvent(ctx: Ctx): void {
       if (rec.head_sha !== event.sha || rec.pr === null || runBudgetProblem(state) !== null) return;
       rec.auditor_floor = rec.auditor_attempts;
       // Audit what the PR's head is once its checks allow (observe() starts it), not an older commit.
-      setStep(ctx, rec, "CI_RUNNING", "checks");
-      if (isTerminal(state)) {
-        // A person asked for a new audit of a stopped run: it goes on.
-        state.state = "PHASE_EXECUTION";
-        state.reason = null;
-        state.cancelled_by = null;
-      }
+      movePhase(ctx, rec, "checks", "audit-requested");
+      // A person asked for a new audit of a stopped run: it goes on.
+      if (isTerminal(state)) moveRun(ctx, "PHASE_EXECUTION", "audit-requested");
       return;
     }
     case "retry": {
@@ -126,29 +112,30 @@ export function applyEvent(ctx: Ctx): void {
       for (const phase of state.plan.phases) {
         const rec = state.phases[phase.phase_id];
         if (!rec) continue;
-        const failed = rec.state === "FAILED" || rec.state === "SKIPPED";
+        const failed = rec.step === "escalated" || rec.step === "cancelled";
         if (wanted ? !wanted.includes(phase.phase_id) || rec.step === "merged" || ACTIVE_STEPS.has(rec.step) : !failed) continue;
         rec.builder_floor = rec.builder_attempts;
         rec.auditor_floor = rec.auditor_attempts;
         rec.token_floor = rec.tokens;
-        requeue(ctx, rec, event.feedback[phase.phase_id] ?? rec.feedback);
+        requeue(ctx, rec, "retried", event.feedback[phase.phase_id] ?? rec.feedback);
         retried++;
       }
-      if (retried > 0 && isTerminal(state)) {
-        state.state = "PHASE_EXECUTION";
-        state.reason = null;
-        state.cancelled_by = null;
-      }
+      if (retried > 0 && isTerminal(state)) moveRun(ctx, "PHASE_EXECUTION", "retried");
       return;
     }
     case "cancel": {
       if (isTerminal(state)) return;
       for (const rec of Object.values(state.phases)) {
-        if (rec.state === "QUEUED" || ACTIVE_STEPS.has(rec.step)) setStep(ctx, rec, "SKIPPED", "cancelled", `cancelled by @${event.by}`);
+        if (rec.step === "waiting" || ACTIVE_STEPS.has(rec.step))
+          movePhase(ctx, rec, "cancelled", "cancelled", `cancelled by @${event.by}`);
       }
-      state.state = "DONE_FAILED_REQUIRES_HUMAN_REVIEW";
-      state.reason = `Cancelled by @${event.by}; open pull requests are left for people.`;
-      state.cancelled_by = event.by;
+      moveRun(
+        ctx,
+        "DONE_FAILED_REQUIRES_HUMAN_REVIEW",
+        "cancelled",
+        `Cancelled by @${event.by}; open pull requests are left for people.`,
+        event.by,
+      );
       return;
     }
   }

@@ -1,7 +1,9 @@
 /** The level-triggered part of `decide`: what GitHub shows, the run's budgets, and scheduling. */
 import { phasesOfTier } from "../plan/schema.js";
 import type { PhaseObservation } from "./events.js";
-import { ACTIVE_STEPS, escalate, rebuild, release, runBudgetProblem, setStep, startAudit, type Ctx } from "./decide-context.js";
+import { runBudgetProblem, type Ctx } from "./decision.js";
+import { escalate, movePhase, moveRun, rebuild, release, startAudit } from "./moves.js";
+import { ACTIVE_STEPS } from "./transitions.js";
 
 /** Applies what GitHub shows for each phase: merges, closes, pushes by people, finished checks. */
 export function observe(ctx: Ctx): void {
@@ -12,18 +14,18 @@ export function observe(ctx: Ctx): void {
     // A phase being built again (after a retry) gets its PR from the build, not from the old one.
     if (rec.step === "merged" || rec.step === "cancelled" || rec.step === "building") continue;
     if (seen.pr.merged) {
-      setStep(ctx, rec, "COMPLETE", "merged");
+      movePhase(ctx, rec, "merged", "merged");
       continue;
     }
     // Queued to be built again (a retry, a review): the old PR's state no longer speaks for it.
     if (rec.step === "waiting") continue;
     if (seen.pr.state === "closed") {
       if (rec.step !== "escalated") {
-        setStep(
+        movePhase(
           ctx,
           rec,
-          "FAILED",
           "escalated",
+          "closed-unmerged",
           "the pull request was closed without merging; comment `/autopack retry` to build it again from the base",
         );
         // A person turned the work down: the next build starts over from the base branch.
@@ -37,15 +39,16 @@ export function observe(ctx: Ctx): void {
       // a fresh audit allowance (a person's push is not the Builder's attempt).
       rec.head_sha = seen.pr.headSha;
       rec.auditor_floor = rec.auditor_attempts;
-      setStep(ctx, rec, "CI_RUNNING", "checks");
+      movePhase(ctx, rec, "checks", "new-head");
     }
     if (rec.step === "checks") {
       const checks = seen.checks;
       if (ctx.config.ci.wait && checks === null) continue; // not looked at yet: the next look decides
       if (checks !== null && checks.state !== "pending") release(ctx, rec, checks.probes);
-      if (!ctx.config.ci.wait || checks === null || checks.state === "none" || checks.state === "success") startAudit(ctx, phase, rec);
+      if (!ctx.config.ci.wait || checks === null || checks.state === "none" || checks.state === "success")
+        startAudit(ctx, phase, rec, "checks-passed");
       else if (checks.state === "failure")
-        rebuild(ctx, phase, rec, `The repository's checks failed on ${rec.head_sha?.slice(0, 7)}:\n${checks.summary}`);
+        rebuild(ctx, phase, rec, "checks-failed", `The repository's checks failed on ${rec.head_sha?.slice(0, 7)}:\n${checks.summary}`);
       else if (ctx.now.getTime() - Date.parse(rec.since) > ctx.config.ci.timeout_minutes * 60_000) {
         release(ctx, rec, checks?.probes ?? []);
         escalate(ctx, phase.phase_id, rec, `checks did not finish within ${ctx.config.ci.timeout_minutes} minutes`);
@@ -59,10 +62,9 @@ export function enforceRunBudgets(ctx: Ctx): void {
   const reason = runBudgetProblem(state);
   if (reason === null) return;
   for (const rec of Object.values(state.phases)) {
-    if (rec.state === "QUEUED" || ACTIVE_STEPS.has(rec.step)) setStep(ctx, rec, "SKIPPED", "cancelled", "budget exhausted");
+    if (rec.step === "waiting" || ACTIVE_STEPS.has(rec.step)) movePhase(ctx, rec, "cancelled", "budget-spent", "budget exhausted");
   }
-  state.state = "DONE_FAILED_BUDGET_EXHAUSTED";
-  state.reason = `Stopped: ${reason}.`;
+  moveRun(ctx, "DONE_FAILED_BUDGET_EXHAUSTED", "budget-spent", `Stopped: ${reason}.`);
 }
 
 /** Moves tiers forward, starts phases up to the parallel limit, and ends the run when nothing is left. */
@@ -71,30 +73,29 @@ export function schedule(ctx: Ctx): void {
   for (;;) {
     const tier = state.plan.tiers[state.tier];
     if (!tier) {
-      state.state = "DONE_SUCCESS";
-      state.reason = null;
+      moveRun(ctx, "DONE_SUCCESS", "all-tiers-merged");
       return;
     }
     const phases = phasesOfTier(state.plan, tier.tier_id);
     const recs = phases.map((p) => state.phases[p.phase_id]!);
-    if (recs.every((r) => r.state === "COMPLETE")) {
+    if (recs.every((r) => r.step === "merged")) {
       state.tier += 1;
       continue;
     }
-    if (state.state === "RUN_CREATED") state.state = "PHASE_EXECUTION";
+    if (state.state === "RUN_CREATED") moveRun(ctx, "PHASE_EXECUTION", "started");
     let active = recs.filter((r) => ACTIVE_STEPS.has(r.step)).length;
     for (const phase of phases) {
       const rec = state.phases[phase.phase_id]!;
-      if (rec.state !== "QUEUED" || active >= ctx.config.max_parallel_phases) continue;
-      rebuild(ctx, phase, rec, rec.feedback);
+      if (rec.step !== "waiting" || active >= ctx.config.max_parallel_phases) continue;
+      rebuild(ctx, phase, rec, "scheduled", rec.feedback);
       // A phase whose budget is spent escalates instead of starting: its slot stays free.
       if (ACTIVE_STEPS.has(rec.step)) active++;
     }
-    const settled = recs.every((r) => r.state === "COMPLETE" || r.state === "FAILED" || r.state === "SKIPPED");
-    if (settled && recs.some((r) => r.state !== "COMPLETE")) {
-      const failed = phases.filter((p) => state.phases[p.phase_id]!.state !== "COMPLETE").map((p) => p.phase_id);
-      state.state = "DONE_FAILED_REQUIRES_HUMAN_REVIEW";
-      state.reason = `Tier ${tier.tier_id} cannot finish: ${failed.join(", ")} need${failed.length === 1 ? "s" : ""} a person.`;
+    const settled = recs.every((r) => r.step === "merged" || r.step === "escalated" || r.step === "cancelled");
+    if (settled && recs.some((r) => r.step !== "merged")) {
+      const failed = phases.filter((p) => state.phases[p.phase_id]!.step !== "merged").map((p) => p.phase_id);
+      const reason = `Tier ${tier.tier_id} cannot finish: ${failed.join(", ")} need${failed.length === 1 ? "s" : ""} a person.`;
+      moveRun(ctx, "DONE_FAILED_REQUIRES_HUMAN_REVIEW", "tier-stuck", reason);
     }
     return;
   }

@@ -37,21 +37,20 @@ type RecPatch = Partial<PhaseRecord>;
 
 /** A run in PHASE_EXECUTION (unless `top` says otherwise) whose phase records are patched. */
 function runWith(phases: Record<string, RecPatch>, top: Partial<RunState> = {}): RunState {
-  const state = newRunState({ plan, repoId: 1, issue: 9, n: 1, startedBy: "alice", now: T0, mirrorEnabled: false });
+  const state = newRunState({ plan, repoId: 1, issue: 9, n: 1, startedBy: "alice", now: T0 });
   state.state = "PHASE_EXECUTION";
+  state.mirror.pending = [];
   Object.assign(state, top);
   for (const [id, patch] of Object.entries(phases)) Object.assign(state.phases[id]!, patch);
   return state;
 }
 
 const building = (attempt = 1, more: RecPatch = {}): RecPatch => ({
-  state: "EXECUTING",
   step: "building",
   builder_attempts: attempt,
   ...more,
 });
 const checks = (sha: string, pr: number, more: RecPatch = {}): RecPatch => ({
-  state: "CI_RUNNING",
   step: "checks",
   builder_attempts: 1,
   head_sha: sha,
@@ -59,7 +58,6 @@ const checks = (sha: string, pr: number, more: RecPatch = {}): RecPatch => ({
   ...more,
 });
 const auditing = (sha: string, pr: number, more: RecPatch = {}): RecPatch => ({
-  state: "GATE",
   step: "auditing",
   builder_attempts: 1,
   auditor_attempts: 1,
@@ -68,7 +66,6 @@ const auditing = (sha: string, pr: number, more: RecPatch = {}): RecPatch => ({
   ...more,
 });
 const awaiting = (sha: string, pr: number, more: RecPatch = {}): RecPatch => ({
-  state: "GATE",
   step: "awaiting_merge",
   builder_attempts: 1,
   auditor_attempts: 1,
@@ -79,7 +76,6 @@ const awaiting = (sha: string, pr: number, more: RecPatch = {}): RecPatch => ({
   ...more,
 });
 const merged = (sha = "m", pr = 900): RecPatch => ({
-  state: "COMPLETE",
   step: "merged",
   builder_attempts: 1,
   auditor_attempts: 1,
@@ -87,13 +83,12 @@ const merged = (sha = "m", pr = 900): RecPatch => ({
   pr,
 });
 const escalated = (more: RecPatch = {}): RecPatch => ({
-  state: "FAILED",
   step: "escalated",
   builder_attempts: 1,
   reason: "stuck",
   ...more,
 });
-const cancelled = (more: RecPatch = {}): RecPatch => ({ state: "SKIPPED", step: "cancelled", reason: "cancelled by @bob", ...more });
+const cancelled = (more: RecPatch = {}): RecPatch => ({ step: "cancelled", reason: "cancelled by @bob", ...more });
 
 // ---------------------------------------------------------------------------------------------
 // Events and observations.
@@ -102,6 +97,7 @@ type BuildFinished = Extract<SupervisorEvent, { type: "build-finished" }>;
 type AuditFinished = Extract<SupervisorEvent, { type: "audit-finished" }>;
 
 const OBSERVE: SupervisorEvent = { type: "observe" };
+const BUILDER_RESULT = { phase_id: "P1", run_id: "gh-1-9-1", status: "success" as const };
 
 function built(phaseId: string, attempt: number, more: Partial<BuildFinished> = {}): SupervisorEvent {
   return {
@@ -246,7 +242,7 @@ function check(row: Row): void {
   row.also?.(state, before);
 }
 
-const QUEUED = { state: "QUEUED", step: "waiting" } as const;
+const QUEUED = { step: "waiting" } as const;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -330,7 +326,7 @@ const scheduling: Row[] = [
     obs: { P2: seen(102, "b1", "none", "merged") },
     run: "PHASE_EXECUTION",
     tier: 1,
-    phases: { P2: { state: "COMPLETE", step: "merged" }, P3: building(1) },
+    phases: { P2: { step: "merged" }, P3: building(1) },
     actions: [build("P3", 1)],
   },
   {
@@ -383,7 +379,7 @@ const buildFinished: Row[] = [
     state: runWith({ P1: building(1), P2: building(1) }),
     event: built("P1", 1),
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "CI_RUNNING", step: "checks", head_sha: "p1-1", pr: 101, tokens: 1000, feedback: null } },
+    phases: { P1: { step: "checks", head_sha: "p1-1", pr: 101, tokens: 1000, feedback: null } },
     actions: [],
     also: (s) => {
       expect(s.tokens).toBe(1000);
@@ -397,7 +393,7 @@ const buildFinished: Row[] = [
     event: built("P1", 1),
     obs: { P1: seen(101, "p1-1", "none") },
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "GATE", step: "auditing", auditor_attempts: 1 } },
+    phases: { P1: { step: "auditing", auditor_attempts: 1 } },
     actions: [audit("P1", 1, "p1-1", 101)],
   },
   {
@@ -406,7 +402,7 @@ const buildFinished: Row[] = [
     event: built("P1", 1),
     cfg: NO_CI,
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "GATE", step: "auditing", auditor_attempts: 1, head_sha: "p1-1", pr: 101 } },
+    phases: { P1: { step: "auditing", auditor_attempts: 1, head_sha: "p1-1", pr: 101 } },
     actions: [audit("P1", 1, "p1-1", 101)],
   },
   {
@@ -422,8 +418,21 @@ const buildFinished: Row[] = [
     state: runWith({ P1: building(1), P2: building(2) }),
     event: buildFailed("P2", 2),
     run: "PHASE_EXECUTION",
-    phases: { P2: { state: "FAILED", step: "escalated", builder_attempts: 2 } },
+    phases: { P2: { step: "escalated", builder_attempts: 2 } },
     actions: [escalate("P2", "Builder attempts exhausted (2); last problem: The previous attempt failed: boom")],
+  },
+  {
+    name: "the model server refuses the app's key: escalated at once, no second attempt (retrying cannot help)",
+    state: runWith({ P1: building(1), P2: building(1) }),
+    event: buildFailed("P1", 1, { environment: true, notes: "401 bad key" }),
+    run: "PHASE_EXECUTION",
+    phases: { P1: { step: "escalated", builder_attempts: 1 } },
+    actions: [
+      escalate(
+        "P1",
+        "the model server refused the app's requests; check OPENAI_API_KEY, OPENAI_BASE_URL and the model names (401 bad key)",
+      ),
+    ],
   },
   {
     name: "a 'success' without a commit counts as a failure",
@@ -438,7 +447,7 @@ const buildFinished: Row[] = [
     state: runWith({ P1: checks("p1-1", 101, { tokens: 1000 }), P2: building(1) }, { tokens: 1000 }),
     event: built("P1", 1),
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "CI_RUNNING", step: "checks", tokens: 1000 } },
+    phases: { P1: { step: "checks", tokens: 1000 } },
     actions: [],
     also: (s) => expect(s.tokens).toBe(1000),
   },
@@ -476,7 +485,7 @@ const buildFinished: Row[] = [
     ),
     event: built("P1", 1),
     run: "DONE_FAILED_REQUIRES_HUMAN_REVIEW",
-    phases: { P1: { state: "SKIPPED", step: "cancelled", tokens: 0 } },
+    phases: { P1: { step: "cancelled", tokens: 0 } },
     actions: [],
   },
 ];
@@ -489,7 +498,7 @@ const auditFinished: Row[] = [
     state: auditBase(),
     event: audited("P1", 1, "a1", "approve"),
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "GATE", step: "awaiting_merge", verdict: "approve", audited_sha: "a1", tokens: 500 } },
+    phases: { P1: { step: "awaiting_merge", verdict: "approve", audited_sha: "a1", tokens: 500 } },
     actions: [],
   },
   {
@@ -498,7 +507,7 @@ const auditFinished: Row[] = [
     event: audited("P1", 1, "a1", "approve"),
     cfg: { auto_merge: true },
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "GATE", step: "awaiting_merge" } },
+    phases: { P1: { step: "awaiting_merge" } },
     actions: [merge("P1", 101, "a1")],
   },
   {
@@ -515,7 +524,7 @@ const auditFinished: Row[] = [
     state: auditBase(),
     event: audited("P1", 1, "a1", "approve", { findings: findings("minor", 3) }),
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "GATE", step: "awaiting_merge" } },
+    phases: { P1: { step: "awaiting_merge" } },
     actions: [],
   },
   {
@@ -539,7 +548,7 @@ const auditFinished: Row[] = [
     state: runWith({ P1: auditing("a1", 101, { builder_attempts: 3 }), P2: building(1) }),
     event: audited("P1", 1, "a1", "revise", { findings: findings("minor", 1) }),
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "FAILED", step: "escalated", builder_attempts: 3 } },
+    phases: { P1: { step: "escalated", builder_attempts: 3 } },
     actions: [escalate("P1", `Builder attempts exhausted (3); last problem: ${AUDITOR_ASKED} - [minor] a.ts:3: m0`)],
   },
   {
@@ -547,7 +556,7 @@ const auditFinished: Row[] = [
     state: auditBase(),
     event: audited("P1", 1, "a1", "escalate", { summary: "too risky\nto merge" }),
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "FAILED", step: "escalated", verdict: "escalate", reason: "the Auditor escalated: too risky to merge" } },
+    phases: { P1: { step: "escalated", verdict: "escalate", reason: "the Auditor escalated: too risky to merge" } },
     actions: [escalate("P1", "the Auditor escalated: too risky to merge")],
   },
   {
@@ -555,7 +564,7 @@ const auditFinished: Row[] = [
     state: runWith({ P1: awaiting("a1", 101, { tokens: 500 }), P2: building(1) }, { tokens: 500 }),
     event: audited("P1", 1, "a1", "revise"),
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "GATE", step: "awaiting_merge", tokens: 500 } },
+    phases: { P1: { step: "awaiting_merge", tokens: 500 } },
     actions: [],
   },
   {
@@ -563,7 +572,7 @@ const auditFinished: Row[] = [
     state: runWith({ P1: auditing("a2", 101, { auditor_attempts: 2 }), P2: building(1) }),
     event: audited("P1", 1, "a1", "approve"),
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "GATE", step: "auditing", auditor_attempts: 2, verdict: null, tokens: 0 } },
+    phases: { P1: { step: "auditing", auditor_attempts: 2, verdict: null, tokens: 0 } },
     actions: [],
   },
   {
@@ -580,7 +589,7 @@ const auditFinished: Row[] = [
     event: OBSERVE,
     obs: { P1: seen(101, "a3", "success") },
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "FAILED", step: "escalated", auditor_attempts: 2 } },
+    phases: { P1: { step: "escalated", auditor_attempts: 2 } },
     actions: [escalate("P1", "Auditor attempts exhausted (2) without an approval")],
   },
   {
@@ -589,7 +598,7 @@ const auditFinished: Row[] = [
     event: built("P2", 2, { prNumber: 102 }),
     cfg: NO_CI,
     run: "PHASE_EXECUTION",
-    phases: { P2: { state: "FAILED", step: "escalated" } },
+    phases: { P2: { step: "escalated" } },
     actions: [escalate("P2", "Auditor attempts exhausted (1) without an approval")],
   },
   {
@@ -598,7 +607,7 @@ const auditFinished: Row[] = [
     event: built("P1", 1, { prNumber: null }),
     cfg: NO_CI,
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "FAILED", step: "escalated" } },
+    phases: { P1: { step: "escalated" } },
     actions: [escalate("P1", "the build committed but no pull request could be opened")],
   },
 ];
@@ -610,7 +619,7 @@ const observations: Row[] = [
     event: OBSERVE,
     obs: { P1: seen(101, "a1", "none", "merged") },
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "COMPLETE", step: "merged" } },
+    phases: { P1: { step: "merged" } },
     actions: [],
   },
   {
@@ -619,7 +628,7 @@ const observations: Row[] = [
     event: OBSERVE,
     obs: { P1: seen(101, "a1", "none", "merged") },
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "COMPLETE", step: "merged" } },
+    phases: { P1: { step: "merged" } },
     actions: [],
   },
   {
@@ -629,7 +638,7 @@ const observations: Row[] = [
     obs: { P1: seen(101, "a1", "none", "merged") },
     run: "PHASE_EXECUTION",
     tier: 1,
-    phases: { P1: { state: "COMPLETE", step: "merged" } },
+    phases: { P1: { step: "merged" } },
     actions: [build("P3", 1)],
   },
   {
@@ -638,7 +647,7 @@ const observations: Row[] = [
     event: OBSERVE,
     obs: { P1: seen(101, "a1", "none", "closed") },
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "FAILED", step: "escalated", reason: CLOSED_REASON } },
+    phases: { P1: { step: "escalated", reason: CLOSED_REASON } },
     actions: [],
   },
   {
@@ -647,7 +656,7 @@ const observations: Row[] = [
     event: OBSERVE,
     obs: { P1: seen(101, "a1", "none", "closed") },
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "FAILED", step: "escalated", reason: "stuck" } },
+    phases: { P1: { step: "escalated", reason: "stuck" } },
     actions: [],
   },
   {
@@ -665,7 +674,7 @@ const observations: Row[] = [
     event: OBSERVE,
     obs: { P1: seen(101, "h2", "pending") },
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "CI_RUNNING", step: "checks", head_sha: "h2", audited_sha: "a1", since: minutesAfter(5).toISOString() } },
+    phases: { P1: { step: "checks", head_sha: "h2", audited_sha: "a1", since: minutesAfter(5).toISOString() } },
     actions: [],
   },
   {
@@ -674,7 +683,7 @@ const observations: Row[] = [
     event: OBSERVE,
     obs: { P1: seen(101, "h2", "none") },
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "GATE", step: "auditing", head_sha: "h2", auditor_attempts: 2 } },
+    phases: { P1: { step: "auditing", head_sha: "h2", auditor_attempts: 2 } },
     actions: [audit("P1", 2, "h2", 101)],
   },
   {
@@ -683,7 +692,7 @@ const observations: Row[] = [
     event: OBSERVE,
     obs: { P1: seen(101, "h2", "none") },
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "FAILED", step: "escalated", head_sha: "a1" } },
+    phases: { P1: { step: "escalated", head_sha: "a1" } },
     actions: [],
   },
   {
@@ -692,7 +701,7 @@ const observations: Row[] = [
     event: OBSERVE,
     obs: { P1: seen(101, "a1", "none") },
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "GATE", step: "auditing", auditor_attempts: 1 } },
+    phases: { P1: { step: "auditing", auditor_attempts: 1 } },
     actions: [audit("P1", 1, "a1", 101)],
   },
   {
@@ -701,7 +710,7 @@ const observations: Row[] = [
     event: OBSERVE,
     obs: { P1: seen(101, "a1", "pending") },
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "CI_RUNNING", step: "checks", since: T0.toISOString() } },
+    phases: { P1: { step: "checks", since: T0.toISOString() } },
     actions: [],
   },
   {
@@ -710,7 +719,7 @@ const observations: Row[] = [
     event: OBSERVE,
     obs: { P1: seen(101, "a1", "success") },
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "GATE", step: "auditing" } },
+    phases: { P1: { step: "auditing" } },
     actions: [audit("P1", 1, "a1", 101)],
   },
   {
@@ -728,7 +737,7 @@ const observations: Row[] = [
     event: OBSERVE,
     obs: { P2: seen(102, "b2", "failure", "open", "red") },
     run: "PHASE_EXECUTION",
-    phases: { P2: { state: "FAILED", step: "escalated" } },
+    phases: { P2: { step: "escalated" } },
     actions: [escalate("P2", "Builder attempts exhausted (2); last problem: The repository's checks failed on b2: red")],
   },
   {
@@ -738,7 +747,7 @@ const observations: Row[] = [
     obs: { P1: seen(101, "a1", "pending") },
     now: minutesAfter(60),
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "CI_RUNNING", step: "checks" } },
+    phases: { P1: { step: "checks" } },
     actions: [],
   },
   {
@@ -748,7 +757,7 @@ const observations: Row[] = [
     obs: { P1: seen(101, "a1", "pending") },
     now: minutesAfter(61),
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "FAILED", step: "escalated" } },
+    phases: { P1: { step: "escalated" } },
     actions: [escalate("P1", "checks did not finish within 60 minutes")],
   },
   {
@@ -776,7 +785,7 @@ const observations: Row[] = [
     event: OBSERVE,
     obs: { P1: seen(555, "zz", "none", "merged") },
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "GATE", step: "awaiting_merge" } },
+    phases: { P1: { step: "awaiting_merge" } },
     actions: [],
   },
   {
@@ -820,7 +829,7 @@ const requests: Row[] = [
     state: runWith({ P1: merged("a1", 101), P2: building(1) }),
     event: changes("P1"),
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "COMPLETE", step: "merged" } },
+    phases: { P1: { step: "merged" } },
     actions: [],
   },
   {
@@ -828,7 +837,7 @@ const requests: Row[] = [
     state: runWith({ P1: awaiting("a1", 101), P2: cancelled(), P3: cancelled() }, { state: "DONE_FAILED_REQUIRES_HUMAN_REVIEW" }),
     event: changes("P1"),
     run: "DONE_FAILED_REQUIRES_HUMAN_REVIEW",
-    phases: { P1: { state: "GATE", step: "awaiting_merge" } },
+    phases: { P1: { step: "awaiting_merge" } },
     actions: [],
   },
   {
@@ -836,7 +845,7 @@ const requests: Row[] = [
     state: runWith({ P1: awaiting("a1", 101, { builder_attempts: 3 }), P2: building(1) }),
     event: changes("P1"),
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "FAILED", step: "escalated" } },
+    phases: { P1: { step: "escalated" } },
     actions: [escalate("P1", "Builder attempts exhausted (3); last problem: @carol requested changes: rename x")],
   },
   {
@@ -845,7 +854,7 @@ const requests: Row[] = [
     event: rerun("P1", "a1"),
     obs: { P1: seen(101, "a1", "success") },
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "GATE", step: "auditing", auditor_attempts: 3, auditor_floor: 2, reason: null } },
+    phases: { P1: { step: "auditing", auditor_attempts: 3, auditor_floor: 2, reason: null } },
     actions: [audit("P1", 3, "a1", 101)],
   },
   {
@@ -854,7 +863,7 @@ const requests: Row[] = [
     event: rerun("P1", "a1"),
     obs: { P1: seen(101, "a1", "success") },
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "GATE", step: "auditing", auditor_attempts: 2 } },
+    phases: { P1: { step: "auditing", auditor_attempts: 2 } },
     actions: [audit("P1", 2, "a1", 101)],
   },
   {
@@ -870,7 +879,7 @@ const requests: Row[] = [
     obs: { P1: seen(101, "a1", "success") },
     run: "PHASE_EXECUTION",
     reason: null,
-    phases: { P1: { state: "GATE", step: "auditing", auditor_attempts: 2 } },
+    phases: { P1: { step: "auditing", auditor_attempts: 2 } },
     actions: [audit("P1", 2, "a1", 101)],
   },
   {
@@ -878,7 +887,7 @@ const requests: Row[] = [
     state: runWith({ P1: awaiting("a1", 101), P2: building(1) }),
     event: rerun("P1", "old"),
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "GATE", step: "awaiting_merge", auditor_attempts: 1 } },
+    phases: { P1: { step: "awaiting_merge", auditor_attempts: 1 } },
     actions: [],
   },
   {
@@ -886,7 +895,7 @@ const requests: Row[] = [
     state: runWith({ P1: auditing("a1", 101), P2: building(1) }),
     event: rerun("P1", "a1"),
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "GATE", step: "auditing", auditor_attempts: 1 } },
+    phases: { P1: { step: "auditing", auditor_attempts: 1 } },
     actions: [],
   },
   {
@@ -921,7 +930,7 @@ const retries: Row[] = [
     run: "PHASE_EXECUTION",
     phases: {
       P1: { ...building(4), builder_floor: 3, auditor_floor: 2, reason: null, feedback: "old" },
-      P2: { state: "GATE", step: "awaiting_merge", builder_attempts: 1 },
+      P2: { step: "awaiting_merge", builder_attempts: 1 },
     },
     actions: [build("P1", 4, "old")],
   },
@@ -937,7 +946,7 @@ const retries: Row[] = [
     state: runWith({ P1: escalated(), P2: awaiting("b1", 102) }),
     event: retry(["P2"]),
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "FAILED", step: "escalated" }, P2: { ...building(2), builder_floor: 1 } },
+    phases: { P1: { step: "escalated" }, P2: { ...building(2), builder_floor: 1 } },
     actions: [build("P2", 2)],
   },
   {
@@ -1004,7 +1013,7 @@ const retries: Row[] = [
     event: retry(["P3"]),
     run: "DONE_FAILED_REQUIRES_HUMAN_REVIEW",
     reason: "Tier T1 cannot finish: P1 needs a person.",
-    phases: { P1: { state: "SKIPPED", step: "cancelled" }, P3: QUEUED },
+    phases: { P1: { step: "cancelled" }, P3: QUEUED },
     actions: [],
   },
 ];
@@ -1017,9 +1026,9 @@ const cancels: Row[] = [
     run: "DONE_FAILED_REQUIRES_HUMAN_REVIEW",
     reason: "Cancelled by @bob; open pull requests are left for people.",
     phases: {
-      P1: { state: "SKIPPED", step: "cancelled", reason: "cancelled by @bob" },
-      P2: { state: "GATE", step: "awaiting_merge" },
-      P3: { state: "SKIPPED", step: "cancelled" },
+      P1: { step: "cancelled", reason: "cancelled by @bob" },
+      P2: { step: "awaiting_merge" },
+      P3: { step: "cancelled" },
     },
     actions: [FINISH],
   },
@@ -1028,7 +1037,7 @@ const cancels: Row[] = [
     state: runWith({ P1: checks("a1", 101), P2: auditing("b1", 102) }),
     event: CANCEL,
     run: "DONE_FAILED_REQUIRES_HUMAN_REVIEW",
-    phases: { P1: { state: "SKIPPED", step: "cancelled" }, P2: { state: "SKIPPED", step: "cancelled" } },
+    phases: { P1: { step: "cancelled" }, P2: { step: "cancelled" } },
     actions: [FINISH],
   },
   {
@@ -1041,8 +1050,7 @@ const cancels: Row[] = [
   },
 ];
 
-const SPENT = ["SKIPPED", "cancelled", "budget exhausted"] as const;
-const spent = { state: SPENT[0], step: SPENT[1], reason: SPENT[2] };
+const spent = { step: "cancelled" as const, reason: "budget exhausted" };
 
 const budgets: Row[] = [
   {
@@ -1060,7 +1068,7 @@ const budgets: Row[] = [
     state: runWith({ P1: awaiting("a1", 101), P2: building(1) }, { tokens: 999_999 }),
     event: buildFailed("P2", 1, { tokens: 1 }),
     run: "DONE_FAILED_BUDGET_EXHAUSTED",
-    phases: { P1: { state: "GATE", step: "awaiting_merge" }, P2: spent },
+    phases: { P1: { step: "awaiting_merge" }, P2: spent },
     actions: [FINISH],
   },
   {
@@ -1085,7 +1093,7 @@ const budgets: Row[] = [
     state: runWith({ P1: building(1), P2: building(1, { tokens: 150_000 }) }, { tokens: 150_000 }),
     event: buildFailed("P2", 1, { tokens: 50_000 }),
     run: "PHASE_EXECUTION",
-    phases: { P2: { state: "FAILED", step: "escalated", tokens: 200_000, builder_attempts: 1 } },
+    phases: { P2: { step: "escalated", tokens: 200_000, builder_attempts: 1 } },
     actions: [escalate("P2", "phase token cap reached (200000 of 200000)")],
   },
   {
@@ -1111,7 +1119,7 @@ const budgets: Row[] = [
     event: buildFailed("P1", 1),
     cfg: { budgets: { default: { builder_attempts: 1 } } },
     run: "PHASE_EXECUTION",
-    phases: { P1: { state: "FAILED", step: "escalated" } },
+    phases: { P1: { step: "escalated" } },
     actions: [escalate("P1", "Builder attempts exhausted (1); last problem: The previous attempt failed: boom")],
   },
   {
@@ -1129,7 +1137,7 @@ const budgets: Row[] = [
     event: built("P2", 2, { prNumber: 102 }),
     cfg: { ...NO_CI, budgets: { docs: { auditor_attempts: 2 } } },
     run: "PHASE_EXECUTION",
-    phases: { P2: { state: "GATE", step: "auditing", auditor_attempts: 2 } },
+    phases: { P2: { step: "auditing", auditor_attempts: 2 } },
     actions: [audit("P2", 2, "p2-2", 102)],
   },
 ];
@@ -1149,7 +1157,7 @@ const terminal: Row[] = [
     event: OBSERVE,
     obs: { P1: seen(101, "h2", "none") },
     run: "DONE_FAILED_REQUIRES_HUMAN_REVIEW",
-    phases: { P1: { state: "GATE", step: "awaiting_merge", head_sha: "a1" } },
+    phases: { P1: { step: "awaiting_merge", head_sha: "a1" } },
     actions: [],
   },
   {
@@ -1171,7 +1179,7 @@ const terminal: Row[] = [
     ),
     event: audited("P1", 1, "a1", "approve"),
     run: "DONE_FAILED_BUDGET_EXHAUSTED",
-    phases: { P1: { state: "SKIPPED", step: "cancelled", verdict: null } },
+    phases: { P1: { step: "cancelled", verdict: null } },
     actions: [],
   },
 ];
@@ -1188,7 +1196,7 @@ describe("decide, transition by transition", () => {
   describe("an ended run", () => it.each(terminal)("$name", check));
 
   it("records tokens, minutes and mirror calls of an accepted result exactly once", () => {
-    const call: StoredMirrorCall = { op: "builder_result", runId: "gh-1-9-1", phaseId: "P1", body: {} };
+    const call: StoredMirrorCall = { op: "builder_result", runId: "gh-1-9-1", phaseId: "P1", body: BUILDER_RESULT };
     const state = runWith({ P1: building(1), P2: building(1) });
     // With no CI gate the call goes out at once; with one, it waits for the checks (next test).
     const first = play({ state, event: built("P1", 1, { tokens: 7, minutes: 3, mirror: [call] }), cfg: NO_CI }).state;
@@ -1200,7 +1208,7 @@ describe("decide, transition by transition", () => {
   });
 
   it("holds a builder_result until the checks finish, then sends it with them as probe results", () => {
-    const call: StoredMirrorCall = { op: "builder_result", runId: "gh-1-9-1", phaseId: "P1", body: {} };
+    const call: StoredMirrorCall = { op: "builder_result", runId: "gh-1-9-1", phaseId: "P1", body: BUILDER_RESULT };
     const probe = { probe_type: "check_run:test", exit_code: 1, stdout: "1 failed", stderr: "", duration_seconds: 12 };
     const waiting = play({ state: runWith({ P1: building(1) }), event: built("P1", 1, { mirror: [call] }) }).state;
     expect(waiting.mirror.pending).toEqual([]);
@@ -1212,7 +1220,7 @@ describe("decide, transition by transition", () => {
       checks: { state: "failure" as const, summary: "1 failed", probes: [probe] },
     };
     const done = play({ state: pending, event: OBSERVE, obs: { P1: failed } }).state;
-    expect(done.mirror.pending).toEqual([{ ...call, body: { probe_results: [probe] } }]);
+    expect(done.mirror.pending).toEqual([{ ...call, body: { ...BUILDER_RESULT, probe_results: [probe] } }]);
     expect(done.phases["P1"]!.held).toEqual([]);
   });
 
@@ -1253,7 +1261,7 @@ describe("decide, known defects", () => {
       event: audited("P1", 1, "a1", "approve", { stale: true }),
       obs: { P1: seen(101, "h2", "none") },
       run: "PHASE_EXECUTION",
-      phases: { P1: { state: "GATE", step: "auditing", head_sha: "h2", auditor_attempts: 2 } },
+      phases: { P1: { step: "auditing", head_sha: "h2", auditor_attempts: 2 } },
       actions: [audit("P1", 2, "h2", 101)],
     });
   });

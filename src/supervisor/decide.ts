@@ -1,14 +1,16 @@
 import { applyEvent } from "./decide-events.js";
 import { enforceRunBudgets, observe, schedule } from "./decide-level.js";
-import { release, type DecideInput, type Decision } from "./decide-context.js";
+import type { DecideInput, Decision } from "./decision.js";
+import { release } from "./moves.js";
 import { isTerminal, type RunState } from "./run-state.js";
 import type { Action } from "./events.js";
 
-export type { DecideInput, Decision } from "./decide-context.js";
+export type { DecideInput, Decision } from "./decision.js";
 
 /**
  * The Supervisor: a pure function from (state, event, observations, config, time) to the next state
- * and the side effects to perform. Every phase transition happens here and nowhere else.
+ * and the side effects to perform. Every phase transition happens here and nowhere else, through the
+ * moves of src/supervisor/moves.ts, each checked against the tables of src/supervisor/transitions.ts.
  */
 export function decide(input: DecideInput): Decision {
   const state: RunState = structuredClone(input.state);

@@ -17,8 +17,8 @@ export interface WorkerDeps {
   auth(installationId: number): Promise<GitHubClient>;
   queue: AppQueue;
   llm: LlmPort;
+  /** The orchestrator mirror; with mirroring off, an API that takes every call and drops it. */
   api: AutopackApi;
-  mirrorEnabled: boolean;
   /** How long pending mirror calls wait before they are sent again without an event. */
   mirrorRetryMs: number;
   /** Model names per role, for the cost estimate. */

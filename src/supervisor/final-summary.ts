@@ -3,6 +3,7 @@ import type { RunSummary } from "../autopack-api/schemas.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { RunState } from "./run-state.js";
 import { estimateCost, formatTokens, runHeadline } from "./run-text.js";
+import { phaseStateOf } from "./transitions.js";
 
 export function summaryMarker(runId: string): string {
   return `<!-- autopack:summary run=${runId} -->`;
@@ -28,7 +29,7 @@ export function renderFinalSummary(
     const tokens = typeof r?.["tokens_used"] === "number" ? (r["tokens_used"] as number) : rec.tokens;
     const pr = rec.pr ? `[#${rec.pr}](${repoUrl}/pull/${rec.pr})` : "–";
     const work = `${count(rec.builder_attempts, "build")}, ${count(rec.auditor_attempts, "audit")}`;
-    return `| ${phase.phase_id} | ${safeMarkdown(phase.name)} | ${rec.state.toLowerCase()} | ${work} | ${rec.verdict ?? "–"} | ${pr} | ${formatTokens(tokens)} |`;
+    return `| ${phase.phase_id} | ${safeMarkdown(phase.name)} | ${phaseStateOf(rec.step).toLowerCase()} | ${work} | ${rec.verdict ?? "–"} | ${pr} | ${formatTokens(tokens)} |`;
   });
   const cost = estimateCost(state.tokens, models, config);
   const outcome =

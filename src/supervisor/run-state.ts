@@ -1,25 +1,10 @@
 import { z } from "zod";
+import { MirrorCallSchema, type MirrorCall } from "../autopack-api/calls.js";
 import { PlanSchema } from "../plan/schema.js";
+import { PHASE_STEPS, RUN_STATES, TERMINAL_RUN_STATES } from "./transitions.js";
 
-/** Run states, as the orchestrator names them. */
-export const RUN_STATES = [
-  "RUN_CREATED",
-  "PHASE_EXECUTION",
-  "DONE_SUCCESS",
-  "DONE_FAILED_BUDGET_EXHAUSTED",
-  "DONE_FAILED_POLICY_VIOLATION",
-  "DONE_FAILED_REQUIRES_HUMAN_REVIEW",
-  "DONE_FAILED_ENVIRONMENT",
-] as const;
-export type RunStateName = (typeof RUN_STATES)[number];
-
-/** Phase states, as the orchestrator names them. */
-export const PHASE_STATES = ["QUEUED", "EXECUTING", "CI_RUNNING", "GATE", "COMPLETE", "FAILED", "SKIPPED"] as const;
-export type PhaseStateName = (typeof PHASE_STATES)[number];
-
-/** Finer step inside a state, for the status table and for deciding what to wait for. */
-export const PHASE_STEPS = ["waiting", "building", "checks", "auditing", "awaiting_merge", "merged", "escalated", "cancelled"] as const;
-export type PhaseStep = (typeof PHASE_STEPS)[number];
+export type { PhaseStep, RunStateName } from "./transitions.js";
+export type StoredMirrorCall = MirrorCall;
 
 export const FindingRefSchema = z.object({
   key: z.string(),
@@ -32,8 +17,8 @@ export const FindingRefSchema = z.object({
 });
 export type FindingRef = z.infer<typeof FindingRefSchema>;
 
+/** One phase of a run. Its place in the run is `step` alone (see src/supervisor/transitions.ts). */
 export const PhaseRecordSchema = z.object({
-  state: z.enum(PHASE_STATES),
   step: z.enum(PHASE_STEPS),
   builder_attempts: z.number().int().nonnegative(),
   auditor_attempts: z.number().int().nonnegative(),
@@ -59,24 +44,22 @@ export const PhaseRecordSchema = z.object({
   /** The next build resets the phase branch to the base (a person closed its PR unmerged). */
   start_over: z.boolean(),
   /** Mirror calls held back until the phase's checks finish (then sent with their probe results). */
-  held: z.array(z.lazy(() => MirrorCallSchema)),
+  held: z.array(MirrorCallSchema),
   /** When the current step started (ISO), for time-outs. */
   since: z.string(),
 });
 export type PhaseRecord = z.infer<typeof PhaseRecordSchema>;
 
-export const MirrorCallSchema = z.object({
-  op: z.enum(["start", "builder_result", "auditor_request", "auditor_result"]),
-  runId: z.string(),
-  phaseId: z.string().optional(),
-  body: z.unknown(),
-  /** Failed sends so far. */
-  tries: z.number().int().nonnegative().optional(),
+/** The run's calls to the orchestrator that it has not taken yet. Mirroring off is the API's business, not the state's. */
+export const MirrorRecordSchema = z.object({
+  /** Calls not yet accepted by the Autopack API, oldest first; sent again on every turn. */
+  pending: z.array(MirrorCallSchema),
+  last_error: z.string().nullable(),
 });
-export type StoredMirrorCall = z.infer<typeof MirrorCallSchema>;
+export type MirrorRecord = z.infer<typeof MirrorRecordSchema>;
 
 export const RunStateSchema = z.object({
-  v: z.literal(1),
+  v: z.literal(2),
   run_id: z.string(),
   /** Counts runs of this issue, from 1. */
   n: z.number().int().positive(),
@@ -91,12 +74,7 @@ export const RunStateSchema = z.object({
   /** Minutes of autonomous work (builds and audits), checked against `max_duration_minutes`. */
   work_minutes: z.number().nonnegative(),
   phases: z.record(z.string(), PhaseRecordSchema),
-  mirror: z.object({
-    enabled: z.boolean(),
-    /** Calls not yet accepted by the Autopack API, oldest first; sent again on every reconcile. */
-    pending: z.array(MirrorCallSchema),
-    last_error: z.string().nullable(),
-  }),
+  mirror: MirrorRecordSchema,
   /** Why the run ended or waits for a person. */
   reason: z.string().nullable(),
   /** Who cancelled the run (`/autopack cancel`), while it stays cancelled. */
@@ -104,8 +82,6 @@ export const RunStateSchema = z.object({
   plan: PlanSchema,
 });
 export type RunState = z.infer<typeof RunStateSchema>;
-
-export const TERMINAL_RUN_STATES: ReadonlySet<RunStateName> = new Set(RUN_STATES.filter((s) => s.startsWith("DONE_")));
 
 export function isTerminal(state: RunState): boolean {
   return TERMINAL_RUN_STATES.has(state.state);
@@ -118,7 +94,6 @@ export function runIdFor(repoId: number, issue: number, n: number): string {
 
 export function newPhaseRecord(now: string): PhaseRecord {
   return {
-    state: "QUEUED",
     step: "waiting",
     builder_attempts: 0,
     auditor_attempts: 0,

@@ -21,12 +21,8 @@ export function runHeadline(state: RunState): string {
       return "✅ Done";
     case "DONE_FAILED_BUDGET_EXHAUSTED":
       return "⛔ Stopped: budget exhausted";
-    case "DONE_FAILED_POLICY_VIOLATION":
-      return "⛔ Stopped: policy violation";
     case "DONE_FAILED_REQUIRES_HUMAN_REVIEW":
       return "🙋 Needs a person";
-    case "DONE_FAILED_ENVIRONMENT":
-      return "⛔ Stopped: environment error";
   }
 }
 

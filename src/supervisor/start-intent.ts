@@ -69,7 +69,6 @@ export async function startIntent(ctx: RunContext, sender: string, label: string
     n: ctx.history.count + 1,
     startedBy: sender,
     now: deps.now(),
-    mirrorEnabled: deps.mirrorEnabled,
   });
   log.info({ issue: ref, runId: state.run_id, form: parsed.form, phases: parsed.plan.phases.length }, "run started");
   await advance(ctx, { commentId: null, state }, { type: "observe" });

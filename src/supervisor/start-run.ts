@@ -10,7 +10,6 @@ export interface NewRunArgs {
   n: number;
   startedBy: string;
   now: Date;
-  mirrorEnabled: boolean;
 }
 
 /** The state of a run that was just accepted: every phase queued, the orchestrator's start pending. */
@@ -18,7 +17,7 @@ export function newRunState(args: NewRunArgs): RunState {
   const runId = runIdFor(args.repoId, args.issue, args.n);
   const now = args.now.toISOString();
   return {
-    v: 1,
+    v: 2,
     run_id: runId,
     n: args.n,
     repo_id: args.repoId,
@@ -30,11 +29,7 @@ export function newRunState(args: NewRunArgs): RunState {
     tokens: 0,
     work_minutes: 0,
     phases: Object.fromEntries(args.plan.phases.map((p) => [p.phase_id, newPhaseRecord(now)])),
-    mirror: {
-      enabled: args.mirrorEnabled,
-      pending: args.mirrorEnabled ? [{ op: "start", runId, body: runStartBody(runId, args.plan) }] : [],
-      last_error: null,
-    },
+    mirror: { pending: [{ op: "start", runId, body: runStartBody(runId, args.plan) }], last_error: null },
     reason: null,
     cancelled_by: null,
     plan: args.plan,

@@ -16,7 +16,6 @@ const state = newRunState({
   n: 1,
   startedBy: "maintainer",
   now: new Date("2026-01-01T00:00:00Z"),
-  mirrorEnabled: true,
 });
 
 describe("state block", () => {

@@ -1,12 +1,14 @@
 import { createHmac, timingSafeEqual, hkdfSync } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { RunStateSchema, type RunState } from "./run-state.js";
+import type { RunState } from "./run-state.js";
+import { parseStoredState } from "./run-state-v1.js";
 
 /**
  * The run's state travels in its status comment as a hidden block:
  * `<!-- autopack:state v1 <payload>.<mac> -->`, payload = base64url(gzip(JSON)), mac = HMAC-SHA256.
  * The MAC also covers the repository id and issue number, so a block copied to another issue or
- * edited by hand is refused.
+ * edited by hand is refused. `v1` names the block's format; the state inside carries its own
+ * version (`v`), and older states load through `parseStoredState`.
  */
 const BLOCK = /<!-- autopack:state v1 ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+) -->/;
 
@@ -35,9 +37,9 @@ export function decodeStateBlock(body: string, key: Buffer, repoId: number, issu
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: "bad-signature" };
   try {
     const json: unknown = JSON.parse(gunzipSync(Buffer.from(payload, "base64url")).toString("utf8"));
-    const parsed = RunStateSchema.safeParse(json);
-    if (!parsed.success || parsed.data.repo_id !== repoId || parsed.data.issue !== issue) return { ok: false, reason: "malformed" };
-    return { ok: true, state: parsed.data };
+    const state = parseStoredState(json);
+    if (state === null || state.repo_id !== repoId || state.issue !== issue) return { ok: false, reason: "malformed" };
+    return { ok: true, state };
   } catch {
     return { ok: false, reason: "malformed" };
   }

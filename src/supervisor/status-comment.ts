@@ -3,6 +3,7 @@ import { phasesOfTier } from "../plan/schema.js";
 import { estimateCost, formatTokens, runHeadline } from "./run-text.js";
 import { phaseBudget } from "../plan/budgets.js";
 import { isTerminal, type PhaseRecord, type RunState } from "./run-state.js";
+import { phaseStateOf } from "./transitions.js";
 import { encodeStateBlock } from "./state-codec.js";
 import { safeMarkdown } from "../policy/safe-markdown.js";
 
@@ -61,21 +62,23 @@ export interface StatusView {
   now: Date;
   repoUrl: string;
   key: Buffer;
+  /** Whether the app mirrors into an orchestrator (the Autopack API it was given is a real one). */
+  mirroring: boolean;
 }
 
 /** The whole status comment: a table of tiers and phases, run totals, next step and the signed state. */
-export function renderStatusComment({ state, config, models, now, repoUrl, key }: StatusView): string {
+export function renderStatusComment({ state, config, models, now, repoUrl, key, mirroring }: StatusView): string {
   const run = state.plan.run;
   const rows = state.plan.phases.map((phase) => {
     const rec = state.phases[phase.phase_id];
     const budget = phaseBudget(phase.task_category, config.budgets);
     const pr = rec?.pr ? `[#${rec.pr}](${repoUrl}/pull/${rec.pr})` : "–";
-    const stateText = rec ? `${rec.state.toLowerCase()} · ${STEP_LABEL[rec.step]}` : "queued";
+    const stateText = rec ? `${phaseStateOf(rec.step).toLowerCase()} · ${STEP_LABEL[rec.step]}` : "queued";
     const note = rec?.reason ? ` — ${cell(rec.reason, 240)}` : "";
     return `| ${cell(phase.tier_id)} | ${cell(phase.phase_id)}: ${cell(phase.name)} | ${stateText}${note} | ${attempts(rec, budget.builder_attempts)} | ${pr} | ${formatTokens(rec?.tokens ?? 0)} |`;
   });
   const cost = estimateCost(state.tokens, models, config);
-  const mirror = !state.mirror.enabled
+  const mirror = !mirroring
     ? "off"
     : state.mirror.pending.length > 0
       ? `pending (${state.mirror.pending.length} call${state.mirror.pending.length === 1 ? "" : "s"} not yet accepted${state.mirror.last_error ? `: ${cell(state.mirror.last_error, 120)}` : ""})`

@@ -1,4 +1,5 @@
 import { auditorRequestBody, auditorResultBody, builderResultBody } from "../autopack-api/bodies.js";
+import { builderResultCall } from "../autopack-api/calls.js";
 import { runAuditor } from "../auditor/run-auditor.js";
 import type { Finding } from "../auditor/types.js";
 import { failedOutcome } from "../builder/failure.js";
@@ -8,7 +9,6 @@ import type { RepoConfig } from "../config/repo-config.js";
 import { phaseBranch } from "../github/branches.js";
 import { errorMessage } from "../github/client.js";
 import { SimpleTokenBudget } from "../llm/budget.js";
-import { redactSecrets } from "../policy/untrusted.js";
 import type { Phase } from "../plan/schema.js";
 import { issueQueueKey, type Job } from "./jobs.js";
 import type { WorkerDeps } from "./deps.js";
@@ -19,9 +19,6 @@ import type { FindingRef, PhaseRecord, RunState, StoredMirrorCall } from "./run-
 
 type BuildJob = Extract<Job, { kind: "build" }>;
 type AuditJob = Extract<Job, { kind: "audit" }>;
-
-/** Big diffs stay out of the state block (a comment holds 65,536 characters); the PR has them. */
-const MAX_STORED_PATCH = 24_000;
 
 /** What a build or audit job works from: the run and phase as they are now on GitHub. */
 interface Work {
@@ -104,25 +101,19 @@ export async function handleBuildJob(deps: WorkerDeps, job: BuildJob): Promise<v
     deps.log.error({ runId: state.run_id, phase: phase.phase_id, err: errorMessage(error) }, "build failed with an error");
     outcome = failedOutcome(`GitHub error while building: ${errorMessage(error)}`, work.budget.spent, (Date.now() - work.started) / 60_000);
   }
-  const mirror: StoredMirrorCall[] = [];
-  if (state.mirror.enabled) {
-    const body = builderResultBody({
-      runId: state.run_id,
-      phaseId: phase.phase_id,
-      outcome,
-      attempt: job.attempt,
-      tokensUsed: rec.tokens + outcome.tokensUsed,
-    });
-    if (body.patch_content && body.patch_content.length > MAX_STORED_PATCH) {
-      delete body.patch_content;
-      body.notes = `${body.notes}\n(patch of ${outcome.patch.length} characters left out; see the pull request)`;
-    } else if (body.patch_content && redactSecrets(body.patch_content) !== body.patch_content) {
-      // A redacted patch would no longer apply: leave it out rather than mirror a secret.
-      delete body.patch_content;
-      body.notes = `${body.notes}\n(patch left out: it holds a secret-looking string; see the pull request)`;
-    }
-    mirror.push({ op: "builder_result", runId: state.run_id, phaseId: phase.phase_id, body });
-  }
+  const mirror: StoredMirrorCall[] = [
+    builderResultCall(
+      state.run_id,
+      phase.phase_id,
+      builderResultBody({
+        runId: state.run_id,
+        phaseId: phase.phase_id,
+        outcome,
+        attempt: job.attempt,
+        tokensUsed: rec.tokens + outcome.tokensUsed,
+      }),
+    ),
+  ];
   await record(deps, job, {
     type: "build-finished",
     phaseId: phase.phase_id,
@@ -166,7 +157,7 @@ export async function handleAuditJob(deps: WorkerDeps, job: AuditJob): Promise<v
     previousFindings: rec.findings.map(toFinding),
   });
   const mirror: StoredMirrorCall[] = [];
-  if (state.mirror.enabled && !outcome.stale) {
+  if (!outcome.stale) {
     const runId = state.run_id;
     const budget = phaseBudget(phase.task_category, config.budgets);
     mirror.push({

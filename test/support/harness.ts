@@ -82,7 +82,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
             timeoutMs: 2_000,
           })
         : createDisabledAutopackApi(),
-      mirrorEnabled: mirror,
       mirrorRetryMs: 100,
       models: { builder: "builder-model", auditor: "auditor-model" },
       sweepOnStart: sweep,

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import type { MirrorCall } from "../autopack-api/calls.js";
+import type { AutopackApi, MirrorSendResult } from "../autopack-api/client.js";
+import { createDisabledAutopackApi } from "../autopack-api/disabled.js";
+import { flushMirror } from "./mirror-flush.js";
+import type { MirrorRecord } from "./run-state.js";
+
+const runId = "gh-1-9-1";
+const start: MirrorCall = { op: "start", runId, body: { run: { run_id: runId }, tiers: [], phases: [] } };
+const built: MirrorCall = {
+  op: "builder_result",
+  runId,
+  phaseId: "P1",
+  body: { phase_id: "P1", run_id: runId, status: "success", patch_content: "diff --git a/x b/x\n", notes: "done" },
+};
+const audited: MirrorCall = {
+  op: "auditor_result",
+  runId,
+  phaseId: "P1",
+  body: { phase_id: "P1", run_id: runId, review_notes: "ok", recommendation: "approve" },
+};
+
+/** An orchestrator that answers each call with the next scripted result and records what it was sent. */
+function scriptedApi(answers: MirrorSendResult[]): AutopackApi & { sent: MirrorCall[] } {
+  const sent: MirrorCall[] = [];
+  return {
+    enabled: true,
+    sent,
+    send: async (call) => {
+      sent.push(structuredClone(call));
+      return answers.shift() ?? { ok: true, status: 200, response: {} };
+    },
+    runSummary: async () => null,
+    health: async () => true,
+  };
+}
+const log = { warn: () => undefined, error: () => undefined };
+const record = (pending: MirrorCall[]): MirrorRecord => ({ pending, last_error: null });
+
+describe("flushMirror", () => {
+  it("sends in order and keeps, first in line, the call the service could not take now, and everything after it", async () => {
+    const api = scriptedApi([
+      { ok: true, status: 201, response: {} },
+      { ok: false, retryable: true, status: 503, error: "down" },
+    ]);
+    const given = record([start, built, audited]);
+    const after = await flushMirror(runId, given, api, log);
+    expect(api.sent.map((c) => c.op)).toEqual(["start", "builder_result"]);
+    expect(after).toEqual({ pending: [{ ...built, tries: 1 }, audited], last_error: "builder_result P1: down" });
+    // What it was given is left as it was: the caller stores the answer.
+    expect(given).toEqual(record([start, built, audited]));
+  });
+
+  it("drops a call the service refuses for good, says so, and goes on with the next", async () => {
+    const refusing = () => scriptedApi([{ ok: false, retryable: false, status: 422, error: "bad body" }]);
+    expect(await flushMirror(runId, record([built]), refusing(), log)).toEqual({
+      pending: [],
+      last_error: "builder_result P1 refused: bad body",
+    });
+    const api = refusing();
+    expect(await flushMirror(runId, record([built, audited]), api, log)).toEqual(record([]));
+    expect(api.sent.map((c) => c.op)).toEqual(["builder_result", "auditor_result"]);
+  });
+
+  it("sends a builder result without its patch once the service has failed on it three times", async () => {
+    const failing: MirrorSendResult = { ok: false, retryable: true, status: 500, error: "git apply failed" };
+    let mirror = record([built]);
+    const api = scriptedApi([failing, failing, failing]);
+    for (let turn = 0; turn < 3; turn++) mirror = await flushMirror(runId, mirror, api, log);
+    expect(mirror).toEqual({ pending: [], last_error: null });
+    const last = api.sent.at(-1)!;
+    expect(last.op === "builder_result" && last.body.patch_content).toBeUndefined();
+    expect(last.op === "builder_result" && last.body.notes).toBe("done\n(patch left out: the service failed on it 3 times)");
+  });
+
+  it("with mirroring off, takes every call and keeps none", async () => {
+    expect(await flushMirror(runId, record([start, built, audited]), createDisabledAutopackApi(), log)).toEqual(record([]));
+  });
+});

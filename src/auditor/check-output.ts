@@ -1,6 +1,6 @@
 import type { AuditConclusion } from "../github/check-runs.js";
 import type { Placement } from "./placement.js";
-import { publicLine, publicText } from "./public-text.js";
+import { forMarkdownBody, forMarkdownLine } from "../policy/outbound.js";
 import { findingLine, VERDICT_TITLES } from "./review-body.js";
 import type { Confidence, Recommendation } from "./types.js";
 
@@ -30,10 +30,11 @@ export function checkTitle(recommendation: Recommendation, placement: Placement)
 
 export function checkOutput(input: CheckOutputInput): CheckOutput {
   const summary = [`**Verdict:** ${input.recommendation} (confidence ${input.confidence})`];
-  if (input.failure !== null) summary.push(`The auditor model gave no verdict: ${publicLine(input.failure)}.`);
+  if (input.failure !== null) summary.push(`The auditor model gave no verdict: ${forMarkdownLine(input.failure)}.`);
   else if (input.verdictReasons.length > 0)
-    summary.push(`Stricter than the model's answer: ${input.verdictReasons.map((r) => publicLine(r)).join("; ")}.`);
-  if (input.summary !== null && publicText(input.summary) !== "") summary.push(publicText(input.summary));
+    summary.push(`Stricter than the model's answer: ${input.verdictReasons.map((r) => forMarkdownLine(r)).join("; ")}.`);
+  const modelSummary = input.summary === null ? "" : forMarkdownBody(input.summary);
+  if (modelSummary !== "") summary.push(modelSummary);
 
   const { placement } = input;
   const text: string[] = [];

@@ -1,8 +1,7 @@
 import type { PatchLines } from "./diff-lines.js";
 import { findingMarker } from "./markers.js";
 import { findingLabel } from "./review-body.js";
-import { redactSecrets } from "../policy/untrusted.js";
-import { codeSpan, fenceFor, publicCode, publicLine, publicText, truncateChars } from "./public-text.js";
+import { codeSpan, fenceFor, forCodeBlock, forMarkdownBody, forMarkdownLine, redactSecrets } from "../policy/outbound.js";
 import type { Finding } from "./types.js";
 
 /** An inline review comment, as `POST /pulls/{n}/reviews` takes it. */
@@ -16,7 +15,7 @@ export interface InlineComment {
 /** A suggestion GitHub can apply: one line of replacement text for the commented line. */
 export function singleLineSuggestion(f: Finding): string | null {
   if (f.suggestion === null) return null;
-  const text = publicCode(f.suggestion).replace(/\n$/, "");
+  const text = forCodeBlock(f.suggestion).replace(/\n$/, "");
   return text.includes("\n") || text.length > 1_000 ? null : text;
 }
 
@@ -24,15 +23,15 @@ export function singleLineSuggestion(f: Finding): string | null {
 export function inlineComments(findings: readonly Finding[]): InlineComment[] {
   return findings.flatMap((f) => {
     if (f.path === null || f.line === null) return [];
-    const lines = [findingLabel(f), "", truncateChars(publicText(f.message), 4_000)];
+    const lines = [findingLabel(f), "", forMarkdownBody(f.message, 4_000)];
     const single = singleLineSuggestion(f);
     if (single !== null) {
       const fence = fenceFor(single);
       lines.push("", `${fence}suggestion`, single, fence);
-    } else if (f.suggestion !== null && publicCode(f.suggestion).trim() !== "") {
-      const text = truncateChars(publicCode(f.suggestion), 4_000);
+    } else if (f.suggestion !== null) {
+      const text = forCodeBlock(f.suggestion, 4_000);
       const fence = fenceFor(text);
-      lines.push("", "Suggested change:", "", fence, text, fence);
+      if (text.trim() !== "") lines.push("", "Suggested change:", "", fence, text, fence);
     }
     lines.push("", findingMarker(f.key));
     return [{ path: f.path, line: f.line, side: "RIGHT" as const, body: lines.join("\n") }];
@@ -66,7 +65,11 @@ export function suggestedPatches(findings: readonly Finding[], lines: ReadonlyMa
       "",
     ].join("\n");
     return [
-      { description: `${codeSpan(f.path)} line ${f.line}: ${publicLine(f.message, 300)}`, patch_content: patch, files_affected: [f.path] },
+      {
+        description: `${codeSpan(f.path)} line ${f.line}: ${forMarkdownLine(f.message, 300)}`,
+        patch_content: patch,
+        files_affected: [f.path],
+      },
     ];
   });
 }

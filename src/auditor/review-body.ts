@@ -1,6 +1,6 @@
 import { auditMarker, findingMarker, type AuditMarker } from "./markers.js";
 import type { Placement } from "./placement.js";
-import { codeSpan, fenceFor, publicCode, publicLine, publicText, truncateChars } from "./public-text.js";
+import { codeSpan, cut, fenceFor, forCodeBlock, forCodeSpan, forMarkdownBody, forMarkdownLine } from "../policy/outbound.js";
 import type { Confidence, Finding, Recommendation } from "./types.js";
 
 /** GitHub refuses review bodies over 65,536 characters; stay below with room for the marker. */
@@ -30,18 +30,18 @@ export const VERDICT_TITLES: Record<Recommendation, string> = {
 
 /** "**major** · bug", with "· check" for a deterministic check's finding. */
 export function findingLabel(f: Finding): string {
-  return `**${f.severity}** · ${publicLine(f.category, 60)}${f.source === "check" ? " · check" : ""}`;
+  return `**${f.severity}** · ${forMarkdownLine(f.category, 60)}${f.source === "check" ? " · check" : ""}`;
 }
 
 /** One finding as a Markdown list item (no hidden key marker). */
 export function findingLine(f: Finding, extra = ""): string {
-  const where = f.path === null ? "" : ` — ${codeSpan(truncateChars(publicCode(f.path), 300))}${f.line === null ? "" : ` line ${f.line}`}`;
-  return `- ${findingLabel(f)}${where}${extra}: ${publicLine(f.message)}`;
+  const where = f.path === null ? "" : ` — ${forCodeSpan(f.path, 300)}${f.line === null ? "" : ` line ${f.line}`}`;
+  return `- ${findingLabel(f)}${where}${extra}: ${forMarkdownLine(f.message)}`;
 }
 
 function suggestionBlock(f: Finding): string[] {
   if (f.suggestion === null) return [];
-  const text = truncateChars(publicCode(f.suggestion).replace(/\n+$/, ""), 2_000);
+  const text = cut(forCodeBlock(f.suggestion).replace(/\n+$/, ""), 2_000);
   if (text.trim() === "") return [];
   const fence = fenceFor(text);
   return ["", "  Suggested replacement:", "", `  ${fence}`, ...text.split("\n").map((l) => `  ${l}`), `  ${fence}`];
@@ -57,13 +57,13 @@ export function renderReviewBody(input: ReviewBodyInput): string {
   if (input.failure !== null) {
     out.push(
       "",
-      `The auditor model gave no verdict: ${publicLine(input.failure)}. A person needs to look at this PR; the deterministic checks below still ran.`,
+      `The auditor model gave no verdict: ${forMarkdownLine(input.failure)}. A person needs to look at this PR; the deterministic checks below still ran.`,
     );
   }
   if (input.verdictReasons.length > 0 && input.failure === null) {
-    out.push("", `The verdict is stricter than the model's answer: ${input.verdictReasons.map((r) => publicLine(r)).join("; ")}.`);
+    out.push("", `The verdict is stricter than the model's answer: ${input.verdictReasons.map((r) => forMarkdownLine(r)).join("; ")}.`);
   }
-  const summary = input.summary === null ? "" : truncateChars(publicText(input.summary), 8_000);
+  const summary = input.summary === null ? "" : forMarkdownBody(input.summary, 8_000);
   if (summary !== "") out.push("", summary);
 
   const inline = placement.inline.length;
@@ -100,7 +100,7 @@ export function renderReviewBody(input: ReviewBodyInput): string {
     for (const f of placement.resolved) out.push(findingLine(f));
   }
   if (input.notInspected.length > 0) {
-    const names = input.notInspected.slice(0, 20).map((p) => codeSpan(truncateChars(publicCode(p), 300)));
+    const names = input.notInspected.slice(0, 20).map((p) => forCodeSpan(p, 300));
     const more = input.notInspected.length > 20 ? ` and ${input.notInspected.length - 20} more` : "";
     out.push("", `GitHub shows no diff for ${names.join(", ")}${more} (binary or too large): not reviewed line by line.`);
   }
@@ -109,5 +109,5 @@ export function renderReviewBody(input: ReviewBodyInput): string {
     "---",
     `<sub>Automated review by the Autopack auditor (run ${codeSpan(marker.runId)}). The \`Autopack audit\` check run carries the verdict.</sub>`,
   );
-  return truncateChars(out.join("\n"), MAX_REVIEW_BODY, "\n\n_(review truncated)_");
+  return cut(out.join("\n"), MAX_REVIEW_BODY, "\n\n_(review truncated)_");
 }

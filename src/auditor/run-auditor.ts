@@ -3,6 +3,7 @@ import { httpStatus } from "../github/client.js";
 import { getPullHead, listPullFiles, readFileAtRef } from "../github/pull-files.js";
 import { createCommentReview, findAppReviewWithMarker, listAppReviewComments, listAppReviews } from "../github/reviews.js";
 import { phaseBudget } from "../plan/budgets.js";
+import { forMarkdownBody } from "../policy/outbound.js";
 import { buildAuditPrompt } from "./audit-prompt.js";
 import { checkOutput } from "./check-output.js";
 import { runChecks } from "./checks.js";
@@ -14,7 +15,6 @@ import { askAuditor } from "./ask-auditor.js";
 import { auditMarker, stripMarkers, type AuditMarker } from "./markers.js";
 import { modelFindings } from "./model-output.js";
 import { placeFindings, withoutInline, type Placement } from "./placement.js";
-import { publicText } from "./public-text.js";
 import { auditSystemPrompt } from "./prompts/audit-system.js";
 import { renderReviewBody } from "./review-body.js";
 import type { AuditInput, AuditOutcome } from "./types.js";
@@ -89,7 +89,7 @@ export async function runAuditor(input: AuditInput): Promise<AuditOutcome> {
   const outcome: AuditOutcome = {
     recommendation: verdict.recommendation,
     confidence,
-    summary: publicText(summary ?? answer.failure ?? ""),
+    summary: forMarkdownBody(summary ?? answer.failure ?? ""),
     findings: placement.shown,
     reviewNotes: stripMarkers(body),
     suggestedPatches: suggestedPatches(placement.shown, lines),

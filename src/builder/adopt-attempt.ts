@@ -4,7 +4,7 @@ import { getBranchSha, getCommit } from "../github/git-data.js";
 import { upsertPhasePull } from "../github/pulls.js";
 import type { ChangeKind } from "./patch.js";
 import { parseTrailers } from "./commit-message.js";
-import { renderPrBody } from "./pr-body.js";
+import { phasePullTitle, renderPrBody } from "./pr-body.js";
 import type { BuildInput, BuildOutcome } from "./types.js";
 
 /**
@@ -44,7 +44,7 @@ export async function adoptCommittedAttempt(input: BuildInput, started: number):
   const pull = await upsertPhasePull(gh, repo, {
     branch: input.branch,
     base: input.baseBranch,
-    title: `[Autopack ${phase.phase_id}] ${phase.name.replace(/\s+/g, " ").trim()}`,
+    title: phasePullTitle(phase),
     draft: input.config.draft,
     body: renderPrBody({
       issueNumber: input.issueNumber,

@@ -29,4 +29,17 @@ describe("commit messages", () => {
     const subject = commitMessage({ phaseId: "P1", attempt: 1, runId: "r", summary: "x".repeat(200), baseSha: null }).split("\n")[0]!;
     expect(subject.length).toBeLessThanOrEqual(72);
   });
+
+  it("closes no issue when the branch is merged, and repeats no secret", () => {
+    const token = ["ghp", "_", "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"].join("");
+    const message = commitMessage({
+      phaseId: "P1",
+      attempt: 1,
+      runId: "r",
+      summary: `Fixes #1\n\nCloses acme/app#2, uses ${token}`,
+      baseSha: null,
+    });
+    expect(message).not.toMatch(/(fix(es)?|close[sd]?|resolve[sd]?):?\s+([\w.-]+\/[\w.-]+)?#\d/i);
+    expect(message).not.toContain(token);
+  });
 });

@@ -1,4 +1,4 @@
-import { sanitiseUntrusted } from "../policy/untrusted.js";
+import { cut, forMarkdownBody } from "../policy/outbound.js";
 
 /**
  * Commit messages of Builder commits and how the app recognises its own commits on a phase branch:
@@ -20,7 +20,7 @@ const MAX_SUBJECT = 72;
 const MAX_BODY_LINES = 30;
 
 export function commitMessage(input: CommitMessageInput): string {
-  const lines = sanitiseUntrusted(input.summary)
+  const lines = forMarkdownBody(input.summary)
     .split("\n")
     .map((l) => l.trimEnd())
     // A summary line must never pass for one of the app's trailers.
@@ -29,7 +29,7 @@ export function commitMessage(input: CommitMessageInput): string {
   const first = firstIndex === -1 ? "changes" : (lines[firstIndex] ?? "").trim();
   const prefix = `Autopack ${input.phaseId} (attempt ${input.attempt}): `;
   const room = Math.max(10, MAX_SUBJECT - prefix.length);
-  const subject = prefix + (first.length > room ? `${first.slice(0, room - 1)}…` : first);
+  const subject = prefix + cut(first, room);
   const body = firstIndex === -1 ? [] : trimBlank(lines.slice(firstIndex + 1)).slice(0, MAX_BODY_LINES);
   const trailers = [
     `Autopack-Run: ${input.runId}`,

@@ -32,11 +32,3 @@ export function failedOutcome(notes: string, tokensUsed: number, durationMinutes
     notes,
   };
 }
-
-/** Error text from elsewhere, safe to show people: no URLs, no token-shaped strings. */
-export function safeErrorText(text: string): string {
-  return text
-    .replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, "[url]")
-    .replace(/\b(?:gh[pousr]_|github_pat_|sk-)[A-Za-z0-9_-]{8,}/g, "[REDACTED]")
-    .slice(0, 1_000);
-}

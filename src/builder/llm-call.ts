@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import { countTokens } from "../llm/tokens.js";
 import { LlmBudgetExceededError, LlmOutputInvalidError, LlmUnavailableError, type LlmPort, type TokenBudget } from "../llm/port.js";
-import { BuildFailure, safeErrorText } from "./failure.js";
+import { forErrorNote } from "../policy/outbound.js";
+import { BuildFailure } from "./failure.js";
 
 /** Tokens spent by one attempt, every call counted, failed ones included. */
 export interface TokenMeter {
@@ -55,11 +56,11 @@ export async function callModel<T>(llm: LlmPort, budget: TokenBudget, meter: Tok
     }
     if (error instanceof LlmOutputInvalidError) {
       meter.used += error.usage.total_tokens;
-      throw new BuildFailure(`the model's answer to the ${step.step} was invalid: ${safeErrorText(error.message)}`);
+      throw new BuildFailure(`the model's answer to the ${step.step} was invalid: ${forErrorNote(error.message)}`);
     }
     if (error instanceof LlmUnavailableError) {
       const refused = error.status === 401 || error.status === 403 || error.status === 404;
-      throw new BuildFailure(`the LLM was unavailable during the ${step.step}: ${safeErrorText(error.message)}`, refused);
+      throw new BuildFailure(`the LLM was unavailable during the ${step.step}: ${forErrorNote(error.message)}`, refused);
     }
     throw error;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PhaseSchema } from "../plan/schema.js";
-import { renderPrBody } from "./pr-body.js";
+import { phasePullTitle, renderPrBody } from "./pr-body.js";
 
 const phase = PhaseSchema.parse({
   phase_id: "P1",
@@ -47,7 +47,7 @@ describe("renderPrBody", () => {
 
       Add a YAML parser
 
-      Uses the yaml package.  Pinged @&#8203;octocat; key [REDACTED] leaked.
+      Uses the yaml package.  Pinged @\u200Doctocat; key [REDACTED] leaked.
 
       ### Files changed (+42 −1)
 
@@ -78,5 +78,49 @@ describe("renderPrBody, against text that would act on GitHub", () => {
     expect(body).not.toMatch(/(fix(es)?|close[sd]?|resolve[sd]?):?\s+(\w+\/\w+)?#\d/i);
     expect(body).not.toMatch(/(^|[^\w])@acme/);
     expect(body).toContain("Part of #42");
+  });
+});
+
+describe("a phase PR, against secrets and markup in any of its parts", () => {
+  const token = ["ghp", "_", "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"].join("");
+
+  it("never shows a secret-shaped string, wherever it came from", () => {
+    const leaky = { ...phase, name: `Rotate ${token}`, description: `Uses ${token}`, acceptance: [`no ${token}`] };
+    const body = renderPrBody({
+      issueNumber: 1,
+      runId: "r",
+      phase: leaky,
+      attempt: 1,
+      summary: `Put ${token.slice(0, 8)}\u200B${token.slice(8)} in the config`,
+      files: [{ path: `keys/${token}.txt`, kind: "added", added: 1, removed: 0 }],
+      linesAdded: 1,
+      linesRemoved: 0,
+      tokensUsed: 0,
+    });
+    expect(body).not.toContain(token);
+    expect(body).not.toContain(token.slice(8));
+    expect(phasePullTitle(leaky)).not.toContain(token);
+  });
+
+  it("keeps the rest of the body visible after an unclosed HTML comment", () => {
+    const body = renderPrBody({
+      issueNumber: 1,
+      runId: "r",
+      phase,
+      attempt: 1,
+      summary: "Done <!-- and everything after this",
+      files: [{ path: "a.ts", kind: "added", added: 1, removed: 0 }],
+      linesAdded: 1,
+      linesRemoved: 0,
+      tokensUsed: 0,
+    });
+    expect(body.match(/<!--/g)).toHaveLength(1);
+    expect(body).toContain("Done\n\n### Files changed");
+    expect(body).toContain("built by Autopack");
+  });
+
+  it("has a title that pings nobody and closes nothing once squashed into a commit", () => {
+    const title = phasePullTitle({ ...phase, name: "Fixes #1 for\n@acme/all" });
+    expect(title).toBe("[Autopack P1] Fixes #\u200D1 for @\u200Dacme/all");
   });
 });

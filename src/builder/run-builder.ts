@@ -11,7 +11,7 @@ import { BuildFailure, failedOutcome } from "./failure.js";
 import { decodeText, MAX_FILE_BYTES } from "./file-text.js";
 import { callModel, type TokenMeter } from "./llm-call.js";
 import { buildPatch } from "./patch.js";
-import { renderPrBody } from "./pr-body.js";
+import { phasePullTitle, renderPrBody } from "./pr-body.js";
 import { editSystemPrompt, fileRequestSystemPrompt, type PathRules } from "./prompts/system.js";
 import type { TreeEntry } from "./tree-listing.js";
 import type { BuildInput, BuildOutcome } from "./types.js";
@@ -155,7 +155,7 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
   const pull = await upsertPhasePull(gh, repo, {
     branch: input.branch,
     base: input.baseBranch,
-    title: `[Autopack ${phase.phase_id}] ${phase.name.replace(/\s+/g, " ").trim()}`,
+    title: phasePullTitle(phase),
     draft: config.draft,
     body: renderPrBody({
       issueNumber: input.issueNumber,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatPlanProblems, parsePlan } from "./parse-plan.js";
-import { safeMarkdown } from "../policy/safe-markdown.js";
+import { forPlainLine } from "../policy/outbound.js";
 
 describe("formatPlanProblems", () => {
   it("renders each problem with its line and field, then how to fix it", () => {
@@ -42,11 +42,11 @@ describe("formatPlanProblems", () => {
   });
 
   it("escapes markup outside code spans and breaks mentions", () => {
-    expect(safeMarkdown("hi @team <b>x</b> [link](http://x) *y* `kept <b>`")).toBe(
+    expect(forPlainLine("hi @team <b>x</b> [link](http://x) *y* `kept <b>`")).toBe(
       "hi @\u200Dteam &lt;b&gt;x&lt;/b&gt; \\[link\\](http://x) \\*y\\* `kept <b>`",
     );
-    expect(safeMarkdown("an ``unbalanced` tick\nand a new line")).toBe("an \\`\\`unbalanced\\` tick and a new line");
-    expect(safeMarkdown("x".repeat(1000))).toHaveLength(600);
+    expect(forPlainLine("an ``unbalanced` tick\nand a new line")).toBe("an \\`\\`unbalanced\\` tick and a new line");
+    expect(forPlainLine("x".repeat(1000))).toHaveLength(600);
   });
 
   it("renders fields with backticks safely", () => {

@@ -1,4 +1,4 @@
-import { safeMarkdown } from "../policy/safe-markdown.js";
+import { forPlainLine } from "../policy/outbound.js";
 import { code } from "./problem-text.js";
 import type { PlanProblem } from "./schema.js";
 
@@ -54,6 +54,6 @@ function renderProblem(problem: PlanProblem): string {
   const where: string[] = [];
   if (Number.isSafeInteger(problem.line) && (problem.line ?? 0) > 0) where.push(`line ${problem.line}`);
   if (typeof problem.field === "string" && problem.field !== "") where.push(code(problem.field, 120));
-  const message = safeMarkdown(String(problem.message ?? ""));
+  const message = forPlainLine(String(problem.message ?? ""));
   return where.length > 0 ? `- ${where.join(", ")}: ${message}` : `- ${message}`;
 }

@@ -1,3 +1,5 @@
+import { codeSpan } from "../policy/outbound.js";
+
 /** Helpers that put untrusted text into problem messages safely and briefly. */
 
 /** Control, zero-width and bidirectional-override characters: never echoed back. */
@@ -14,12 +16,7 @@ export function clip(text: string, max = MAX_QUOTE): string {
 
 /** Untrusted text as an inline code span, so no markup, link or @mention can escape it. */
 export function code(text: string, max = MAX_QUOTE): string {
-  const s = clip(text, max);
-  let longest = 0;
-  for (const run of s.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
-  const fence = "`".repeat(longest + 1);
-  const pad = s.startsWith("`") || s.endsWith("`") ? " " : "";
-  return `${fence}${pad}${s}${pad}${fence}`;
+  return codeSpan(clip(text, max));
 }
 
 /** A short, safe description of what the user wrote, for "must be X, not Y". */

@@ -3,29 +3,16 @@
  * It is sanitised, secrets are redacted, and it is placed in a delimited block the system prompt names.
  */
 
-/** Zero-width and bidi controls, variation selectors, fillers and Unicode tag characters ("ASCII smuggling"). */
-const INVISIBLE =
-  /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\u00AD\u180E\u034F\u115F\u1160\u3164\uFFA0\uFE00-\uFE0F\u{E0000}-\u{E007F}]/gu;
+import { normaliseNewlines, redactSecrets, stripHtmlComments, stripInvisible } from "./outbound.js";
+
 /** Anything that reads as an opening or closing `untrusted` tag, spaced or in full-width brackets. */
 const BLOCK_TAG = /[<\uFF1C]\s*\/?\s*untrusted[^>\uFF1E]*[>\uFF1E]?/gi;
-const HTML_COMMENT = /<!--[\s\S]*?(-->|$)/g;
 
-const SECRET_PATTERNS: readonly RegExp[] = [
-  /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
-  /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
-  /\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}\b/g,
-  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g,
-  /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g,
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
-];
-
-export function redactSecrets(text: string): string {
-  return SECRET_PATTERNS.reduce((acc, re) => acc.replace(re, "[REDACTED]"), text);
-}
+export { redactSecrets };
 
 /** Strips HTML comments and invisible characters, and redacts token-shaped strings. */
 export function sanitiseUntrusted(text: string): string {
-  return redactSecrets(text.replace(HTML_COMMENT, "").replace(INVISIBLE, "")).replace(/\r\n?/g, "\n");
+  return normaliseNewlines(redactSecrets(stripInvisible(stripHtmlComments(text))));
 }
 
 /**

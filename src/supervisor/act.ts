@@ -6,7 +6,7 @@ import { desiredLabels, RUN_LABELS } from "./labels.js";
 import type { RunContext } from "./run-context.js";
 import type { RunState } from "./run-state.js";
 import type { RepoConfig } from "../config/repo-config.js";
-import { safeMarkdown } from "../policy/safe-markdown.js";
+import { forPlainLine } from "../policy/outbound.js";
 import { issueQueueKey } from "./jobs.js";
 
 /** Queues the long work a run's state calls for. Ids are run/phase/attempt, so this is idempotent. */
@@ -108,7 +108,7 @@ export async function performActions(ctx: RunContext, state: RunState, config: R
             gh,
             { owner: repo.owner, repo: repo.repo, issue: action.pr },
             `<!-- autopack:merge-refused run=${state.run_id} phase=${action.phaseId} sha=${action.sha} -->`,
-            `Autopack approved this pull request but GitHub refused to merge it (${status}: ${errorMessage(error)}). Merge it yourself once it can be merged; the run goes on when it is merged.`,
+            `Autopack approved this pull request but GitHub refused to merge it (${status}: ${forPlainLine(errorMessage(error))}). Merge it yourself once it can be merged; the run goes on when it is merged.`,
             ctx.isOurs,
           );
         }
@@ -122,7 +122,7 @@ export async function performActions(ctx: RunContext, state: RunState, config: R
           gh,
           ctx.ref,
           marker,
-          `@${state.started_by} ${what}: ${safeMarkdown(action.reason, 1_000)}\n\nFix what is needed (or push to the phase branch), then comment \`/autopack retry${action.phaseId ? ` ${action.phaseId}` : ""}\`.`,
+          `@${state.started_by} ${what}: ${forPlainLine(action.reason, 1_000)}\n\nFix what is needed (or push to the phase branch), then comment \`/autopack retry${action.phaseId ? ` ${action.phaseId}` : ""}\`.`,
           ctx.isOurs,
           ctx.comments,
         );

@@ -1,4 +1,5 @@
 import { addLabels, ensureMarkedComment } from "../github/issues.js";
+import { forMarkdownLine } from "../policy/outbound.js";
 import { ensureLongWork, performActions, scheduleMirrorRetry, scheduleTimeouts, syncLabels } from "./act.js";
 import { decide } from "./decide.js";
 import type { SupervisorEvent } from "./events.js";
@@ -17,7 +18,7 @@ export async function reportConfigProblems(ctx: RunContext, problems: string[], 
   const body = [
     "Autopack cannot use this repository's `.github/autopack.yml` (read from the default branch):",
     "",
-    ...problems.map((p) => `- ${p}`),
+    ...problems.map((p) => `- ${forMarkdownLine(p)}`),
     "",
     starting
       ? "Fix the file on the default branch, then remove the label that starts Autopack and add it again."

@@ -1,3 +1,4 @@
+import { forCodeSpan } from "../policy/outbound.js";
 import { canSteer } from "../policy/permissions.js";
 import { ensureMarkedComment, reactToComment, roleOf } from "../github/issues.js";
 import { reply } from "./act.js";
@@ -46,7 +47,7 @@ export async function commandIntent(ctx: RunContext, args: CommandArgs): Promise
     return;
   }
   if (command.name === "unknown") {
-    await reply(ctx, replyTo, `Autopack did not understand \`${command.text.replace(/`/g, "'")}\`.\n\n${HELP_TEXT}`);
+    await reply(ctx, replyTo, `Autopack did not understand ${forCodeSpan(command.text)}.\n\n${HELP_TEXT}`);
     await react("confused");
     return;
   }

@@ -1,4 +1,4 @@
-import { safeMarkdown } from "../policy/safe-markdown.js";
+import { forPlainLine, forTableCell } from "../policy/outbound.js";
 import type { RunSummary } from "../autopack-api/schemas.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import type { RunState } from "./run-state.js";
@@ -29,13 +29,13 @@ export function renderFinalSummary(
     const tokens = typeof r?.["tokens_used"] === "number" ? (r["tokens_used"] as number) : rec.tokens;
     const pr = rec.pr ? `[#${rec.pr}](${repoUrl}/pull/${rec.pr})` : "–";
     const work = `${count(rec.builder_attempts, "build")}, ${count(rec.auditor_attempts, "audit")}`;
-    return `| ${phase.phase_id} | ${safeMarkdown(phase.name)} | ${phaseStateOf(rec.step).toLowerCase()} | ${work} | ${rec.verdict ?? "–"} | ${pr} | ${formatTokens(tokens)} |`;
+    return `| ${phase.phase_id} | ${forTableCell(phase.name)} | ${phaseStateOf(rec.step).toLowerCase()} | ${work} | ${rec.verdict ?? "–"} | ${pr} | ${formatTokens(tokens)} |`;
   });
   const cost = estimateCost(state.tokens, models, config);
   const outcome =
     state.state === "DONE_SUCCESS"
       ? "✅ finished: every phase is merged."
-      : `ended: ${runHeadline(state)}. ${safeMarkdown(state.reason ?? "")}`;
+      : `ended: ${runHeadline(state)}. ${forPlainLine(state.reason ?? "")}`;
   return [
     summaryMarker(state.run_id),
     `### Autopack run \`${state.run_id}\` ${outcome}`,

@@ -5,7 +5,7 @@ import { phaseBudget } from "../plan/budgets.js";
 import { isTerminal, type PhaseRecord, type RunState } from "./run-state.js";
 import { phaseStateOf } from "./transitions.js";
 import { encodeStateBlock } from "./state-codec.js";
-import { safeMarkdown } from "../policy/safe-markdown.js";
+import { forPlainLine, forTableCell } from "../policy/outbound.js";
 
 /** Marks the app's status comments (the signed state block is what is trusted, not this). */
 export const STATUS_MARKER = "<!-- autopack:status -->";
@@ -20,11 +20,6 @@ const STEP_LABEL: Record<PhaseRecord["step"], string> = {
   escalated: "needs a person",
   cancelled: "cancelled",
 };
-
-/** Text from the plan, checks or models, inert in a table cell: no markup, no pings, no broken rows. */
-function cell(text: string, maxLength?: number): string {
-  return safeMarkdown(text, maxLength);
-}
 
 /** Builder attempts used of those allowed, counted since the last retry (which grants a fresh budget). */
 function attempts(rec: PhaseRecord | undefined, allowed: number): string {
@@ -41,7 +36,7 @@ function nextStep(state: RunState): string {
   if (state.state === "DONE_SUCCESS") return "Nothing: every phase is merged.";
   if (isTerminal(state)) {
     const again = state.cancelled_by !== null ? "to resume it" : "to try the failed phases again";
-    return `${state.reason ? cell(state.reason) : "The run stopped."} Comment \`/autopack retry\` ${again}.`;
+    return `${state.reason ? forPlainLine(state.reason) : "The run stopped."} Comment \`/autopack retry\` ${again}.`;
   }
   const tier = state.plan.tiers[state.tier];
   if (!tier) return "Finishing the run.";
@@ -51,7 +46,7 @@ function nextStep(state: RunState): string {
   if (phases.every((p) => p?.step === "awaiting_merge" || p?.step === "merged")) {
     return `Review and merge the pull requests of tier ${tier.tier_id}; the next tier starts when they are merged.`;
   }
-  return `Working on tier ${tier.tier_id} (${cell(tier.name)}).`;
+  return `Working on tier ${tier.tier_id} (${forPlainLine(tier.name)}).`;
 }
 
 export interface StatusView {
@@ -74,14 +69,14 @@ export function renderStatusComment({ state, config, models, now, repoUrl, key, 
     const budget = phaseBudget(phase.task_category, config.budgets);
     const pr = rec?.pr ? `[#${rec.pr}](${repoUrl}/pull/${rec.pr})` : "–";
     const stateText = rec ? `${phaseStateOf(rec.step).toLowerCase()} · ${STEP_LABEL[rec.step]}` : "queued";
-    const note = rec?.reason ? ` — ${cell(rec.reason, 240)}` : "";
-    return `| ${cell(phase.tier_id)} | ${cell(phase.phase_id)}: ${cell(phase.name)} | ${stateText}${note} | ${attempts(rec, budget.builder_attempts)} | ${pr} | ${formatTokens(rec?.tokens ?? 0)} |`;
+    const note = rec?.reason ? ` — ${forTableCell(rec.reason, 240)}` : "";
+    return `| ${forTableCell(phase.tier_id)} | ${forTableCell(phase.phase_id)}: ${forTableCell(phase.name)} | ${stateText}${note} | ${attempts(rec, budget.builder_attempts)} | ${pr} | ${formatTokens(rec?.tokens ?? 0)} |`;
   });
   const cost = estimateCost(state.tokens, models, config);
   const mirror = !mirroring
     ? "off"
     : state.mirror.pending.length > 0
-      ? `pending (${state.mirror.pending.length} call${state.mirror.pending.length === 1 ? "" : "s"} not yet accepted${state.mirror.last_error ? `: ${cell(state.mirror.last_error, 120)}` : ""})`
+      ? `pending (${state.mirror.pending.length} call${state.mirror.pending.length === 1 ? "" : "s"} not yet accepted${state.mirror.last_error ? `: ${forPlainLine(state.mirror.last_error, 120)}` : ""})`
       : "in sync";
   return [
     STATUS_MARKER,

@@ -1,18 +1,19 @@
-import { canSteer, isBot } from "../policy/permissions.js";
+import { isBot } from "../policy/permissions.js";
 import type { GitHubClient } from "../github/client.js";
-import { roleOf } from "../github/issues.js";
+import type { SteerGate } from "./steer-gate.js";
 
 /**
  * What people said on a phase PR, as feedback for the Builder: a review's body and inline comments
  * (its author's write access is checked by the caller), or, with no review, the review bodies and
  * inline comments of every person with write access. Bots' words, the app's own audit included, are
  * left out (the Auditor's findings reach the Builder through the run's state), and so is anyone who
- * may not steer the run.
+ * may not steer the run (`steer`, the job's permission gate).
  */
 export async function reviewFeedback(
   gh: GitHubClient,
   owner: string,
   repo: string,
+  steer: SteerGate,
   pull: number,
   review: { id: number; body: string } | null,
 ): Promise<string> {
@@ -36,7 +37,7 @@ export async function reviewFeedback(
     );
     const roles = new Map<string, boolean>();
     for (const login of new Set([...all, ...reviews].map((c) => c.user?.login ?? ""))) {
-      roles.set(login, login !== "" && canSteer(await roleOf(gh, owner, repo, login)));
+      roles.set(login, (await steer(login)).allowed);
     }
     const steers = (user: { login?: string } | null | undefined) => roles.get(user?.login ?? "") === true;
     for (const r of reviews) if (steers(r.user)) lines.push(`${r.user?.login} (review): ${(r.body ?? "").trim()}`);

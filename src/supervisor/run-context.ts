@@ -6,11 +6,14 @@ import type { IssueKey } from "./jobs.js";
 import { authenticatedApp } from "../github/check-runs.js";
 import { commentFilter, type WorkerDeps } from "./deps.js";
 import { loadRepo, loadRunHistory, type RepoInfo, type RunHistory } from "./run-store.js";
+import { steerGate, type SteerGate } from "./steer-gate.js";
 
 /** Everything a job observes about one issue before deciding. */
 export interface RunContext {
   deps: WorkerDeps;
   gh: GitHubClient;
+  /** The permission gate, asked at most once per person in the job. */
+  steer: SteerGate;
   target: IssueKey;
   ref: IssueRef;
   repo: RepoInfo;
@@ -35,8 +38,19 @@ function botLogin(appId: number, gh: GitHubClient): Promise<string | null> {
   return login;
 }
 
-export async function loadRunContext(deps: WorkerDeps, target: IssueKey): Promise<RunContext> {
+/** A job's way to the issue's repository, opened once per job. */
+export interface JobGitHub {
+  gh: GitHubClient;
+  steer: SteerGate;
+}
+
+export async function openRepo(deps: WorkerDeps, target: IssueKey): Promise<JobGitHub> {
   const gh = await deps.auth(target.installationId);
+  return { gh, steer: steerGate(gh, target.owner, target.repo) };
+}
+
+export async function loadRunContext(deps: WorkerDeps, target: IssueKey, opened?: JobGitHub): Promise<RunContext> {
+  const { gh, steer } = opened ?? (await openRepo(deps, target));
   const ref: IssueRef = { owner: target.owner, repo: target.repo, issue: target.issue };
   const repo = await loadRepo(gh, target.owner, target.repo);
   const isOurs = commentFilter(deps.appId, await botLogin(deps.appId, gh));
@@ -44,5 +58,5 @@ export async function loadRunContext(deps: WorkerDeps, target: IssueKey): Promis
     loadRunHistory(gh, ref, isOurs, deps.stateKey, repo.id),
     loadRepoConfig(gh, target.owner, target.repo),
   ]);
-  return { deps, gh, target, ref, repo, comments, history, config, isOurs };
+  return { deps, gh, steer, target, ref, repo, comments, history, config, isOurs };
 }

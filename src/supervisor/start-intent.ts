@@ -1,5 +1,4 @@
-import { addLabels, ensureMarkedComment, getIssue, removeLabel, roleOf } from "../github/issues.js";
-import { canSteer } from "../policy/permissions.js";
+import { addLabels, ensureMarkedComment, getIssue, removeLabel } from "../github/issues.js";
 import { formatPlanProblems } from "../plan/format-problems.js";
 import { parsePlan } from "../plan/parse-plan.js";
 import { advance, reportConfigProblems } from "./advance.js";
@@ -11,18 +10,12 @@ import { newRunState } from "./start-run.js";
 export const PLAN_ERROR_MARKER = "<!-- autopack:plan-error -->";
 
 /**
- * The trigger label was added. Starts a run when the label is the configured one, the sender may
- * steer the repository, no run of the issue is active, and the plan in the issue body is valid.
+ * The trigger label was added by someone the permission gate let through. Starts a run when the label
+ * is the configured one, no run of the issue is active, and the plan in the issue body is valid.
  */
 export async function startIntent(ctx: RunContext, sender: string, label: string): Promise<void> {
   const { deps, gh, ref, repo } = ctx;
   const log = deps.log;
-  // Nothing happens for people without write access, not even a report of a broken configuration.
-  const role = await roleOf(gh, repo.owner, repo.repo, sender);
-  if (!canSteer(role)) {
-    log.info({ issue: ref, sender, role, label }, "label added by a user without write access; ignored");
-    return;
-  }
   if (!ctx.config.ok) {
     await reportConfigProblems(ctx, ctx.config.problems, true);
     return;

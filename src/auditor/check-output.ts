@@ -1,4 +1,4 @@
-import type { AuditConclusion } from "../github/check-runs.js";
+import type { AuditConclusion } from "../github/door.js";
 import type { Placement } from "./placement.js";
 import { publicLine, publicText } from "./public-text.js";
 import { findingLine, VERDICT_TITLES } from "./review-body.js";

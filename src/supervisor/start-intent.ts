@@ -1,4 +1,3 @@
-import { addLabels, ensureMarkedComment, getIssue, removeLabel } from "../github/issues.js";
 import { formatPlanProblems } from "../plan/format-problems.js";
 import { parsePlan } from "../plan/parse-plan.js";
 import { advance, reportConfigProblems } from "./advance.js";
@@ -14,7 +13,7 @@ export const PLAN_ERROR_MARKER = "<!-- autopack:plan-error -->";
  * is the configured one, no run of the issue is active, and the plan in the issue body is valid.
  */
 export async function startIntent(ctx: RunContext, sender: string, label: string): Promise<void> {
-  const { deps, gh, ref, repo } = ctx;
+  const { deps, github, ref, repo } = ctx;
   const log = deps.log;
   if (!ctx.config.ok) {
     await reportConfigProblems(ctx, ctx.config.problems, true);
@@ -33,27 +32,26 @@ export async function startIntent(ctx: RunContext, sender: string, label: string
     await advance(ctx, latest, { type: "observe" });
     return;
   }
-  const issue = await getIssue(gh, ref);
+  const issue = await github.issue(ref.issue);
   if (issue.isPullRequest) {
     log.info({ issue: ref }, "trigger label on a pull request; ignored");
     return;
   }
   const parsed = parsePlan(issue.body);
   if (!parsed.ok) {
-    await ensureMarkedComment(
-      gh,
-      ref,
+    await github.ensureComment(
+      ref.issue,
       PLAN_ERROR_MARKER,
       formatPlanProblems(parsed.problems, { label: config.label }),
       ctx.isOurs,
       ctx.comments,
     );
-    await addLabels(gh, ref, [LABELS.invalid]);
+    await github.addLabels(ref.issue, [LABELS.invalid]);
     log.info({ issue: ref, problems: parsed.problems.length }, "plan refused");
     return;
   }
   for (const stale of [LABELS.invalid, ...RUN_LABELS]) {
-    if (issue.labels.includes(stale)) await removeLabel(gh, ref, stale);
+    if (issue.labels.includes(stale)) await github.removeLabel(ref.issue, stale);
   }
   const state = newRunState({
     plan: parsed.plan,

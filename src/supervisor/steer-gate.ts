@@ -1,5 +1,4 @@
-import type { GitHubClient } from "../github/client.js";
-import { roleOf } from "../github/issues.js";
+import type { RepoGitHub } from "../github/door.js";
 import { canSteer, isBot } from "../policy/permissions.js";
 
 /** Whether a person may start or steer a run, and the role that says so (`none` when GitHub knows none). */
@@ -13,14 +12,15 @@ export type SteerGate = (login: string) => Promise<SteerDecision>;
 
 /**
  * The one permission gate every intent passes (a label, a command, a review, a re-run), and every
- * reviewer whose words become feedback. Bots never steer and are not asked about.
+ * reviewer whose words become feedback. The role is GitHub's `role_name`, else its `permission`;
+ * someone GitHub does not know as a collaborator has none; bots never steer and are not asked about.
  */
-export function steerGate(gh: GitHubClient, owner: string, repo: string): SteerGate {
+export function steerGate(github: Pick<RepoGitHub, "collaboratorPermission">): SteerGate {
   const asked = new Map<string, Promise<SteerDecision>>();
   return (login) => {
     let decision = asked.get(login);
     if (decision === undefined) {
-      decision = decide(gh, owner, repo, login);
+      decision = decide(github, login);
       asked.set(login, decision);
       // A failed look-up is not a decision: the next question asks again.
       decision.catch(() => asked.delete(login));
@@ -29,8 +29,9 @@ export function steerGate(gh: GitHubClient, owner: string, repo: string): SteerG
   };
 }
 
-async function decide(gh: GitHubClient, owner: string, repo: string, login: string): Promise<SteerDecision> {
+async function decide(github: Pick<RepoGitHub, "collaboratorPermission">, login: string): Promise<SteerDecision> {
   if (login === "" || isBot({ login })) return { allowed: false, role: "none" };
-  const role = await roleOf(gh, owner, repo, login);
+  const access = await github.collaboratorPermission(login);
+  const role = access?.roleName ?? access?.permission ?? "none";
   return { allowed: canSteer(role), role };
 }

@@ -53,9 +53,9 @@ async function handleIntent(deps: WorkerDeps, job: Extract<Job, { kind: "intent"
   const opened = await openRepo(deps, target);
   if (intent.type === "command" && intent.onPullRequest !== null && intent.phaseId === null) {
     // A command on a PR: find the run's issue from the phase branch, then handle it under that issue's key.
-    const { data: pr } = await opened.gh.rest.pulls.get({ owner: target.owner, repo: target.repo, pull_number: intent.onPullRequest });
-    const branch = parsePhaseBranch(pr.head.ref);
-    if (!branch || pr.head.repo?.full_name !== pr.base.repo.full_name) return;
+    const pr = await opened.github.pull(intent.onPullRequest);
+    const branch = parsePhaseBranch(pr.headRef);
+    if (!branch || pr.fromFork) return;
     const runTarget = { ...target, issue: branch.issue };
     await deps.queue.enqueue({
       id: `${id}:run`,
@@ -85,10 +85,7 @@ async function handleIntent(deps: WorkerDeps, job: Extract<Job, { kind: "intent"
     case "review": {
       const stored = ctx.history.latest;
       if (!stored || isTerminal(stored.state) || stored.state.phases[intent.phaseId]?.pr !== intent.pullNumber) return;
-      const feedback = await reviewFeedback(ctx.gh, target.owner, target.repo, ctx.steer, intent.pullNumber, {
-        id: intent.reviewId,
-        body: intent.body,
-      });
+      const feedback = await reviewFeedback(ctx.github, ctx.steer, intent.pullNumber, { id: intent.reviewId, body: intent.body });
       await advance(ctx, stored, { type: "changes-requested", phaseId: intent.phaseId, by: intent.sender, feedback });
       return;
     }

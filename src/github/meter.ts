@@ -20,10 +20,6 @@ export class CallCounts implements GitHubMeter {
   all(): Record<string, number> {
     return Object.fromEntries([...this.calls].sort(([a], [b]) => a.localeCompare(b)));
   }
-
-  reset(): void {
-    this.calls.clear();
-  }
 }
 
 /**

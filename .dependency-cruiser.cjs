@@ -57,6 +57,20 @@ module.exports = {
       to: { path: "node_modules/@octokit/" },
     },
     {
+      name: "octokit-types-only-in-github",
+      comment: "the Octokit client type stays behind the door (src/github/door.ts); tests outside src/github use the door too",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/github/" },
+      to: { path: "^src/github/client\\.ts$" },
+    },
+    {
+      name: "probot-only-in-app-and-github",
+      comment: "the app is wired to Probot in src/app and src/main.ts; Probot's Octokit is reached only through src/github",
+      severity: "error",
+      from: { path: "^src/", pathNot: `^src/(app|github)/|^src/main\\.ts$|${NOT_TESTS}` },
+      to: { path: "node_modules/probot/" },
+    },
+    {
       name: "openai-only-in-llm",
       severity: "error",
       from: { path: "^src/", pathNot: `^src/llm/|${NOT_TESTS}` },

@@ -29,8 +29,13 @@ describe("the dependency rule", () => {
     expect(found.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`)).toEqual([]);
   }, 60_000);
 
-  it("catches an import that runs back up, and GitHub's SDK outside src/github", async () => {
+  it("catches an import that runs back up, and GitHub's SDK or client type outside src/github", async () => {
     const found = await violations(fixture);
-    expect(found.map((v) => v.rule.name).sort()).toEqual(["domain-imports-no-port-or-upper-layer", "octokit-only-in-github"]);
+    expect(found.map((v) => v.rule.name).sort()).toEqual([
+      "domain-imports-no-port-or-upper-layer",
+      "octokit-only-in-github",
+      "octokit-types-only-in-github",
+      "probot-only-in-app-and-github",
+    ]);
   }, 60_000);
 });

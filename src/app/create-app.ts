@@ -1,5 +1,7 @@
 import type { ApplicationFunction, Probot } from "probot";
 import type { AutopackApi } from "../autopack-api/client.js";
+import type { GitHubMeter } from "../github/meter.js";
+import { probotGitHub } from "../github/octokit-door.js";
 import type { LlmPort } from "../llm/port.js";
 import { InProcessQueue, type InProcessQueueOptions } from "../queue/in-process-queue.js";
 import type { AppJobHandler as JobHandler, AppQueue as JobQueue, AppQueuedJob as QueuedJob, Job } from "../supervisor/jobs.js";
@@ -24,6 +26,8 @@ export interface AutopackSettings {
   now?: () => Date;
   /** Re-reconcile every open run when the app starts (default true). */
   sweepOnStart?: boolean;
+  /** Told of every call to GitHub, by verb (tests count them). */
+  githubMeter?: GitHubMeter;
 }
 
 export interface Autopack {
@@ -51,8 +55,9 @@ export function createAutopack(settings: AutopackSettings): Autopack {
       ? settings.createQueue(run, onError)
       : new InProcessQueue<Job>({ ...settings.queue, handler: run, onError });
     queue = jobs;
+    const github = probotGitHub(probot, settings.githubMeter ? { meter: settings.githubMeter } : {});
     handle = createJobHandler({
-      auth: (installationId) => probot.auth(installationId),
+      github,
       queue: jobs,
       llm: settings.llm,
       api: settings.api,
@@ -66,12 +71,10 @@ export function createAutopack(settings: AutopackSettings): Autopack {
     registerHandlers(probot, jobs, settings.appId);
     if (!settings.api.enabled) probot.log.info("AUTOPACK_API_URL is not set: mirroring to the Autopack API is off");
     if (settings.sweepOnStart ?? true) {
-      sweep = sweepOpenRuns({ auth: (id?: number) => probot.auth(id), queue: jobs, log: probot.log }, new Date().toISOString()).catch(
-        (error: unknown) => {
-          probot.log.warn({ err: error instanceof Error ? error.message : String(error) }, "startup sweep failed");
-          return 0;
-        },
-      );
+      sweep = sweepOpenRuns({ github, queue: jobs, log: probot.log }, new Date().toISOString()).catch((error: unknown) => {
+        probot.log.warn({ err: error instanceof Error ? error.message : String(error) }, "startup sweep failed");
+        return 0;
+      });
     }
   };
   return {

@@ -1,7 +1,7 @@
 import type { Probot } from "probot";
 import type { z } from "zod";
 import { parsePhaseBranch } from "../github/branches.js";
-import { AUDIT_CHECK_NAME } from "../github/check-runs.js";
+import { AUDIT_CHECK_NAME } from "../github/door.js";
 import { issueQueueKey, type AppQueue, type IssueKey, type Job } from "../supervisor/jobs.js";
 import { isBot } from "../policy/permissions.js";
 import {

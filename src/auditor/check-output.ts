@@ -1,4 +1,4 @@
-import type { AuditConclusion } from "../github/check-runs.js";
+import type { AuditConclusion } from "../github/door.js";
 import type { Placement } from "./placement.js";
 import { forMarkdownBody, forMarkdownLine } from "../policy/outbound.js";
 import { findingLine, VERDICT_TITLES } from "./review-body.js";

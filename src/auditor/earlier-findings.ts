@@ -1,4 +1,4 @@
-import type { AppReview, AppReviewComment } from "../github/reviews.js";
+import type { AppReview, AppReviewComment } from "../github/door.js";
 import { parseAuditMarker, parseFindingKeys } from "./markers.js";
 import type { Finding } from "./types.js";
 

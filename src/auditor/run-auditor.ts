@@ -1,7 +1,4 @@
-import { completeAuditCheckRun, ensureAuditCheckRun } from "../github/check-runs.js";
-import { httpStatus } from "../github/client.js";
-import { getPullHead, listPullFiles, readFileAtRef } from "../github/pull-files.js";
-import { createCommentReview, findAppReviewWithMarker, listAppReviewComments, listAppReviews } from "../github/reviews.js";
+import { httpStatus } from "../github/errors.js";
 import { phaseBudget } from "../plan/budgets.js";
 import { forMarkdownBody } from "../policy/outbound.js";
 import { buildAuditPrompt } from "./audit-prompt.js";
@@ -27,17 +24,17 @@ import { decideVerdict } from "./verdict.js";
  * the review are found by what they are for instead of being created twice.
  */
 export async function runAuditor(input: AuditInput): Promise<AuditOutcome> {
-  const { gh, repo, config, phase, headSha, prNumber } = input;
+  const { github, config, phase, headSha, prNumber } = input;
   const marker: AuditMarker = { runId: input.runId, phaseId: phase.phase_id, attempt: input.attempt, sha: headSha };
-  const checkRunId = await ensureAuditCheckRun(gh, repo, headSha, {
+  const checkRunId = await github.ensureAuditCheckRun(headSha, {
     externalId: `${input.runId}/${phase.phase_id}/${input.attempt}`,
     summary: `Reviewing phase \`${phase.phase_id}\`, attempt ${input.attempt}.`,
   });
 
-  const pull = await getPullHead(gh, repo, prNumber);
+  const pull = await github.pull(prNumber);
   if (pull.headSha !== headSha) return superseded(input, checkRunId, pull.headSha, null);
 
-  const files = await listPullFiles(gh, repo, prNumber);
+  const files = await github.pullFiles(prNumber);
   const lines = diffLineMap(files);
   const checks = runChecks(
     files.map((f) => ({ path: f.path, previousPath: f.previousPath, status: f.status, lines: lines.get(f.path) ?? patchLines(null) })),
@@ -51,7 +48,7 @@ export async function runAuditor(input: AuditInput): Promise<AuditOutcome> {
     files,
     checks,
     maxTokens: config.audit_context_tokens,
-    readHead: (path) => readFileAtRef(gh, repo, path, headSha),
+    readHead: (path) => github.readFile(path, headSha),
   });
   const answer = await askAuditor(input.llm, input.budget, prompt, config.audit.max_findings);
 
@@ -100,23 +97,23 @@ export async function runAuditor(input: AuditInput): Promise<AuditOutcome> {
   };
 
   // A verdict on a commit that is no longer the PR's head is not the PR's verdict.
-  const now = await getPullHead(gh, repo, prNumber);
+  const now = await github.pull(prNumber);
   if (now.headSha !== headSha) return superseded(input, checkRunId, now.headSha, outcome);
 
-  const existing = await findAppReviewWithMarker(gh, repo, prNumber, auditMarker(marker));
+  const existing = await github.findAppReview(prNumber, auditMarker(marker));
   if (existing !== null) {
     outcome.reviewId = existing.id;
   } else {
     const comments = inlineComments(placement.inline);
     try {
-      outcome.reviewId = await createCommentReview(gh, repo, prNumber, { commitId: headSha, body, comments });
+      outcome.reviewId = await github.createCommentReview(prNumber, { commitId: headSha, body, comments });
     } catch (error) {
       // Lines are only placed on the diff GitHub showed for this head; should GitHub still refuse
       // them, the findings are kept, in the body.
       if (httpStatus(error) !== 422 || comments.length === 0) throw error;
       body = render(withoutInline(placement));
       outcome.reviewNotes = stripMarkers(body);
-      outcome.reviewId = await createCommentReview(gh, repo, prNumber, { commitId: headSha, body, comments: [] });
+      outcome.reviewId = await github.createCommentReview(prNumber, { commitId: headSha, body, comments: [] });
     }
   }
 
@@ -128,7 +125,7 @@ export async function runAuditor(input: AuditInput): Promise<AuditOutcome> {
     failure: answer.failure,
     placement,
   });
-  await completeAuditCheckRun(gh, repo, checkRunId, check.conclusion, check.title, check.summary, check.text);
+  await github.completeAuditCheckRun(checkRunId, check);
   return outcome;
 }
 
@@ -137,8 +134,8 @@ async function earlierPostings(input: AuditInput) {
   if (input.attempt <= 1 && input.previousFindings.length === 0) return { reviews: [], comments: [] };
   try {
     const [reviews, comments] = await Promise.all([
-      listAppReviews(input.gh, input.repo, input.prNumber),
-      listAppReviewComments(input.gh, input.repo, input.prNumber),
+      input.github.appReviews(input.prNumber),
+      input.github.appReviewComments(input.prNumber),
     ]);
     return { reviews, comments };
   } catch (error) {
@@ -158,7 +155,7 @@ async function superseded(input: AuditInput, checkRunId: number, newSha: string,
   const summary =
     `The pull request's head moved to ${newSha} while ${input.headSha} was being audited. ` +
     "No verdict is reported for the old commit; the new head is audited instead.";
-  await completeAuditCheckRun(input.gh, input.repo, checkRunId, "neutral", title, summary);
+  await input.github.completeAuditCheckRun(checkRunId, { conclusion: "neutral", title, summary });
   if (computed !== null) return { ...computed, reviewId: null, stale: true };
   return {
     recommendation: "revise",

@@ -1,5 +1,5 @@
 import type { RepoConfig } from "../config/repo-config.js";
-import type { GitHubClient, RepoRef } from "../github/client.js";
+import type { RepoGitHub } from "../github/door.js";
 import type { LlmPort, TokenBudget } from "../llm/port.js";
 import type { Phase, Plan } from "../plan/schema.js";
 
@@ -23,8 +23,8 @@ export interface Finding {
 }
 
 export interface AuditInput {
-  gh: GitHubClient;
-  repo: RepoRef;
+  /** The run's repository on GitHub. */
+  github: RepoGitHub;
   issueNumber: number;
   runId: string;
   plan: Plan;

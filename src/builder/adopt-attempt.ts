@@ -1,7 +1,4 @@
 import parseDiff from "parse-diff";
-import type { RepoRef, GitHubClient } from "../github/client.js";
-import { getBranchSha, getCommit } from "../github/git-data.js";
-import { upsertPhasePull } from "../github/pulls.js";
 import type { ChangeKind } from "./patch.js";
 import { parseTrailers } from "./commit-message.js";
 import { phasePullTitle, renderPrBody } from "./pr-body.js";
@@ -13,10 +10,10 @@ import type { BuildInput, BuildOutcome } from "./types.js";
  * PR is ensured, the patch read back from GitHub) instead of asking the model for the same work.
  */
 export async function adoptCommittedAttempt(input: BuildInput, started: number): Promise<BuildOutcome | null> {
-  const { gh, repo, phase } = input;
-  const head = await getBranchSha(gh, repo, input.branch);
+  const { github, phase } = input;
+  const head = await github.branchSha(input.branch);
   if (head === null) return null;
-  const commit = await getCommit(gh, repo, head);
+  const commit = await github.commit(head);
   const trailers = parseTrailers(commit.message);
   const parent = commit.parents[0];
   if (
@@ -27,7 +24,7 @@ export async function adoptCommittedAttempt(input: BuildInput, started: number):
   ) {
     return null;
   }
-  const patch = await diffBetween(gh, repo, parent, head);
+  const patch = await github.diff(parent, head);
   const files = parseDiff(patch).map((f) => ({
     path: (f.deleted ? f.from : f.to) ?? "",
     kind: (f.new ? "added" : f.deleted ? "deleted" : "modified") as ChangeKind,
@@ -41,7 +38,7 @@ export async function adoptCommittedAttempt(input: BuildInput, started: number):
     .replace(/^Autopack \S+ \(attempt \d+\): /, "");
   const linesAdded = files.reduce((n, f) => n + f.added, 0);
   const linesRemoved = files.reduce((n, f) => n + f.removed, 0);
-  const pull = await upsertPhasePull(gh, repo, {
+  const pull = await github.upsertPhasePull({
     branch: input.branch,
     base: input.baseBranch,
     title: phasePullTitle(phase),
@@ -71,14 +68,4 @@ export async function adoptCommittedAttempt(input: BuildInput, started: number):
     durationMinutes: Math.round(((Date.now() - started) / 60_000) * 100) / 100,
     notes: `${summary.trim() || "(no summary)"}\n\nRecovered: this attempt's commit was already on the branch when the attempt ran again (the app restarted before recording it).`,
   };
-}
-
-async function diffBetween(gh: GitHubClient, repo: RepoRef, base: string, head: string): Promise<string> {
-  const { data } = await gh.rest.repos.compareCommitsWithBasehead({
-    owner: repo.owner,
-    repo: repo.repo,
-    basehead: `${base}...${head}`,
-    mediaType: { format: "diff" },
-  });
-  return typeof data === "string" ? data : "";
 }

@@ -1,5 +1,4 @@
-import type { GitHubClient, RepoRef } from "../github/client.js";
-import { getBranchSha, getCommit, type GitCommitInfo } from "../github/git-data.js";
+import type { GitCommitInfo, RepoGitHub } from "../github/door.js";
 import { builtOnBase, isAppCommit } from "./commit-message.js";
 import { BuildFailure } from "./failure.js";
 
@@ -23,8 +22,7 @@ export interface BranchStart {
 }
 
 export interface BranchStartInput {
-  gh: GitHubClient;
-  repo: RepoRef;
+  github: RepoGitHub;
   branch: string;
   baseBranch: string;
   startOver: boolean;
@@ -38,11 +36,11 @@ export interface BranchStartInput {
 const MAX_WALK = 20;
 
 export async function resolveBranchStart(input: BranchStartInput): Promise<BranchStart> {
-  const { gh, repo } = input;
+  const { github } = input;
   const check = { runId: input.runId, phaseId: input.phaseId };
-  const branchSha = await getBranchSha(gh, repo, input.branch);
+  const branchSha = await github.branchSha(input.branch);
   if (branchSha !== null) {
-    const head = await getCommit(gh, repo, branchSha);
+    const head = await github.commit(branchSha);
     const notes: string[] = [];
     if (!input.startOver) {
       if (!isAppCommit(head.message, check))
@@ -56,7 +54,7 @@ export async function resolveBranchStart(input: BranchStartInput): Promise<Branc
       );
       return { parent: head, branchExists: true, force: false, branchHead: branchSha, baseSha: null, notes };
     }
-    const person = await findOthersCommit(gh, repo, head, check);
+    const person = await findOthersCommit(github, head, check);
     if (person !== null) {
       notes.push(
         `Did not start over: the branch holds ${short(person)}, a commit not made by Autopack for this run, which a reset would drop; built on top of the branch instead.`,
@@ -64,9 +62,9 @@ export async function resolveBranchStart(input: BranchStartInput): Promise<Branc
       return { parent: head, branchExists: true, force: false, branchHead: branchSha, baseSha: null, notes };
     }
   }
-  const baseSha = await getBranchSha(gh, repo, input.baseBranch);
+  const baseSha = await github.branchSha(input.baseBranch);
   if (baseSha === null) throw new BuildFailure(`the base branch "${input.baseBranch}" does not exist`);
-  const parent = await getCommit(gh, repo, baseSha);
+  const parent = await github.commit(baseSha);
   const notes = branchSha !== null ? [`Started over from ${input.baseBranch} (${short(baseSha)}).`] : [];
   return { parent, branchExists: branchSha !== null, force: branchSha !== null, branchHead: branchSha, baseSha, notes };
 }
@@ -77,8 +75,7 @@ export async function resolveBranchStart(input: BranchStartInput): Promise<Branc
  * commits counts as found: the branch is then kept.
  */
 async function findOthersCommit(
-  gh: GitHubClient,
-  repo: RepoRef,
+  github: RepoGitHub,
   head: GitCommitInfo,
   check: { runId: string; phaseId: string },
 ): Promise<string | null> {
@@ -87,7 +84,7 @@ async function findOthersCommit(
     if (!isAppCommit(commit.message, check)) return commit.sha;
     const parentSha = commit.parents[0];
     if (parentSha === undefined || builtOnBase(commit.message) === parentSha) return null;
-    commit = await getCommit(gh, repo, parentSha);
+    commit = await github.commit(parentSha);
   }
   return commit.sha;
 }

@@ -1,8 +1,8 @@
-import { simClient } from "../../test/support/github-sim/client.js";
+import { simGitHub } from "../../test/support/github-sim/client.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startGitHubSim, type GitHubSim } from "../../test/support/github-sim/index.js";
 import { DEFAULT_REPO_CONFIG, type RepoConfig } from "../config/repo-config.js";
-import type { GitHubClient } from "../github/client.js";
+import type { InstallationGitHub } from "../github/door.js";
 import { SimpleTokenBudget } from "../llm/budget.js";
 import { LlmOutputInvalidError, LlmUnavailableError, type LlmPort, type StructuredRequest } from "../llm/port.js";
 import { PlanSchema } from "../plan/schema.js";
@@ -73,14 +73,14 @@ const threeFileEdit: EditPlan = {
 };
 
 let sim: GitHubSim;
-let gh: GitHubClient;
+let installation: InstallationGitHub;
 let repoName: string;
 let repoId: number;
 let counter = 0;
 
 beforeAll(async () => {
   sim = await startGitHubSim();
-  gh = simClient(sim);
+  installation = await simGitHub(sim).installation(sim.installationId);
 });
 afterAll(async () => {
   await sim.close();
@@ -94,8 +94,7 @@ beforeEach(() => {
 function input(llm: LlmPort, overrides: Partial<BuildInput> = {}): BuildInput {
   const config: RepoConfig = { ...DEFAULT_REPO_CONFIG, context_tokens: 20_000 };
   return {
-    gh,
-    repo: { owner: OWNER, repo: repoName, id: repoId },
+    github: installation.repo(OWNER, repoName),
     issueNumber: 7,
     runId: `gh-${repoId}-7-1`,
     plan,

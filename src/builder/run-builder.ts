@@ -1,5 +1,3 @@
-import { createCommit, createTree, findPath, getBlob, getRecursiveTree, setBranch } from "../github/git-data.js";
-import { upsertPhasePull } from "../github/pulls.js";
 import { sanitiseUntrusted } from "../policy/untrusted.js";
 import { adoptCommittedAttempt } from "./adopt-attempt.js";
 import { resolveBranchStart } from "./branch-start.js";
@@ -38,10 +36,9 @@ export function answerTokensFor(contextTokens: number): number {
 }
 
 async function attempt(input: BuildInput, meter: TokenMeter, started: number): Promise<BuildOutcome> {
-  const { gh, repo, phase, config } = input;
+  const { github, phase, config } = input;
   const start = await resolveBranchStart({
-    gh,
-    repo,
+    github,
     branch: input.branch,
     baseBranch: input.baseBranch,
     startOver: input.startOver,
@@ -49,14 +46,14 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
     runId: input.runId,
     phaseId: phase.phase_id,
   });
-  const tree = await getRecursiveTree(gh, repo, start.parent.treeSha);
+  const tree = await github.tree(start.parent.treeSha);
   const byPath = new Map(tree.entries.map((e) => [e.path, e]));
 
   const texts = new Map<string, Promise<string | null>>();
   const loadText = (entry: TreeEntry): Promise<string | null> => {
     let text = texts.get(entry.sha);
     if (!text) {
-      text = getBlob(gh, repo, entry.sha).then(decodeText);
+      text = github.blob(entry.sha).then(decodeText);
       texts.set(entry.sha, text);
     }
     return text;
@@ -111,7 +108,7 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
     resolveTargets: async (paths) => {
       const found = new Map<string, TreeEntry>();
       for (const path of paths) {
-        const entry = byPath.get(path) ?? (tree.truncated ? await findPath(gh, repo, start.parent.sha, path) : null);
+        const entry = byPath.get(path) ?? (tree.truncated ? await github.findPath(start.parent.sha, path) : null);
         if (entry) found.set(path, entry);
       }
       return found;
@@ -127,9 +124,7 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
   const diff = buildPatch(changes);
 
   // Commit: one tree, one commit, one ref move.
-  const treeSha = await createTree(
-    gh,
-    repo,
+  const treeSha = await github.createTree(
     start.parent.treeSha,
     changes.map((c) => ({ path: c.path, mode: c.mode, content: c.after })),
   );
@@ -140,8 +135,8 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
     summary: round.summary,
     baseSha: start.baseSha,
   });
-  const commitSha = await createCommit(gh, repo, { message, treeSha, parents: [start.parent.sha] });
-  const moved = await setBranch(gh, repo, input.branch, commitSha, {
+  const commitSha = await github.createCommit({ message, treeSha, parents: [start.parent.sha] });
+  const moved = await github.setBranch(input.branch, commitSha, {
     exists: start.branchExists,
     force: start.force,
     expected: start.branchHead,
@@ -152,7 +147,7 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
     );
   }
 
-  const pull = await upsertPhasePull(gh, repo, {
+  const pull = await github.upsertPhasePull({
     branch: input.branch,
     base: input.baseBranch,
     title: phasePullTitle(phase),

@@ -1,12 +1,12 @@
 import type { RepoConfig } from "../config/repo-config.js";
-import type { GitHubClient, RepoRef } from "../github/client.js";
+import type { RepoGitHub } from "../github/door.js";
 import type { LlmPort, TokenBudget } from "../llm/port.js";
 import type { Phase, Plan } from "../plan/schema.js";
 
 /** Everything one Builder attempt of one phase needs. Built by the supervisor; no webhook context. */
 export interface BuildInput {
-  gh: GitHubClient;
-  repo: RepoRef;
+  /** The run's repository on GitHub. */
+  github: RepoGitHub;
   issueNumber: number;
   runId: string;
   plan: Plan;

@@ -1,18 +1,10 @@
-import { httpStatus, type GitHubClient, type RepoRef } from "./client.js";
-
-/** The name of the check run that carries the audit's verdict (part of the outward contract). */
-export const AUDIT_CHECK_NAME = "Autopack audit";
-
-export type AuditConclusion = "success" | "failure" | "neutral";
+import type { GitHubClient, RepoName } from "./client.js";
+import { AUDIT_CHECK_NAME, type AppIdentity, type AuditConclusion, type EnsureCheckRunOptions } from "./door.js";
+import { httpStatus } from "./errors.js";
 
 /** GitHub refuses check run output summaries and texts over 65,535 characters. */
 export const MAX_OUTPUT_CHARS = 65_535;
 const MAX_TITLE_CHARS = 255;
-
-export interface AppIdentity {
-  id: number;
-  slug: string;
-}
 
 const identities = new WeakMap<GitHubClient, Promise<AppIdentity | null>>();
 
@@ -46,24 +38,17 @@ function fit(text: string, max: number): string {
   return text.slice(0, end) + note;
 }
 
-export interface EnsureCheckRunOptions {
-  /** What the check run is for (run/phase/attempt); shown to integrators as `external_id`. */
-  externalId?: string;
-  /** Summary shown while the audit runs. */
-  summary?: string;
-}
-
 /**
- * The app's `Autopack audit` check run on `headSha` that is still running, or a new one created
- * `in_progress`: a retried job reuses its check run instead of adding a duplicate.
+ * The app's (`app`, when known) `Autopack audit` check run on `headSha` that is still running, or a
+ * new one created `in_progress`: a retried job reuses its check run instead of adding a duplicate.
  */
 export async function ensureAuditCheckRun(
   gh: GitHubClient,
-  repo: RepoRef,
+  repo: RepoName,
   headSha: string,
+  app: AppIdentity | null,
   options: EnsureCheckRunOptions = {},
 ): Promise<number> {
-  const app = await authenticatedApp(gh);
   const runs = await gh.paginate(gh.rest.checks.listForRef, {
     owner: repo.owner,
     repo: repo.repo,
@@ -97,7 +82,7 @@ export async function ensureAuditCheckRun(
 /** Completes the check run with a conclusion and its output (title, summary, text), cut to GitHub's limits. */
 export async function completeAuditCheckRun(
   gh: GitHubClient,
-  repo: RepoRef,
+  repo: RepoName,
   checkRunId: number,
   conclusion: AuditConclusion,
   title: string,

@@ -1,36 +1,13 @@
 import type { ProbotOctokit } from "probot";
 
-/** An installation-authenticated Octokit (Probot's, with retry and throttling). */
+/**
+ * An installation-authenticated Octokit (Probot's, with retry and throttling). Internal to
+ * `src/github/`: everything else reaches GitHub through the door (`door.ts`).
+ */
 export type GitHubClient = InstanceType<typeof ProbotOctokit>;
 
-/** The repository a run lives in. `id` is GitHub's numeric repository id (part of run ids). */
-export interface RepoRef {
+/** The repository a request is about. */
+export interface RepoName {
   owner: string;
   repo: string;
-  id: number;
-}
-
-/** The status code of an Octokit RequestError, or undefined for anything else. */
-export function httpStatus(error: unknown): number | undefined {
-  if (typeof error === "object" && error !== null && "status" in error) {
-    const status = (error as { status: unknown }).status;
-    return typeof status === "number" ? status : undefined;
-  }
-  return undefined;
-}
-
-/** GitHub's validation message(s) of a 422, joined, for "already exists" style checks. */
-export function errorMessage(error: unknown): string {
-  if (typeof error !== "object" || error === null) return String(error);
-  const e = error as { message?: unknown; response?: { data?: { message?: unknown; errors?: unknown } } };
-  const parts: string[] = [];
-  if (typeof e.response?.data?.message === "string") parts.push(e.response.data.message);
-  if (Array.isArray(e.response?.data?.errors)) {
-    for (const item of e.response.data.errors) {
-      if (typeof item === "string") parts.push(item);
-      else if (item && typeof item === "object" && "message" in item) parts.push(String((item as { message: unknown }).message));
-    }
-  }
-  if (parts.length === 0 && typeof e.message === "string") parts.push(e.message);
-  return parts.join("; ");
 }

@@ -1,23 +1,8 @@
 import { redactSecrets } from "../policy/untrusted.js";
-import { AUDIT_CHECK_NAME } from "./check-runs.js";
 import type { GitHubClient } from "./client.js";
+import { AUDIT_CHECK_NAME, type ChecksSummary, type Probe } from "./door.js";
 
-/** One finished check as the orchestrator's `probe_results` item. */
-export interface Probe {
-  probe_type: string;
-  exit_code: number;
-  stdout: string;
-  stderr: string;
-  duration_seconds: number;
-}
-
-export interface ChecksSummary {
-  state: "none" | "pending" | "success" | "failure";
-  /** What failed, for the Builder: check names, conclusions, titles, summaries and annotations. */
-  summary: string;
-  /** Every finished check run and commit status. */
-  probes: Probe[];
-}
+export type { ChecksSummary, Probe };
 
 const FAILING = new Set(["failure", "timed_out", "cancelled", "action_required", "startup_failure", "stale"]);
 const MAX_ANNOTATED_RUNS = 5;

@@ -1,18 +1,18 @@
 import { simClient } from "../../test/support/github-sim/client.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitHubSim, type GitHubSim } from "../../test/support/github-sim/index.js";
-import type { GitHubClient, RepoRef } from "./client.js";
+import type { GitHubClient, RepoName } from "./client.js";
 import { createCommit, createTree, findPath, getBlob, getBranchSha, getCommit, getRecursiveTree, setBranch } from "./git-data.js";
 
 let sim: GitHubSim;
 let gh: GitHubClient;
-let repo: RepoRef;
+let repo: RepoName;
 
 beforeAll(async () => {
   sim = await startGitHubSim({ treeTruncateAt: 3 });
   gh = simClient(sim);
-  const added = sim.addRepo({ owner: "acme", name: "git-data", files: { "a.txt": "a\n", "dir/b.txt": "b\n" } });
-  repo = { owner: "acme", repo: "git-data", id: added.id };
+  sim.addRepo({ owner: "acme", name: "git-data", files: { "a.txt": "a\n", "dir/b.txt": "b\n" } });
+  repo = { owner: "acme", repo: "git-data" };
 });
 afterAll(async () => {
   await sim.close();

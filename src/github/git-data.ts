@@ -1,35 +1,13 @@
-import type { GitHubClient, RepoRef } from "./client.js";
-import { errorMessage, httpStatus } from "./client.js";
+import type { GitHubClient, RepoName } from "./client.js";
+import type { GitCommitInfo, GitTreeEntry, RefUpdate, TreeWrite } from "./door.js";
+import { errorMessage, httpStatus } from "./errors.js";
 
 /** Refs, commits, trees and blobs through the Git Database API, with as few requests as possible. */
 
-export interface GitTreeEntry {
-  path: string;
-  mode: string;
-  type: "blob" | "tree" | "commit";
-  sha: string;
-  size: number | null;
-}
-
-export interface GitCommitInfo {
-  sha: string;
-  treeSha: string;
-  message: string;
-  parents: string[];
-  author: { name: string; email: string } | null;
-}
-
-/** A file of a new tree: text content, or null to delete it. */
-export interface TreeWrite {
-  path: string;
-  mode: string;
-  content: string | null;
-}
-
-const repoParams = (repo: RepoRef) => ({ owner: repo.owner, repo: repo.repo });
+const repoParams = (repo: RepoName) => ({ owner: repo.owner, repo: repo.repo });
 
 /** The head commit of a branch, or null when the branch does not exist. */
-export async function getBranchSha(gh: GitHubClient, repo: RepoRef, branch: string): Promise<string | null> {
+export async function getBranchSha(gh: GitHubClient, repo: RepoName, branch: string): Promise<string | null> {
   try {
     const { data } = await gh.rest.git.getRef({ ...repoParams(repo), ref: `heads/${branch}` });
     return data.object.sha;
@@ -39,7 +17,7 @@ export async function getBranchSha(gh: GitHubClient, repo: RepoRef, branch: stri
   }
 }
 
-export async function getCommit(gh: GitHubClient, repo: RepoRef, sha: string): Promise<GitCommitInfo> {
+export async function getCommit(gh: GitHubClient, repo: RepoName, sha: string): Promise<GitCommitInfo> {
   const { data } = await gh.rest.git.getCommit({ ...repoParams(repo), commit_sha: sha });
   return {
     sha: data.sha,
@@ -53,7 +31,7 @@ export async function getCommit(gh: GitHubClient, repo: RepoRef, sha: string): P
 /** The whole tree in ONE request; `truncated` when GitHub cut it short. */
 export async function getRecursiveTree(
   gh: GitHubClient,
-  repo: RepoRef,
+  repo: RepoName,
   treeSha: string,
 ): Promise<{ entries: GitTreeEntry[]; truncated: boolean }> {
   const { data } = await gh.rest.git.getTree({ ...repoParams(repo), tree_sha: treeSha, recursive: "1" });
@@ -66,7 +44,7 @@ export async function getRecursiveTree(
   return { entries, truncated: data.truncated === true };
 }
 
-export async function getBlob(gh: GitHubClient, repo: RepoRef, sha: string): Promise<Uint8Array> {
+export async function getBlob(gh: GitHubClient, repo: RepoName, sha: string): Promise<Uint8Array> {
   const { data } = await gh.rest.git.getBlob({ ...repoParams(repo), file_sha: sha });
   return data.encoding === "base64" ? Buffer.from(data.content, "base64") : Buffer.from(data.content, "utf8");
 }
@@ -75,7 +53,7 @@ export async function getBlob(gh: GitHubClient, repo: RepoRef, sha: string): Pro
  * Looks one path up at a commit (for trees GitHub listed only in part). Null when there is no file
  * there; directories and submodules are reported by their type.
  */
-export async function findPath(gh: GitHubClient, repo: RepoRef, commitSha: string, path: string): Promise<GitTreeEntry | null> {
+export async function findPath(gh: GitHubClient, repo: RepoName, commitSha: string, path: string): Promise<GitTreeEntry | null> {
   try {
     const { data } = await gh.rest.repos.getContent({ ...repoParams(repo), path, ref: commitSha });
     if (Array.isArray(data)) return { path, mode: "040000", type: "tree", sha: "", size: null };
@@ -89,7 +67,7 @@ export async function findPath(gh: GitHubClient, repo: RepoRef, commitSha: strin
 }
 
 /** ONE `POST /git/trees` on top of `baseTreeSha`: inline contents, deletions as `sha: null`. */
-export async function createTree(gh: GitHubClient, repo: RepoRef, baseTreeSha: string, writes: readonly TreeWrite[]): Promise<string> {
+export async function createTree(gh: GitHubClient, repo: RepoName, baseTreeSha: string, writes: readonly TreeWrite[]): Promise<string> {
   const tree = writes.map((w) =>
     w.content === null
       ? { path: w.path, mode: w.mode as "100644", type: "blob" as const, sha: null }
@@ -101,7 +79,7 @@ export async function createTree(gh: GitHubClient, repo: RepoRef, baseTreeSha: s
 
 export async function createCommit(
   gh: GitHubClient,
-  repo: RepoRef,
+  repo: RepoName,
   commit: { message: string; treeSha: string; parents: string[] },
 ): Promise<string> {
   const { data } = await gh.rest.git.createCommit({
@@ -113,8 +91,6 @@ export async function createCommit(
   return data.sha;
 }
 
-export type RefUpdate = "created" | "updated" | "not-fast-forward";
-
 /**
  * Points `branch` at `sha`: creates the ref, or updates it when it exists ("Reference already
  * exists" is not an error). Without `force` only a fast-forward is made; a branch that moved
@@ -123,7 +99,7 @@ export type RefUpdate = "created" | "updated" | "not-fast-forward";
  */
 export async function setBranch(
   gh: GitHubClient,
-  repo: RepoRef,
+  repo: RepoName,
   branch: string,
   sha: string,
   options: { exists: boolean; force: boolean; expected?: string | null },
@@ -144,4 +120,14 @@ export async function setBranch(
     if (httpStatus(error) === 422 && /fast.?forward/i.test(errorMessage(error))) return "not-fast-forward";
     throw error;
   }
+}
+
+/** The unified diff between two commits (`base...head`). */
+export async function compareDiff(gh: GitHubClient, repo: RepoName, base: string, head: string): Promise<string> {
+  const { data } = await gh.rest.repos.compareCommitsWithBasehead({
+    ...repoParams(repo),
+    basehead: `${base}...${head}`,
+    mediaType: { format: "diff" },
+  });
+  return typeof data === "string" ? data : "";
 }

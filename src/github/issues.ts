@@ -1,28 +1,11 @@
-import { httpStatus, type GitHubClient } from "./client.js";
+import type { GitHubClient, RepoName } from "./client.js";
+import type { IssueComment, IssueData, Reaction } from "./door.js";
+import { httpStatus } from "./errors.js";
 
 export interface IssueRef {
   owner: string;
   repo: string;
   issue: number;
-}
-
-export interface IssueComment {
-  id: number;
-  body: string;
-  userLogin: string;
-  userType: string;
-  appId: number | null;
-  createdAt: string;
-}
-
-export interface IssueData {
-  number: number;
-  title: string;
-  body: string;
-  state: string;
-  labels: string[];
-  isPullRequest: boolean;
-  author: string;
 }
 
 export async function getIssue(gh: GitHubClient, ref: IssueRef): Promise<IssueData> {
@@ -56,8 +39,8 @@ export async function createComment(gh: GitHubClient, ref: IssueRef, body: strin
   return data.id;
 }
 
-export async function updateComment(gh: GitHubClient, ref: IssueRef, commentId: number, body: string): Promise<void> {
-  await gh.rest.issues.updateComment({ owner: ref.owner, repo: ref.repo, comment_id: commentId, body });
+export async function updateComment(gh: GitHubClient, repo: RepoName, commentId: number, body: string): Promise<void> {
+  await gh.rest.issues.updateComment({ owner: repo.owner, repo: repo.repo, comment_id: commentId, body });
 }
 
 /**
@@ -95,19 +78,18 @@ export async function removeLabel(gh: GitHubClient, ref: IssueRef, name: string)
   }
 }
 
-export type Reaction = "eyes" | "rocket" | "confused" | "+1";
-
 export async function reactToComment(gh: GitHubClient, owner: string, repo: string, commentId: number, content: Reaction): Promise<void> {
   await gh.rest.reactions.createForIssueComment({ owner, repo, comment_id: commentId, content });
 }
 
-/** The sender's role on the repository (`admin`, `maintain`, `write`, `triage`, `read`, or `none`). */
-export async function roleOf(gh: GitHubClient, owner: string, repo: string, login: string): Promise<string> {
-  try {
-    const { data } = await gh.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: login });
-    return (data as { role_name?: string }).role_name ?? data.permission ?? "none";
-  } catch (error) {
-    if (httpStatus(error) === 404) return "none";
-    throw error;
-  }
+/** Open issues carrying `label`, pull requests left out. */
+export async function listOpenIssuesWithLabel(gh: GitHubClient, repo: RepoName, label: string): Promise<number[]> {
+  const issues = await gh.paginate(gh.rest.issues.listForRepo, {
+    owner: repo.owner,
+    repo: repo.repo,
+    state: "open",
+    labels: label,
+    per_page: 100,
+  });
+  return issues.filter((issue) => !issue.pull_request).map((issue) => issue.number);
 }

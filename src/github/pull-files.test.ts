@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NAME, OWNER, startAuditWorld, type AuditWorld } from "../auditor/fixtures/audit-world.js";
-import { getPullHead, listPullFiles, readFileAtRef } from "./pull-files.js";
 
 let world: AuditWorld;
 
@@ -13,7 +12,7 @@ afterEach(async () => {
   await world.close();
 });
 
-describe("listPullFiles", () => {
+describe("pullFiles", () => {
   it("follows pagination and keeps patches, statuses and renames; a binary file has no patch", async () => {
     const many = Object.fromEntries(Array.from({ length: 102 }, (_, i) => [`src/gen/file${i}.ts`, `export const v = ${i};\n`]));
     const head = world.push({
@@ -24,7 +23,7 @@ describe("listPullFiles", () => {
       "logo.png": "\u0089PNG\u0000\u0001binary",
     });
     const pr = world.openPull();
-    const files = await listPullFiles(world.gh, world.repo, pr);
+    const files = await world.github.pullFiles(pr);
 
     expect(files).toHaveLength(105);
     expect(
@@ -44,18 +43,18 @@ describe("listPullFiles", () => {
     });
     expect(files.find((f) => f.path === "docs/readme.md")).toMatchObject({ status: "renamed", previousPath: "README.md" });
     expect(files.find((f) => f.path === "logo.png")?.patch).toBeNull();
-    expect((await getPullHead(world.gh, world.repo, pr)).headSha).toBe(head);
+    expect((await world.github.pull(pr)).headSha).toBe(head);
   });
 });
 
-describe("readFileAtRef", () => {
+describe("readFile", () => {
   it("reads a text file at a commit, and answers null for a missing, binary or too large file or a directory", async () => {
     const head = world.push({ "src/a.ts": "export const a = 1;\n", "logo.png": "\u0000\u0001" });
-    expect(await readFileAtRef(world.gh, world.repo, "src/a.ts", head)).toBe("export const a = 1;\n");
-    expect(await readFileAtRef(world.gh, world.repo, "src/missing.ts", head)).toBeNull();
-    expect(await readFileAtRef(world.gh, world.repo, "logo.png", head)).toBeNull();
-    expect(await readFileAtRef(world.gh, world.repo, "src", head)).toBeNull();
-    expect(await readFileAtRef(world.gh, world.repo, "src/a.ts", head, 5)).toBeNull();
+    expect(await world.github.readFile("src/a.ts", head)).toBe("export const a = 1;\n");
+    expect(await world.github.readFile("src/missing.ts", head)).toBeNull();
+    expect(await world.github.readFile("logo.png", head)).toBeNull();
+    expect(await world.github.readFile("src", head)).toBeNull();
+    expect(await world.github.readFile("src/a.ts", head, 5)).toBeNull();
     expect(world.sim.fileAt(OWNER, NAME, head, "src/a.ts")).toBe("export const a = 1;\n");
   });
 });

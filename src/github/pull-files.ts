@@ -1,20 +1,9 @@
-import { httpStatus, type GitHubClient, type RepoRef } from "./client.js";
-
-/** One file of a pull request, as `GET /pulls/{n}/files` describes it. */
-export interface PullFile {
-  /** Path at the head. */
-  path: string;
-  /** Path at the base for a renamed or copied file, else null. */
-  previousPath: string | null;
-  status: "added" | "removed" | "modified" | "renamed" | "copied" | "changed" | "unchanged";
-  additions: number;
-  deletions: number;
-  /** Unified-diff hunks without a file header; null for a binary file or a diff too large for GitHub to show. */
-  patch: string | null;
-}
+import type { GitHubClient, RepoName } from "./client.js";
+import type { PullFile } from "./door.js";
+import { httpStatus } from "./errors.js";
 
 /** Every file of a PR with its patch, following pagination (GitHub lists at most 3,000). */
-export async function listPullFiles(gh: GitHubClient, repo: RepoRef, pullNumber: number): Promise<PullFile[]> {
+export async function listPullFiles(gh: GitHubClient, repo: RepoName, pullNumber: number): Promise<PullFile[]> {
   const items = await gh.paginate(gh.rest.pulls.listFiles, {
     owner: repo.owner,
     repo: repo.repo,
@@ -31,26 +20,13 @@ export async function listPullFiles(gh: GitHubClient, repo: RepoRef, pullNumber:
   }));
 }
 
-export interface PullHead {
-  headSha: string;
-  title: string;
-  body: string;
-  state: string;
-}
-
-/** The PR as it is now: its head commit, title and body. */
-export async function getPullHead(gh: GitHubClient, repo: RepoRef, pullNumber: number): Promise<PullHead> {
-  const { data } = await gh.rest.pulls.get({ owner: repo.owner, repo: repo.repo, pull_number: pullNumber });
-  return { headSha: data.head.sha, title: data.title, body: data.body ?? "", state: data.state };
-}
-
 /**
  * The text of a file at a commit, or null when it is not a readable text file of at most `maxBytes`
  * (missing, a directory, a submodule, binary, or larger than the contents API returns inline).
  */
 export async function readFileAtRef(
   gh: GitHubClient,
-  repo: RepoRef,
+  repo: RepoName,
   path: string,
   ref: string,
   maxBytes = 200_000,

@@ -1,19 +1,19 @@
 import { simClient } from "../../test/support/github-sim/client.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitHubSim, type GitHubSim } from "../../test/support/github-sim/index.js";
-import type { GitHubClient, RepoRef } from "./client.js";
+import type { GitHubClient, RepoName } from "./client.js";
 import { findOpenPull, upsertPhasePull } from "./pulls.js";
 
 let sim: GitHubSim;
 let gh: GitHubClient;
-let repo: RepoRef;
+let repo: RepoName;
 const branch = "autopack/3/P2";
 
 beforeAll(async () => {
   sim = await startGitHubSim();
   gh = simClient(sim);
-  const added = sim.addRepo({ owner: "acme", name: "pulls", files: { "a.txt": "a\n" } });
-  repo = { owner: "acme", repo: "pulls", id: added.id };
+  sim.addRepo({ owner: "acme", name: "pulls", files: { "a.txt": "a\n" } });
+  repo = { owner: "acme", repo: "pulls" };
   sim.pushCommit("acme", "pulls", branch, { "b.txt": "b\n" }, "autopack[bot]", "phase work");
 });
 afterAll(async () => {

@@ -1,31 +1,11 @@
-import type { GitHubClient, RepoRef } from "./client.js";
-import { errorMessage, httpStatus } from "./client.js";
+import type { GitHubClient, RepoName } from "./client.js";
+import type { MergeResult, OpenPull, PhasePull, PhasePullInput, PullRequest } from "./door.js";
+import { errorMessage, httpStatus } from "./errors.js";
 
 /** The pull request of a phase branch: found, created or updated, never duplicated. */
 
-export interface OpenPull {
-  number: number;
-  url: string;
-  title: string;
-  body: string;
-}
-
-export interface PhasePullInput {
-  branch: string;
-  base: string;
-  title: string;
-  body: string;
-  draft: boolean;
-}
-
-export interface PhasePull {
-  number: number;
-  url: string;
-  action: "created" | "updated";
-}
-
 /** The open PR whose head is `owner:branch`, or null. */
-export async function findOpenPull(gh: GitHubClient, repo: RepoRef, branch: string): Promise<OpenPull | null> {
+export async function findOpenPull(gh: GitHubClient, repo: RepoName, branch: string): Promise<OpenPull | null> {
   const { data } = await gh.rest.pulls.list({
     owner: repo.owner,
     repo: repo.repo,
@@ -42,7 +22,7 @@ export async function findOpenPull(gh: GitHubClient, repo: RepoRef, branch: stri
  * Finds the phase PR and updates its title and body, or creates it. A 422 "A pull request already
  * exists" (a concurrent creation) is not an error: the PR is looked up again and updated.
  */
-export async function upsertPhasePull(gh: GitHubClient, repo: RepoRef, input: PhasePullInput): Promise<PhasePull> {
+export async function upsertPhasePull(gh: GitHubClient, repo: RepoName, input: PhasePullInput): Promise<PhasePull> {
   const existing = await findOpenPull(gh, repo, input.branch);
   if (existing) return updatePull(gh, repo, existing, input);
   try {
@@ -64,9 +44,39 @@ export async function upsertPhasePull(gh: GitHubClient, repo: RepoRef, input: Ph
   }
 }
 
-async function updatePull(gh: GitHubClient, repo: RepoRef, pull: OpenPull, input: PhasePullInput): Promise<PhasePull> {
+async function updatePull(gh: GitHubClient, repo: RepoName, pull: OpenPull, input: PhasePullInput): Promise<PhasePull> {
   if (pull.title !== input.title || pull.body !== input.body) {
     await gh.rest.pulls.update({ owner: repo.owner, repo: repo.repo, pull_number: pull.number, title: input.title, body: input.body });
   }
   return { number: pull.number, url: pull.url, action: "updated" };
+}
+
+/** The PR as it is now: state, head, title and body. */
+export async function getPull(gh: GitHubClient, repo: RepoName, pullNumber: number): Promise<PullRequest> {
+  const { data } = await gh.rest.pulls.get({ owner: repo.owner, repo: repo.repo, pull_number: pullNumber });
+  return {
+    number: data.number,
+    state: data.state === "closed" ? "closed" : "open",
+    merged: Boolean(data.merged),
+    headSha: data.head.sha,
+    headRef: data.head.ref,
+    fromFork: data.head.repo?.full_name !== data.base.repo.full_name,
+    title: data.title,
+    body: data.body ?? "",
+  };
+}
+
+/**
+ * Squash-merges the PR at `sha`. A refusal (branch protection, a required review, a conflict: any
+ * 4xx) is answered with GitHub's status and message; errors of GitHub itself are thrown.
+ */
+export async function mergePull(gh: GitHubClient, repo: RepoName, pullNumber: number, sha: string): Promise<MergeResult> {
+  try {
+    await gh.rest.pulls.merge({ owner: repo.owner, repo: repo.repo, pull_number: pullNumber, sha, merge_method: "squash" });
+    return { merged: true };
+  } catch (error) {
+    const status = httpStatus(error);
+    if (status === undefined || status >= 500) throw error;
+    return { merged: false, status, message: errorMessage(error) };
+  }
 }

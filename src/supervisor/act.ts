@@ -1,5 +1,3 @@
-import { httpStatus, errorMessage } from "../github/client.js";
-import { addLabels, createComment, ensureMarkedComment, removeLabel, getIssue } from "../github/issues.js";
 import type { Action } from "./events.js";
 import { renderFinalSummary, summaryMarker } from "./final-summary.js";
 import { desiredLabels, RUN_LABELS } from "./labels.js";
@@ -75,40 +73,30 @@ export async function scheduleMirrorRetry(ctx: RunContext, state: RunState): Pro
 
 /** Puts the run's state labels on the issue and takes off the ones that no longer apply. */
 export async function syncLabels(ctx: RunContext, state: RunState): Promise<void> {
-  const issue = await getIssue(ctx.gh, ctx.ref);
+  const issue = await ctx.github.issue(ctx.ref.issue);
   const wanted = desiredLabels(state);
   const missing = [...wanted].filter((l) => !issue.labels.includes(l));
-  await addLabels(ctx.gh, ctx.ref, missing);
+  await ctx.github.addLabels(ctx.ref.issue, missing);
   for (const label of RUN_LABELS) {
-    if (!wanted.has(label) && issue.labels.includes(label)) await removeLabel(ctx.gh, ctx.ref, label);
+    if (!wanted.has(label) && issue.labels.includes(label)) await ctx.github.removeLabel(ctx.ref.issue, label);
   }
 }
 
 export async function performActions(ctx: RunContext, state: RunState, config: RepoConfig, actions: Action[]): Promise<void> {
-  const { gh, deps, repo } = ctx;
+  const { github, deps, repo } = ctx;
   for (const action of actions) {
     switch (action.type) {
       case "build":
       case "audit":
         break; // queued by ensureLongWork from the recorded state
       case "merge": {
-        try {
-          await gh.rest.pulls.merge({
-            owner: repo.owner,
-            repo: repo.repo,
-            pull_number: action.pr,
-            sha: action.sha,
-            merge_method: "squash",
-          });
-        } catch (error) {
-          const status = httpStatus(error);
-          if (status === undefined || status >= 500) throw error;
+        const merge = await github.mergePull(action.pr, action.sha);
+        if (!merge.merged) {
           // Branch protection, a required review or a conflict: people take it from here.
-          await ensureMarkedComment(
-            gh,
-            { owner: repo.owner, repo: repo.repo, issue: action.pr },
+          await github.ensureComment(
+            action.pr,
             `<!-- autopack:merge-refused run=${state.run_id} phase=${action.phaseId} sha=${action.sha} -->`,
-            `Autopack approved this pull request but GitHub refused to merge it (${status}: ${forPlainLine(errorMessage(error))}). Merge it yourself once it can be merged; the run goes on when it is merged.`,
+            `Autopack approved this pull request but GitHub refused to merge it (${merge.status}: ${forPlainLine(merge.message)}). Merge it yourself once it can be merged; the run goes on when it is merged.`,
             ctx.isOurs,
           );
         }
@@ -118,9 +106,8 @@ export async function performActions(ctx: RunContext, state: RunState, config: R
         const rec = action.phaseId ? state.phases[action.phaseId] : undefined;
         const marker = `<!-- autopack:escalation run=${state.run_id} phase=${action.phaseId ?? "-"} attempt=${rec?.builder_attempts ?? 0}/${rec?.auditor_attempts ?? 0} -->`;
         const what = action.phaseId ? `Phase ${action.phaseId} needs a person` : "This run needs a person";
-        await ensureMarkedComment(
-          gh,
-          ctx.ref,
+        await github.ensureComment(
+          ctx.ref.issue,
           marker,
           `@${state.started_by} ${what}: ${forPlainLine(action.reason, 1_000)}\n\nFix what is needed (or push to the phase branch), then comment \`/autopack retry${action.phaseId ? ` ${action.phaseId}` : ""}\`.`,
           ctx.isOurs,
@@ -131,7 +118,7 @@ export async function performActions(ctx: RunContext, state: RunState, config: R
       case "finish": {
         const remote = await deps.api.runSummary(state.run_id);
         const body = renderFinalSummary(state, config, repo.htmlUrl, remote, [deps.models.builder, deps.models.auditor]);
-        await ensureMarkedComment(gh, ctx.ref, summaryMarker(state.run_id), body, ctx.isOurs, ctx.comments);
+        await github.ensureComment(ctx.ref.issue, summaryMarker(state.run_id), body, ctx.isOurs, ctx.comments);
         break;
       }
     }
@@ -139,5 +126,5 @@ export async function performActions(ctx: RunContext, state: RunState, config: R
 }
 
 export async function reply(ctx: RunContext, issueNumber: number, body: string): Promise<void> {
-  await createComment(ctx.gh, { owner: ctx.repo.owner, repo: ctx.repo.repo, issue: issueNumber }, body);
+  await ctx.github.createComment(issueNumber, body);
 }

@@ -1,4 +1,3 @@
-import { addLabels, ensureMarkedComment } from "../github/issues.js";
 import { forMarkdownLine } from "../policy/outbound.js";
 import { ensureLongWork, performActions, scheduleMirrorRetry, scheduleTimeouts, syncLabels } from "./act.js";
 import { decide } from "./decide.js";
@@ -24,8 +23,8 @@ export async function reportConfigProblems(ctx: RunContext, problems: string[], 
       ? "Fix the file on the default branch, then remove the label that starts Autopack and add it again."
       : "Fix the file on the default branch; the run goes on with the next event (or comment `/autopack status`).",
   ].join("\n");
-  await ensureMarkedComment(ctx.gh, ctx.ref, CONFIG_ERROR_MARKER, body, ctx.isOurs, ctx.comments);
-  await addLabels(ctx.gh, ctx.ref, [LABELS.invalid]);
+  await ctx.github.ensureComment(ctx.ref.issue, CONFIG_ERROR_MARKER, body, ctx.isOurs, ctx.comments);
+  await ctx.github.addLabels(ctx.ref.issue, [LABELS.invalid]);
   ctx.deps.log.warn({ issue: ctx.ref, problems }, "invalid repository configuration");
 }
 
@@ -50,14 +49,14 @@ export async function advance(
   let decision = decide({
     state: stored.state,
     event,
-    observations: await observePhases(ctx.gh, ctx.repo, stored.state, baseBranch),
+    observations: await observePhases(ctx.github, stored.state, baseBranch),
     config,
     now,
   });
   // A build that just finished has a PR nobody has looked at yet: observe again so its checks
   // (or their absence) count now rather than at the next event.
   for (let pass = 0; pass < 2 && needsFreshLook(stored.state, decision.state); pass++) {
-    const observations = await observePhases(ctx.gh, ctx.repo, decision.state, baseBranch);
+    const observations = await observePhases(ctx.github, decision.state, baseBranch);
     const next = decide({ state: decision.state, event: { type: "observe" }, observations, config, now });
     decision = { state: next.state, actions: [...decision.actions, ...next.actions] };
   }
@@ -76,7 +75,7 @@ export async function advance(
     key: deps.stateKey,
     mirroring: deps.api.enabled,
   });
-  await saveStatus(ctx.gh, ctx.ref, stored.commentId === null ? null : (stored as StoredRun), body);
+  await saveStatus(ctx.github, ctx.ref.issue, stored.commentId === null ? null : (stored as StoredRun), body);
   await syncLabels(ctx, state);
   await performActions(ctx, state, config, decision.actions);
   await ensureLongWork(ctx, state);

@@ -1,12 +1,11 @@
 import { forCodeSpan } from "../policy/outbound.js";
-import { canSteer } from "../policy/permissions.js";
-import { ensureMarkedComment, reactToComment, roleOf } from "../github/issues.js";
 import { reply } from "./act.js";
 import { advance } from "./advance.js";
 import { HELP_TEXT, parseCommand } from "./commands.js";
 import type { SupervisorEvent } from "./events.js";
 import { reviewFeedback } from "./review-feedback.js";
 import type { RunContext } from "./run-context.js";
+import type { SteerDecision } from "./steer-gate.js";
 
 export interface CommandArgs {
   sender: string;
@@ -16,6 +15,8 @@ export interface CommandArgs {
   pullNumber: number | null;
   /** The phase of that PR. */
   phaseId: string | null;
+  /** What the permission gate said about the sender. */
+  decision: SteerDecision;
 }
 
 /**
@@ -23,17 +24,15 @@ export interface CommandArgs {
  * out or 😕 when it cannot be. People without write access get one polite reply at most.
  */
 export async function commandIntent(ctx: RunContext, args: CommandArgs): Promise<void> {
-  const { deps, gh, repo } = ctx;
+  const { deps, github } = ctx;
   const command = parseCommand(args.body);
   if (command === null) return;
   const replyTo = args.pullNumber ?? ctx.ref.issue;
-  const react = (content: "eyes" | "rocket" | "confused") => reactToComment(gh, repo.owner, repo.repo, args.commentId, content);
-  const role = await roleOf(gh, repo.owner, repo.repo, args.sender);
-  if (!canSteer(role)) {
-    deps.log.info({ issue: ctx.ref, sender: args.sender, role }, "command from a user without write access; refused");
-    await ensureMarkedComment(
-      gh,
-      { owner: repo.owner, repo: repo.repo, issue: replyTo },
+  const react = (content: "eyes" | "rocket" | "confused") => github.react(args.commentId, content);
+  if (!args.decision.allowed) {
+    deps.log.info({ issue: ctx.ref, sender: args.sender, role: args.decision.role }, "command from a user without write access; refused");
+    await github.ensureComment(
+      replyTo,
       `<!-- autopack:no-permission user=${args.sender} -->`,
       `Sorry @${args.sender}, only people with write access to this repository can steer Autopack.`,
       ctx.isOurs,
@@ -76,7 +75,7 @@ export async function commandIntent(ctx: RunContext, args: CommandArgs): Promise
     const feedback: Record<string, string> = {};
     // Review comments count only from the phase's current PR, not an older closed one of its branch.
     if (args.pullNumber !== null && args.phaseId !== null && stored.state.phases[args.phaseId]?.pr === args.pullNumber) {
-      const text = await reviewFeedback(gh, repo.owner, repo.repo, args.pullNumber, null);
+      const text = await reviewFeedback(github, ctx.steer, args.pullNumber, null);
       if (text) feedback[args.phaseId] = text;
     }
     event = { type: "retry", by: args.sender, phases, feedback };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { IssueComment } from "../github/issues.js";
+import type { IssueComment } from "../github/door.js";
 import { commentFilter } from "./deps.js";
 
 const comment = (over: Partial<IssueComment>): IssueComment => ({

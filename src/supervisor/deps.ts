@@ -1,6 +1,5 @@
 import type { AutopackApi } from "../autopack-api/client.js";
-import type { GitHubClient } from "../github/client.js";
-import type { IssueComment } from "../github/issues.js";
+import type { GitHubApp, IssueComment } from "../github/door.js";
 import type { LlmPort } from "../llm/port.js";
 import type { AppQueue } from "./jobs.js";
 
@@ -13,8 +12,8 @@ export interface Log {
 
 /** What the workers need from the outside world; everything is a port, so tests can aim it anywhere. */
 export interface WorkerDeps {
-  /** An installation-authenticated client (Probot's `app.auth(id)`). */
-  auth(installationId: number): Promise<GitHubClient>;
+  /** The door to GitHub (the app, its installations, their repositories). */
+  github: GitHubApp;
   queue: AppQueue;
   llm: LlmPort;
   /** The orchestrator mirror; with mirroring off, an API that takes every call and drops it. */

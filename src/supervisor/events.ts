@@ -1,4 +1,4 @@
-import type { ChecksSummary } from "../github/commit-checks.js";
+import type { ChecksSummary } from "../github/door.js";
 import type { FindingRef, StoredMirrorCall } from "./run-state.js";
 
 /** What the reconcile saw on GitHub for one phase. */

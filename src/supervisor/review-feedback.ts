@@ -1,18 +1,17 @@
-import { canSteer, isBot } from "../policy/permissions.js";
-import type { GitHubClient } from "../github/client.js";
-import { roleOf } from "../github/issues.js";
+import type { RepoGitHub } from "../github/door.js";
+import { isBot } from "../policy/permissions.js";
+import type { SteerGate } from "./steer-gate.js";
 
 /**
  * What people said on a phase PR, as feedback for the Builder: a review's body and inline comments
  * (its author's write access is checked by the caller), or, with no review, the review bodies and
  * inline comments of every person with write access. Bots' words, the app's own audit included, are
  * left out (the Auditor's findings reach the Builder through the run's state), and so is anyone who
- * may not steer the run.
+ * may not steer the run (`steer`, the job's permission gate).
  */
 export async function reviewFeedback(
-  gh: GitHubClient,
-  owner: string,
-  repo: string,
+  github: RepoGitHub,
+  steer: SteerGate,
   pull: number,
   review: { id: number; body: string } | null,
 ): Promise<string> {
@@ -20,27 +19,17 @@ export async function reviewFeedback(
   let comments;
   if (review) {
     if (review.body.trim()) lines.push(review.body.trim());
-    comments = await gh.paginate(gh.rest.pulls.listCommentsForReview, {
-      owner,
-      repo,
-      pull_number: pull,
-      review_id: review.id,
-      per_page: 100,
-    });
+    comments = await github.reviewComments(pull, review.id);
   } else {
-    const all = (await gh.paginate(gh.rest.pulls.listReviewComments, { owner, repo, pull_number: pull, per_page: 100 })).filter(
-      (c) => !isBot(c.user),
-    );
-    const reviews = (await gh.paginate(gh.rest.pulls.listReviews, { owner, repo, pull_number: pull, per_page: 100 })).filter(
-      (r) => !isBot(r.user) && (r.body ?? "").trim() !== "",
-    );
+    const all = (await github.reviewComments(pull)).filter((c) => !isBot(c.author));
+    const reviews = (await github.reviews(pull)).filter((r) => !isBot(r.author) && r.body.trim() !== "");
     const roles = new Map<string, boolean>();
-    for (const login of new Set([...all, ...reviews].map((c) => c.user?.login ?? ""))) {
-      roles.set(login, login !== "" && canSteer(await roleOf(gh, owner, repo, login)));
+    for (const login of new Set([...all, ...reviews].map((c) => c.author?.login ?? ""))) {
+      roles.set(login, (await steer(login)).allowed);
     }
     const steers = (user: { login?: string } | null | undefined) => roles.get(user?.login ?? "") === true;
-    for (const r of reviews) if (steers(r.user)) lines.push(`${r.user?.login} (review): ${(r.body ?? "").trim()}`);
-    comments = all.filter((c) => steers(c.user));
+    for (const r of reviews) if (steers(r.author)) lines.push(`${r.author?.login} (review): ${r.body.trim()}`);
+    comments = all.filter((c) => steers(c.author));
   }
   for (const c of comments) lines.push(`- ${c.path}${c.line ? `:${c.line}` : ""}: ${c.body.trim()}`);
   return lines.join("\n").slice(0, 20_000);

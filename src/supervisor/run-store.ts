@@ -1,20 +1,8 @@
-import type { GitHubClient } from "../github/client.js";
-import { createComment, listComments, updateComment, type IssueComment, type IssueRef } from "../github/issues.js";
+import type { IssueComment, RepoGitHub, RepositoryInfo } from "../github/door.js";
 import type { RunState } from "./run-state.js";
 import { decodeStateBlock, hasStateBlock } from "./state-codec.js";
 
-export interface RepoInfo {
-  owner: string;
-  repo: string;
-  id: number;
-  defaultBranch: string;
-  htmlUrl: string;
-}
-
-export async function loadRepo(gh: GitHubClient, owner: string, repo: string): Promise<RepoInfo> {
-  const { data } = await gh.rest.repos.get({ owner, repo });
-  return { owner, repo, id: data.id, defaultBranch: data.default_branch, htmlUrl: data.html_url };
-}
+export type RepoInfo = RepositoryInfo;
 
 export interface StoredRun {
   commentId: number;
@@ -63,14 +51,9 @@ export function readRunHistory(
   return { latest, count, refused };
 }
 
-export async function loadRunHistory(gh: GitHubClient, ref: IssueRef, isOurs: (c: IssueComment) => boolean, key: Buffer, repoId: number) {
-  const comments = await listComments(gh, ref);
-  return { comments, history: readRunHistory(comments, isOurs, key, repoId, ref.issue) };
-}
-
 /** Writes the status comment: edits the run's comment when the text changed, or posts it the first time. */
-export async function saveStatus(gh: GitHubClient, ref: IssueRef, stored: StoredRun | null, body: string): Promise<number> {
-  if (stored === null) return createComment(gh, ref, body);
-  if (stored.body !== body) await updateComment(gh, ref, stored.commentId, body);
+export async function saveStatus(github: RepoGitHub, issue: number, stored: StoredRun | null, body: string): Promise<number> {
+  if (stored === null) return github.createComment(issue, body);
+  if (stored.body !== body) await github.updateComment(stored.commentId, body);
   return stored.commentId;
 }

@@ -1,5 +1,3 @@
-import { addLabels, ensureMarkedComment, getIssue, removeLabel, roleOf } from "../github/issues.js";
-import { canSteer } from "../policy/permissions.js";
 import { formatPlanProblems } from "../plan/format-problems.js";
 import { parsePlan } from "../plan/parse-plan.js";
 import { advance, reportConfigProblems } from "./advance.js";
@@ -11,18 +9,12 @@ import { newRunState } from "./start-run.js";
 export const PLAN_ERROR_MARKER = "<!-- autopack:plan-error -->";
 
 /**
- * The trigger label was added. Starts a run when the label is the configured one, the sender may
- * steer the repository, no run of the issue is active, and the plan in the issue body is valid.
+ * The trigger label was added by someone the permission gate let through. Starts a run when the label
+ * is the configured one, no run of the issue is active, and the plan in the issue body is valid.
  */
 export async function startIntent(ctx: RunContext, sender: string, label: string): Promise<void> {
-  const { deps, gh, ref, repo } = ctx;
+  const { deps, github, ref, repo } = ctx;
   const log = deps.log;
-  // Nothing happens for people without write access, not even a report of a broken configuration.
-  const role = await roleOf(gh, repo.owner, repo.repo, sender);
-  if (!canSteer(role)) {
-    log.info({ issue: ref, sender, role, label }, "label added by a user without write access; ignored");
-    return;
-  }
   if (!ctx.config.ok) {
     await reportConfigProblems(ctx, ctx.config.problems, true);
     return;
@@ -40,27 +32,26 @@ export async function startIntent(ctx: RunContext, sender: string, label: string
     await advance(ctx, latest, { type: "observe" });
     return;
   }
-  const issue = await getIssue(gh, ref);
+  const issue = await github.issue(ref.issue);
   if (issue.isPullRequest) {
     log.info({ issue: ref }, "trigger label on a pull request; ignored");
     return;
   }
   const parsed = parsePlan(issue.body);
   if (!parsed.ok) {
-    await ensureMarkedComment(
-      gh,
-      ref,
+    await github.ensureComment(
+      ref.issue,
       PLAN_ERROR_MARKER,
       formatPlanProblems(parsed.problems, { label: config.label }),
       ctx.isOurs,
       ctx.comments,
     );
-    await addLabels(gh, ref, [LABELS.invalid]);
+    await github.addLabels(ref.issue, [LABELS.invalid]);
     log.info({ issue: ref, problems: parsed.problems.length }, "plan refused");
     return;
   }
   for (const stale of [LABELS.invalid, ...RUN_LABELS]) {
-    if (issue.labels.includes(stale)) await removeLabel(gh, ref, stale);
+    if (issue.labels.includes(stale)) await github.removeLabel(ref.issue, stale);
   }
   const state = newRunState({
     plan: parsed.plan,

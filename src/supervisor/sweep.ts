@@ -1,11 +1,9 @@
-import { loadRepoConfig } from "../github/repo-config-file.js";
-import type { GitHubClient } from "../github/client.js";
+import type { GitHubApp } from "../github/door.js";
 import { issueQueueKey, type AppQueue } from "./jobs.js";
 import type { Log } from "./deps.js";
 
 export interface SweepDeps {
-  /** App-level client (JWT) with no argument, installation client with one. */
-  auth(installationId?: number): Promise<GitHubClient>;
+  github: GitHubApp;
   queue: AppQueue;
   log: Log;
 }
@@ -18,26 +16,16 @@ export interface SweepDeps {
  */
 export async function sweepOpenRuns(deps: SweepDeps, sweepId: string): Promise<number> {
   let queued = 0;
-  const app = await deps.auth();
-  const installations = await app.paginate(app.rest.apps.listInstallations, { per_page: 100 });
+  const installations = await deps.github.installations();
   for (const installation of installations) {
     try {
-      const gh = await deps.auth(installation.id);
-      const repos = await gh.paginate(gh.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
-      for (const repo of repos) {
-        const owner = repo.owner.login;
-        const config = await loadRepoConfig(gh, owner, repo.name);
+      const reach = await deps.github.installation(installation.id);
+      for (const { owner, name } of await reach.repositories()) {
+        const github = reach.repo(owner, name);
+        const config = await github.config();
         if (!config.ok) continue;
-        const issues = await gh.paginate(gh.rest.issues.listForRepo, {
-          owner,
-          repo: repo.name,
-          state: "open",
-          labels: config.config.label,
-          per_page: 100,
-        });
-        for (const issue of issues) {
-          if (issue.pull_request) continue;
-          const target = { installationId: installation.id, owner, repo: repo.name, issue: issue.number };
+        for (const issue of await github.openIssuesWithLabel(config.config.label)) {
+          const target = { installationId: installation.id, owner, repo: name, issue };
           await deps.queue.enqueue({
             id: `sweep:${sweepId}:${issueQueueKey(target)}`,
             key: issueQueueKey(target),

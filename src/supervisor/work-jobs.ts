@@ -7,7 +7,7 @@ import { runBuilder } from "../builder/run-builder.js";
 import type { BuildInput, BuildOutcome } from "../builder/types.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { phaseBranch } from "../github/branches.js";
-import { errorMessage } from "../github/client.js";
+import { errorMessage } from "../github/errors.js";
 import { SimpleTokenBudget } from "../llm/budget.js";
 import type { Phase } from "../plan/schema.js";
 import { issueQueueKey, type Job } from "./jobs.js";
@@ -31,7 +31,7 @@ interface Work {
   budget: SimpleTokenBudget;
   started: number;
   /** What the Builder and the Auditor both take. */
-  common: Pick<BuildInput, "gh" | "repo" | "issueNumber" | "runId" | "plan" | "phase" | "attempt" | "config" | "llm" | "budget">;
+  common: Pick<BuildInput, "github" | "issueNumber" | "runId" | "plan" | "phase" | "attempt" | "config" | "llm" | "budget">;
 }
 
 /**
@@ -59,8 +59,7 @@ async function load(
   const phaseCap = phaseBudget(phase.task_category, config.budgets).token_cap;
   const budget = new SimpleTokenBudget(Math.min(phaseCap - (rec.tokens - rec.token_floor), state.plan.run.token_cap - state.tokens));
   const common = {
-    gh: ctx.gh,
-    repo: { owner: ctx.repo.owner, repo: ctx.repo.repo, id: ctx.repo.id },
+    github: ctx.github,
     issueNumber: state.issue,
     runId: state.run_id,
     plan: state.plan,

@@ -1,12 +1,11 @@
-import { canSteer } from "../policy/permissions.js";
 import { parsePhaseBranch } from "../github/branches.js";
-import { roleOf } from "../github/issues.js";
-import { issueQueueKey, type AppJobHandler as JobHandler, type Job } from "./jobs.js";
+import { issueQueueKey, type AppJobHandler as JobHandler, type Intent, type Job } from "./jobs.js";
 import { advance } from "./advance.js";
 import { commandIntent } from "./command-intent.js";
+import { parseCommand } from "./commands.js";
 import type { WorkerDeps } from "./deps.js";
 import { reviewFeedback } from "./review-feedback.js";
-import { loadRunContext } from "./run-context.js";
+import { loadRunContext, openRepo } from "./run-context.js";
 import { isTerminal } from "./run-state.js";
 import { startIntent } from "./start-intent.js";
 import { handleAuditJob, handleBuildJob } from "./work-jobs.js";
@@ -36,59 +35,63 @@ async function handleRunJob(deps: WorkerDeps, job: Extract<Job, { kind: "reconci
   await advance(ctx, stored, job.kind === "event" ? job.event : { type: "observe" });
 }
 
+/** What is logged when the gate refuses someone; a refused command is answered in `commandIntent`. */
+const REFUSED: Record<Exclude<Intent["type"], "command">, string> = {
+  start: "label added by a user without write access; ignored",
+  review: "review by a user without write access; not used as feedback",
+  "rerun-audit": "audit re-run by a user without write access; ignored",
+};
+
+/**
+ * A person asked for something. Every intent passes the permission gate once, before the run is
+ * loaded; a command is read first (a comment without one costs no request), and a command written on
+ * a phase PR is first handed to the run's issue, where it passes the gate.
+ */
 async function handleIntent(deps: WorkerDeps, job: Extract<Job, { kind: "intent" }>, id: string): Promise<void> {
   const { intent, target } = job;
+  if (intent.type === "command" && parseCommand(intent.body) === null) return;
+  const opened = await openRepo(deps, target);
+  if (intent.type === "command" && intent.onPullRequest !== null && intent.phaseId === null) {
+    // A command on a PR: find the run's issue from the phase branch, then handle it under that issue's key.
+    const pr = await opened.github.pull(intent.onPullRequest);
+    const branch = parsePhaseBranch(pr.headRef);
+    if (!branch || pr.fromFork) return;
+    const runTarget = { ...target, issue: branch.issue };
+    await deps.queue.enqueue({
+      id: `${id}:run`,
+      key: issueQueueKey(runTarget),
+      job: { kind: "intent", target: runTarget, intent: { ...intent, phaseId: branch.phaseId } },
+    });
+    return;
+  }
+  const decision = await opened.steer(intent.sender);
+  if (!decision.allowed && intent.type !== "command") {
+    deps.log.info({ issue: target, sender: intent.sender, role: decision.role, intent: intent.type }, REFUSED[intent.type]);
+    return;
+  }
+  const ctx = await loadRunContext(deps, target, opened);
   switch (intent.type) {
-    case "start": {
-      const ctx = await loadRunContext(deps, target);
+    case "start":
       return startIntent(ctx, intent.sender, intent.label);
-    }
-    case "command": {
-      if (intent.onPullRequest !== null && intent.phaseId === null) {
-        // A command on a PR: find the run's issue from the phase branch, then handle it under that issue's key.
-        const gh = await deps.auth(target.installationId);
-        const { data: pr } = await gh.rest.pulls.get({ owner: target.owner, repo: target.repo, pull_number: intent.onPullRequest });
-        const branch = parsePhaseBranch(pr.head.ref);
-        if (!branch || pr.head.repo?.full_name !== pr.base.repo.full_name) return;
-        const runTarget = { ...target, issue: branch.issue };
-        await deps.queue.enqueue({
-          id: `${id}:run`,
-          key: issueQueueKey(runTarget),
-          job: { kind: "intent", target: runTarget, intent: { ...intent, phaseId: branch.phaseId } },
-        });
-        return;
-      }
-      const ctx = await loadRunContext(deps, target);
+    case "command":
       return commandIntent(ctx, {
         sender: intent.sender,
         commentId: intent.commentId,
         body: intent.body,
         pullNumber: intent.onPullRequest,
         phaseId: intent.phaseId,
+        decision,
       });
-    }
     case "review": {
-      const ctx = await loadRunContext(deps, target);
       const stored = ctx.history.latest;
       if (!stored || isTerminal(stored.state) || stored.state.phases[intent.phaseId]?.pr !== intent.pullNumber) return;
-      const role = await roleOf(ctx.gh, target.owner, target.repo, intent.sender);
-      if (!canSteer(role)) {
-        deps.log.info({ sender: intent.sender, role }, "review by a user without write access; not used as feedback");
-        return;
-      }
-      const feedback = await reviewFeedback(ctx.gh, target.owner, target.repo, intent.pullNumber, {
-        id: intent.reviewId,
-        body: intent.body,
-      });
+      const feedback = await reviewFeedback(ctx.github, ctx.steer, intent.pullNumber, { id: intent.reviewId, body: intent.body });
       await advance(ctx, stored, { type: "changes-requested", phaseId: intent.phaseId, by: intent.sender, feedback });
       return;
     }
     case "rerun-audit": {
-      const ctx = await loadRunContext(deps, target);
       const stored = ctx.history.latest;
       if (!stored || stored.state.state === "DONE_SUCCESS") return;
-      const role = await roleOf(ctx.gh, target.owner, target.repo, intent.sender);
-      if (!canSteer(role)) return;
       await advance(ctx, stored, { type: "rerun-audit", phaseId: intent.phaseId, sha: intent.headSha });
       return;
     }

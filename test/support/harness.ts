@@ -5,6 +5,7 @@ import pino from "pino";
 import { createAutopack, type Autopack } from "../../src/app/create-app.js";
 import { createAutopackApi } from "../../src/autopack-api/client.js";
 import { createDisabledAutopackApi } from "../../src/autopack-api/disabled.js";
+import { CallCounts } from "../../src/github/meter.js";
 import { createOpenAiLlm } from "../../src/llm/openai-llm.js";
 import { InProcessQueue } from "../../src/queue/in-process-queue.js";
 import type { AppQueuedJob as QueuedJob, Job } from "../../src/supervisor/jobs.js";
@@ -20,6 +21,8 @@ export interface Harness {
   llm: FakeLlm;
   api: FakeAutopackApi | null;
   autopack: Autopack;
+  /** The app's calls to GitHub, per verb of its door (across restarts). */
+  calls: CallCounts;
   webhookUrl: string;
   /** Delivers a signed webhook through Probot's HTTP middleware, then waits until every queued job is done. */
   send(name: string, payload: object, deliveryId?: string): Promise<number>;
@@ -60,6 +63,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const api = mirror ? await startFakeAutopackApi(options.apiKey ? { apiKey: options.apiKey } : {}) : null;
   const control = { hold: options.hold ?? false, held: [] as QueuedJob[], loseOutcomes: false };
   let queue: InProcessQueue<Job> | null = null;
+  const calls = new CallCounts();
   /** One process's worth of app: a fresh queue (nothing in memory survives), the same outside world. */
   const boot = async (sweep: boolean) => {
     const autopack = createAutopack({
@@ -85,6 +89,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       mirrorRetryMs: 100,
       models: { builder: "builder-model", auditor: "auditor-model" },
       sweepOnStart: sweep,
+      githubMeter: calls,
       createQueue: (handler, onError) => {
         queue = new InProcessQueue<Job>({
           attempts: 2,
@@ -139,6 +144,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     get autopack() {
       return current.autopack;
     },
+    calls,
     webhookUrl,
     settle,
     held: control.held,

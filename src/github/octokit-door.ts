@@ -1,0 +1,255 @@
+import type { Probot } from "probot";
+import type { RepoConfigResult } from "../config/repo-config.js";
+import { authenticatedApp, completeAuditCheckRun, ensureAuditCheckRun } from "./check-runs.js";
+import type { GitHubClient, RepoName } from "./client.js";
+import { checksOn } from "./commit-checks.js";
+import type {
+  AppIdentity,
+  AuditCheckResult,
+  ChecksSummary,
+  CollaboratorPermission,
+  CommentReview,
+  IssueComment,
+  EnsureCheckRunOptions,
+  GitHubApp,
+  InstallationGitHub,
+  PhasePullInput,
+  Reaction,
+  RepoGitHub,
+  TreeWrite,
+} from "./door.js";
+import {
+  compareDiff,
+  createCommit,
+  createTree,
+  findPath,
+  getBlob,
+  getBranchSha,
+  getCommit,
+  getRecursiveTree,
+  setBranch,
+} from "./git-data.js";
+import {
+  addLabels,
+  createComment,
+  ensureMarkedComment,
+  getIssue,
+  listComments,
+  listOpenIssuesWithLabel,
+  reactToComment,
+  removeLabel,
+  updateComment,
+} from "./issues.js";
+import { metered, type GitHubMeter } from "./meter.js";
+import { listPullFiles, readFileAtRef } from "./pull-files.js";
+import { findOpenPull, getPull, mergePull, upsertPhasePull } from "./pulls.js";
+import { loadRepoConfig } from "./repo-config-file.js";
+import { getCollaboratorPermission, getRepository } from "./repository.js";
+import {
+  createCommentReview,
+  findAppReviewWithMarker,
+  listAppReviewComments,
+  listAppReviews,
+  listReviewComments,
+  listReviews,
+} from "./reviews.js";
+
+/** An Octokit for the app (no argument: its JWT) or for one of its installations. */
+export type OctokitAuth = (installationId?: number) => Promise<GitHubClient>;
+
+export interface DoorOptions {
+  /** Counts every call of a verb (see `CallCounts`). */
+  meter?: GitHubMeter;
+}
+
+/** The door over Probot's Octokit: what the app is given instead of `app.auth`. */
+export function probotGitHub(app: Probot, options: DoorOptions = {}): GitHubApp {
+  return octokitGitHub((installationId) => app.auth(installationId), options);
+}
+
+/** The door over Octokit clients that `auth` hands out. */
+export function octokitGitHub(auth: OctokitAuth, options: DoorOptions = {}): GitHubApp {
+  const meter = options.meter;
+  const count = <T extends object>(target: T): T => (meter ? metered(target, meter) : target);
+  return count(new OctokitApp(auth, count));
+}
+
+type Count = <T extends object>(target: T) => T;
+
+class OctokitApp implements GitHubApp {
+  /** Who the app is, once GitHub said it (it does not change while the process runs). */
+  identity: AppIdentity | null = null;
+
+  constructor(
+    private readonly auth: OctokitAuth,
+    private readonly count: Count,
+  ) {}
+
+  async installations(): Promise<{ id: number }[]> {
+    const gh = await this.auth();
+    const all = await gh.paginate(gh.rest.apps.listInstallations, { per_page: 100 });
+    return all.map((installation) => ({ id: installation.id }));
+  }
+
+  async installation(installationId: number): Promise<InstallationGitHub> {
+    return this.count(new OctokitInstallation(this, await this.auth(installationId), this.count));
+  }
+}
+
+class OctokitInstallation implements InstallationGitHub {
+  constructor(
+    private readonly app: OctokitApp,
+    private readonly gh: GitHubClient,
+    private readonly count: Count,
+  ) {}
+
+  async repositories(): Promise<{ owner: string; name: string }[]> {
+    const all = await this.gh.paginate(this.gh.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
+    return all.map((repo) => ({ owner: repo.owner.login, name: repo.name }));
+  }
+
+  repo(owner: string, name: string): RepoGitHub {
+    return this.count(new OctokitRepo(this.gh, { owner, repo: name }, () => this.appIdentity()));
+  }
+
+  async appIdentity(): Promise<AppIdentity | null> {
+    if (this.app.identity !== null) return this.app.identity;
+    // Asked once per client; a failed look-up is asked again by the next job's client.
+    const found = await authenticatedApp(this.gh);
+    if (found !== null) this.app.identity = found;
+    return found;
+  }
+}
+
+/** One repository's verbs, bound to an installation's Octokit. */
+class OctokitRepo implements RepoGitHub {
+  readonly owner: string;
+  readonly name: string;
+
+  constructor(
+    private readonly gh: GitHubClient,
+    private readonly ref: RepoName,
+    private readonly identity: () => Promise<AppIdentity | null>,
+  ) {
+    this.owner = ref.owner;
+    this.name = ref.repo;
+  }
+
+  private issueRef(issue: number) {
+    return { owner: this.ref.owner, repo: this.ref.repo, issue };
+  }
+
+  info() {
+    return getRepository(this.gh, this.ref);
+  }
+  config(): Promise<RepoConfigResult> {
+    return loadRepoConfig(this.gh, this.ref.owner, this.ref.repo);
+  }
+  collaboratorPermission(login: string): Promise<CollaboratorPermission | null> {
+    return getCollaboratorPermission(this.gh, this.ref, login);
+  }
+
+  issue(issueNumber: number) {
+    return getIssue(this.gh, this.issueRef(issueNumber));
+  }
+  openIssuesWithLabel(label: string) {
+    return listOpenIssuesWithLabel(this.gh, this.ref, label);
+  }
+  comments(issueNumber: number) {
+    return listComments(this.gh, this.issueRef(issueNumber));
+  }
+  createComment(issueNumber: number, body: string) {
+    return createComment(this.gh, this.issueRef(issueNumber), body);
+  }
+  updateComment(commentId: number, body: string) {
+    return updateComment(this.gh, this.ref, commentId, body);
+  }
+  ensureComment(issueNumber: number, marker: string, body: string, isOurs: (c: IssueComment) => boolean, comments?: IssueComment[]) {
+    return ensureMarkedComment(this.gh, this.issueRef(issueNumber), marker, body, isOurs, comments);
+  }
+  addLabels(issueNumber: number, labels: string[]) {
+    return addLabels(this.gh, this.issueRef(issueNumber), labels);
+  }
+  removeLabel(issueNumber: number, name: string) {
+    return removeLabel(this.gh, this.issueRef(issueNumber), name);
+  }
+  react(commentId: number, reaction: Reaction) {
+    return reactToComment(this.gh, this.ref.owner, this.ref.repo, commentId, reaction);
+  }
+
+  pull(pullNumber: number) {
+    return getPull(this.gh, this.ref, pullNumber);
+  }
+  findOpenPull(branch: string) {
+    return findOpenPull(this.gh, this.ref, branch);
+  }
+  upsertPhasePull(input: PhasePullInput) {
+    return upsertPhasePull(this.gh, this.ref, input);
+  }
+  mergePull(pullNumber: number, sha: string) {
+    return mergePull(this.gh, this.ref, pullNumber, sha);
+  }
+  pullFiles(pullNumber: number) {
+    return listPullFiles(this.gh, this.ref, pullNumber);
+  }
+  reviews(pullNumber: number) {
+    return listReviews(this.gh, this.ref, pullNumber);
+  }
+  reviewComments(pullNumber: number, reviewId?: number) {
+    return listReviewComments(this.gh, this.ref, pullNumber, reviewId);
+  }
+
+  createCommentReview(pullNumber: number, review: CommentReview) {
+    return createCommentReview(this.gh, this.ref, pullNumber, review);
+  }
+  async appReviews(pullNumber: number) {
+    return listAppReviews(this.gh, this.ref, pullNumber, await this.identity());
+  }
+  async appReviewComments(pullNumber: number) {
+    return listAppReviewComments(this.gh, this.ref, pullNumber, await this.identity());
+  }
+  async findAppReview(pullNumber: number, marker: string) {
+    return findAppReviewWithMarker(this.gh, this.ref, pullNumber, marker, await this.identity());
+  }
+
+  branchSha(branch: string) {
+    return getBranchSha(this.gh, this.ref, branch);
+  }
+  commit(sha: string) {
+    return getCommit(this.gh, this.ref, sha);
+  }
+  tree(treeSha: string) {
+    return getRecursiveTree(this.gh, this.ref, treeSha);
+  }
+  blob(sha: string) {
+    return getBlob(this.gh, this.ref, sha);
+  }
+  findPath(commitSha: string, path: string) {
+    return findPath(this.gh, this.ref, commitSha, path);
+  }
+  readFile(path: string, ref: string, maxBytes?: number) {
+    return readFileAtRef(this.gh, this.ref, path, ref, maxBytes);
+  }
+  createTree(baseTreeSha: string, writes: readonly TreeWrite[]) {
+    return createTree(this.gh, this.ref, baseTreeSha, writes);
+  }
+  createCommit(commit: { message: string; treeSha: string; parents: string[] }) {
+    return createCommit(this.gh, this.ref, commit);
+  }
+  setBranch(branch: string, sha: string, options: { exists: boolean; force: boolean; expected?: string | null }) {
+    return setBranch(this.gh, this.ref, branch, sha, options);
+  }
+  diff(base: string, head: string) {
+    return compareDiff(this.gh, this.ref, base, head);
+  }
+
+  checks(ref: string): Promise<ChecksSummary> {
+    return checksOn(this.gh, this.ref.owner, this.ref.repo, ref);
+  }
+  async ensureAuditCheckRun(headSha: string, options?: EnsureCheckRunOptions) {
+    return ensureAuditCheckRun(this.gh, this.ref, headSha, await this.identity(), options);
+  }
+  completeAuditCheckRun(checkRunId: number, result: AuditCheckResult) {
+    return completeAuditCheckRun(this.gh, this.ref, checkRunId, result.conclusion, result.title, result.summary, result.text);
+  }
+}

@@ -1,0 +1,47 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "../support/harness.js";
+import { OWNER, REPO, scenario, yamlPlan } from "../support/scenario.js";
+import { scriptAgents } from "../support/scripted-agents.js";
+
+let h: Harness;
+
+beforeEach(async () => {
+  h = await startHarness();
+  h.sim.addRepo({ owner: OWNER, name: REPO, files: { "README.md": "# widgets\n" } });
+  h.sim.setPermission(OWNER, REPO, "maintainer", "maintain");
+});
+
+afterEach(async () => {
+  h.sim.assertClean();
+  await h.close();
+});
+
+describe("calls to GitHub, counted per verb of the door", () => {
+  it("a one-phase run reads its configuration once per job, asks about the person once and writes each thing once", async () => {
+    const s = scenario(h);
+    scriptAgents(h.llm, {
+      builds: { P1: [{ summary: "Add a", edits: [{ path: "a.txt", action: "create", content: "a\n" }] }] },
+      audits: { P1: [{ recommendation: "approve" }] },
+    });
+    const issue = await s.label(yamlPlan({ T1: [["P1", "One"]] }));
+    await s.merge(issue, "P1");
+    expect(s.labels(issue)).toContain("autopack:done");
+
+    const calls = h.calls;
+    // Label, build, build recorded, audit, audit recorded, merge seen: each job opens the repository once.
+    const jobs = calls.of("installation");
+    expect(jobs).toBeGreaterThan(0);
+    expect(jobs).toBeLessThanOrEqual(6);
+    // ... and reads the repository, `.github/autopack.yml` and the issue's comments once.
+    for (const verb of ["info", "config", "comments"]) expect(calls.of(verb), verb).toBe(jobs);
+    // The phase PR is read once per turn that looks at it, and twice by the audit (before and after the
+    // model): no more often, in all, than there are jobs.
+    expect(calls.of("pull")).toBeLessThanOrEqual(jobs);
+    // The person who added the label is asked about once; who the app is, once for the process.
+    expect(calls.of("collaboratorPermission")).toBe(1);
+    expect(h.sim.requests.filter((r) => r.method === "GET" && r.path === "/app")).toHaveLength(1);
+    // One commit on one branch, one PR, one review, one check run, one status comment.
+    const writes = ["createTree", "createCommit", "setBranch", "upsertPhasePull", "createCommentReview", "ensureAuditCheckRun"];
+    for (const verb of [...writes, "completeAuditCheckRun", "createComment"]) expect(calls.of(verb), verb).toBe(1);
+  });
+});

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { startFakeLlm, type FakeLlm } from "../../test/support/fake-llm.js";
+import { startUnreachable } from "../../test/support/unreachable.js";
 import { untrustedBlock } from "../policy/untrusted.js";
 import { SimpleTokenBudget } from "./budget.js";
 import { createOpenAiLlm, type OpenAiLlmOptions } from "./openai-llm.js";
@@ -202,9 +203,14 @@ describe("OpenAI adapter", () => {
   it("maps a timeout and an unreachable server to LlmUnavailableError", async () => {
     fake.reply({ delayMs: 400, then: { json: good } });
     await expect(llm({ timeoutMs: 100, maxRetries: 0 }).complete(request())).rejects.toThrow(/did not answer within 0.1 s/);
-    const closed = await startFakeLlm();
-    await closed.close();
-    await expect(llm({ baseURL: closed.baseURL, maxRetries: 0 }).complete(request())).rejects.toThrow(/could not reach the model server/);
+    const unreachable = await startUnreachable();
+    try {
+      await expect(llm({ baseURL: `${unreachable.url}/v1`, maxRetries: 0 }).complete(request())).rejects.toThrow(
+        /could not reach the model server/,
+      );
+    } finally {
+      await unreachable.close();
+    }
   });
 
   it("makes no request when the estimate exceeds the budget", async () => {

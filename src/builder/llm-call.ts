@@ -1,6 +1,13 @@
 import type { z } from "zod";
 import { countTokens } from "../llm/tokens.js";
-import { LlmBudgetExceededError, LlmOutputInvalidError, LlmUnavailableError, type LlmPort, type TokenBudget } from "../llm/port.js";
+import {
+  LlmBudgetExceededError,
+  LlmOutputInvalidError,
+  LlmUnavailableError,
+  type LlmPort,
+  type LlmPurpose,
+  type TokenBudget,
+} from "../llm/port.js";
 import { BuildFailure, safeErrorText } from "./failure.js";
 
 /** Tokens spent by one attempt, every call counted, failed ones included. */
@@ -11,6 +18,8 @@ export interface TokenMeter {
 export interface ModelStep<T> {
   /** Named in failure notes, e.g. "file selection step". */
   step: string;
+  /** What the request is for, sent with it. */
+  purpose: LlmPurpose;
   system: string;
   user: string;
   schema: z.ZodType<T>;
@@ -38,6 +47,7 @@ export async function callModel<T>(llm: LlmPort, budget: TokenBudget, meter: Tok
   try {
     const response = await llm.complete({
       role: "builder",
+      purpose: step.purpose,
       system: step.system,
       user: step.user,
       schema: step.schema,

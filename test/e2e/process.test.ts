@@ -7,6 +7,7 @@ import { startFakeLlm, type FakeLlm } from "../support/fake-llm.js";
 import { startGitHubSim, type GitHubSim } from "../support/github-sim/index.js";
 import { OWNER, REPO, yamlPlan } from "../support/scenario.js";
 import { deliverWebhook } from "../support/webhooks.js";
+import { checkInvariants } from "../support/world.js";
 
 const root = resolve(import.meta.dirname, "..", "..");
 
@@ -121,10 +122,10 @@ describe("the app as a process, configured only through the environment", () => 
     const start = await until("the mirrored start", () => api!.calls.find((c) => c.path === "/runs/start"));
     expect(start.status).toBe(201);
     expect(start.apiKey).toBe("orchestrator-key");
-    expect(api.invalidBodies).toEqual([]);
     // The model server is busy: the Builder's attempts fail and the phase ends escalated, visibly.
     await until("the escalation", () => (sim!.labels(OWNER, REPO, issue).includes("autopack:needs-human") ? true : undefined), 30_000);
-    sim.assertClean();
+    // What every test must keep (see the world of the other end-to-end tests), for this process too.
+    expect(checkInvariants({ sim, llm, api })).toEqual([]);
     expect(app.output()).not.toContain("sk-test-not-a-real-key");
     expect(app.output()).not.toContain("orchestrator-key");
 

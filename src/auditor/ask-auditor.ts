@@ -1,4 +1,11 @@
-import { LlmBudgetExceededError, LlmOutputInvalidError, LlmUnavailableError, type LlmPort, type TokenBudget } from "../llm/port.js";
+import {
+  LlmBudgetExceededError,
+  LlmOutputInvalidError,
+  LlmUnavailableError,
+  type LlmPort,
+  type LlmPurpose,
+  type TokenBudget,
+} from "../llm/port.js";
 import type { AuditPrompt } from "./audit-prompt.js";
 import { AuditModelOutputSchema, type AuditModelOutput } from "./model-output.js";
 
@@ -20,10 +27,17 @@ export function auditOutputTokens(maxFindings: number): number {
  * exhausted, invalid output, server unavailable) become an answer-less result; anything else is a
  * bug and is thrown.
  */
-export async function askAuditor(llm: LlmPort, budget: TokenBudget, prompt: AuditPrompt, maxFindings: number): Promise<AuditorAnswer> {
+export async function askAuditor(
+  llm: LlmPort,
+  budget: TokenBudget,
+  prompt: AuditPrompt,
+  maxFindings: number,
+  trace: Omit<LlmPurpose, "step">,
+): Promise<AuditorAnswer> {
   try {
     const response = await llm.complete({
       role: "auditor",
+      purpose: { ...trace, step: "audit" },
       system: prompt.system,
       user: prompt.user,
       schema: AuditModelOutputSchema,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFakeLlm } from "../../test/support/fake-llm.js";
 import { createOpenAiLlm } from "../llm/openai-llm.js";
-import { LlmUnavailableError } from "../llm/port.js";
+import { LlmUnavailableError, parsePurposeId } from "../llm/port.js";
 import { answer, BASE_FILES, config, NAME, OWNER, startAuditWorld, type AuditWorld } from "./fixtures/audit-world.js";
 import { FAKE_SECRETS } from "./fixtures/fake-secrets.js";
 import { ScriptedLlm } from "./fixtures/scripted-llm.js";
@@ -303,6 +303,12 @@ describe("runAuditor over HTTP", () => {
       expect(outcome.recommendation).toBe("revise");
       expect(comments(prNumber)).toMatchObject([{ path: "src/users.ts", line: 1 }]);
       expect(server.requests[0]?.model).toBe("auditor-model");
+      expect(parsePurposeId(server.requests[0]?.clientRequestId ?? "")).toMatchObject({
+        phaseId: "P1",
+        role: "auditor",
+        attempt: 1,
+        step: "audit",
+      });
       expect(server.requests[0]?.response_format).toMatchObject({
         type: "json_schema",
         json_schema: { name: "autopack_audit", strict: true },

@@ -50,7 +50,11 @@ export async function runAuditor(input: AuditInput): Promise<AuditOutcome> {
     maxTokens: config.audit_context_tokens,
     readHead: (path) => github.readFile(path, headSha),
   });
-  const answer = await askAuditor(input.llm, input.budget, prompt, config.audit.max_findings);
+  const answer = await askAuditor(input.llm, input.budget, prompt, config.audit.max_findings, {
+    runId: input.runId,
+    phaseId: phase.phase_id,
+    attempt: input.attempt,
+  });
 
   const findings = mergeFindings(checks, answer.output === null ? [] : modelFindings(answer.output));
   const verdict = decideVerdict(answer.output?.recommendation ?? null, findings);

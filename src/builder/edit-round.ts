@@ -1,4 +1,4 @@
-import type { LlmPort, TokenBudget } from "../llm/port.js";
+import type { LlmPort, LlmPurpose, TokenBudget } from "../llm/port.js";
 import { countTokens } from "../llm/tokens.js";
 import type { PathPolicy } from "../policy/path-policy.js";
 import { applyEdits, type FileEdit } from "./apply-edits.js";
@@ -16,6 +16,8 @@ export interface EditRoundInput {
   llm: LlmPort;
   budget: TokenBudget;
   meter: TokenMeter;
+  /** The attempt the edits are for (each request says its step). */
+  trace: Omit<LlmPurpose, "step">;
   system: string;
   user: string;
   task: string;
@@ -45,7 +47,7 @@ interface Prepared {
 }
 
 export async function runEditRound(input: EditRoundInput): Promise<EditRoundResult> {
-  const first = await askForEdits(input, "edit step", input.user);
+  const first = await askForEdits(input, "edit", input.user);
   const prepared = await prepare(input, first.edits);
   const applied = applyEdits(prepared.files, prepared.edits, { noFullRewrite: altered(prepared.files) });
   if (applied.ok) return finish(first.summary, applied.changes, prepared, false);
@@ -58,7 +60,7 @@ export async function runEditRound(input: EditRoundInput): Promise<EditRoundResu
     files: prepared.files,
     maxTokens: input.promptBudget - countTokens(input.system),
   });
-  const second = await askForEdits(input, "repair step", repairUser);
+  const second = await askForEdits(input, "repair", repairUser);
   const repaired = checkEditPaths(second.edits, input.policy);
   if (!repaired.ok) throw refused(repaired.refusals);
   const merged = await prepare(input, mergeRepair(prepared.edits, applied.paths, repaired.edits));
@@ -71,9 +73,10 @@ export async function runEditRound(input: EditRoundInput): Promise<EditRoundResu
   return finish(second.summary.trim() || first.summary, reapplied.changes, merged, true);
 }
 
-function askForEdits(input: EditRoundInput, step: string, user: string): Promise<EditPlan> {
+function askForEdits(input: EditRoundInput, step: "edit" | "repair", user: string): Promise<EditPlan> {
   return callModel(input.llm, input.budget, input.meter, {
-    step,
+    step: `${step} step`,
+    purpose: { ...input.trace, step },
     system: input.system,
     user,
     schema: EditPlanSchema,

@@ -1,6 +1,13 @@
 import type { z } from "zod";
 import { countTokens } from "../llm/tokens.js";
-import { LlmBudgetExceededError, LlmOutputInvalidError, LlmUnavailableError, type LlmPort, type TokenBudget } from "../llm/port.js";
+import {
+  LlmBudgetExceededError,
+  LlmOutputInvalidError,
+  LlmUnavailableError,
+  type LlmPort,
+  type LlmPurpose,
+  type TokenBudget,
+} from "../llm/port.js";
 import { forErrorNote } from "../policy/outbound.js";
 import { BuildFailure } from "./failure.js";
 
@@ -12,6 +19,8 @@ export interface TokenMeter {
 export interface ModelStep<T> {
   /** Named in failure notes, e.g. "file selection step". */
   step: string;
+  /** What the request is for, sent with it. */
+  purpose: LlmPurpose;
   system: string;
   user: string;
   schema: z.ZodType<T>;
@@ -39,6 +48,7 @@ export async function callModel<T>(llm: LlmPort, budget: TokenBudget, meter: Tok
   try {
     const response = await llm.complete({
       role: "builder",
+      purpose: step.purpose,
       system: step.system,
       user: step.user,
       schema: step.schema,

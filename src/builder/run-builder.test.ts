@@ -205,6 +205,10 @@ describe("runBuilder against the GitHub simulator", () => {
     expect(outcome.notes).toContain("even after one repair round");
     expect(outcome.notes).toContain(`edit 1 (update src/widget.ts): search text not found; its first line: "return 'nope';"`);
     expect(calls).toHaveLength(3);
+    // Each request says what it is for: the run, the phase, the attempt and the step.
+    expect(calls.map((c) => c.purpose)).toEqual(
+      ["files", "edit", "repair"].map((step) => ({ runId: `gh-${repoId}-7-1`, phaseId: "P1", attempt: 1, step })),
+    );
     expect(calls[2]!.user).toContain("## They could not be applied");
     expect(calls[2]!.user).toContain("search text not found");
     expect(calls[2]!.user).toContain("export function widget(): string {");

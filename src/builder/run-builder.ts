@@ -64,6 +64,7 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
   const answerTokens = answerTokensFor(config.context_tokens);
   const promptBudget = config.context_tokens - answerTokens;
   const tier = input.plan.tiers.find((t) => t.tier_id === phase.tier_id);
+  const trace = { runId: input.runId, phaseId: phase.phase_id, attempt: input.attempt };
 
   const context = await selectContext({
     tree,
@@ -79,6 +80,7 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
     chooseFiles: async (prompt) => {
       const answer = await callModel(input.llm, input.budget, meter, {
         step: "file selection step",
+        purpose: { ...trace, step: "files" },
         ...prompt,
         schema: FileRequestSchema,
         schemaName: "autopack_file_request",
@@ -98,6 +100,7 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
     llm: input.llm,
     budget: input.budget,
     meter,
+    trace,
     system: context.system,
     user: context.user,
     task: context.task,

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { startFakeLlm, type FakeLlm } from "../../test/support/fake-llm.js";
+import { startUnreachable } from "../../test/support/unreachable.js";
 import { untrustedBlock } from "../policy/untrusted.js";
 import { SimpleTokenBudget } from "./budget.js";
 import { createOpenAiLlm, type OpenAiLlmOptions } from "./openai-llm.js";
-import { LlmBudgetExceededError, LlmOutputInvalidError, LlmUnavailableError, type StructuredRequest } from "./port.js";
+import { LlmBudgetExceededError, LlmOutputInvalidError, LlmUnavailableError, parsePurposeId, type StructuredRequest } from "./port.js";
 
 const Plan = z.object({ title: z.string(), steps: z.array(z.string()), note: z.string().nullable() });
 type Plan = z.infer<typeof Plan>;
@@ -38,6 +39,7 @@ describe("OpenAI adapter", () => {
     });
   const request = (over: Partial<StructuredRequest<Plan>> = {}): StructuredRequest<Plan> => ({
     role: "builder",
+    purpose: { runId: "gh-1-2-1", phaseId: "P1", attempt: 1, step: "edit" },
     system: "You plan work.",
     user: "Plan the change.",
     schema: Plan,
@@ -87,6 +89,20 @@ describe("OpenAI adapter", () => {
     expect(second?.messages.map((m) => m.role)).toEqual(["system", "user", "assistant", "user"]);
     expect(second?.messages[3]?.content).toContain("$.steps");
     expect(second?.messages[3]?.content).toMatch(/expected array/i);
+  });
+
+  it("says in X-Client-Request-Id what each request is for, with an id of its own", async () => {
+    fake.reply({ text: "not json" }, { json: good });
+    await llm().complete(request({ role: "auditor", purpose: { runId: "gh-7-12-1", phaseId: "P2", attempt: 3, step: "audit" } }));
+    const ids = fake.requests.map((r) => r.clientRequestId ?? "");
+    expect(ids).toHaveLength(2);
+    for (const id of ids) {
+      expect(id).toMatch(/^autopack:gh-7-12-1\/P2\/auditor\/3\/audit#[0-9a-f]+-\d+$/);
+      expect(parsePurposeId(id)).toEqual({ runId: "gh-7-12-1", phaseId: "P2", role: "auditor", attempt: 3, step: "audit" });
+    }
+    expect(new Set(ids).size).toBe(2);
+    // The id is in the adapter's own log lines too, to find a request on both sides.
+    expect(logs.filter((l) => l.msg === "calling the model").map((l) => (l.obj as { requestId?: string }).requestId)).toEqual(ids);
   });
 
   it("repairs text that is not JSON", async () => {
@@ -202,9 +218,14 @@ describe("OpenAI adapter", () => {
   it("maps a timeout and an unreachable server to LlmUnavailableError", async () => {
     fake.reply({ delayMs: 400, then: { json: good } });
     await expect(llm({ timeoutMs: 100, maxRetries: 0 }).complete(request())).rejects.toThrow(/did not answer within 0.1 s/);
-    const closed = await startFakeLlm();
-    await closed.close();
-    await expect(llm({ baseURL: closed.baseURL, maxRetries: 0 }).complete(request())).rejects.toThrow(/could not reach the model server/);
+    const unreachable = await startUnreachable();
+    try {
+      await expect(llm({ baseURL: `${unreachable.url}/v1`, maxRetries: 0 }).complete(request())).rejects.toThrow(
+        /could not reach the model server/,
+      );
+    } finally {
+      await unreachable.close();
+    }
   });
 
   it("makes no request when the estimate exceeds the budget", async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import OpenAI from "openai";
 import { zodResponseFormat } from "openai/helpers/zod";
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from "openai/resources/chat/completions";
@@ -5,6 +6,7 @@ import { normaliseErrorBodies, rejectsParameter, rejectsResponseFormat, rejectsT
 import {
   LlmBudgetExceededError,
   LlmOutputInvalidError,
+  purposeId,
   type LlmPort,
   type StructuredRequest,
   type StructuredResponse,
@@ -70,6 +72,9 @@ export function createOpenAiLlm(options: OpenAiLlmOptions): LlmPort {
   const modes = new Map<string, Mode>();
   const officialApi = !options.baseURL || /^https:\/\/api\.openai\.com\//.test(options.baseURL);
   let limitParam: LimitParam = officialApi ? "max_completion_tokens" : "max_tokens";
+  /** Makes each request's id unique, across processes too: OpenAI asks for one id per request. */
+  const instance = randomBytes(3).toString("hex");
+  let sentRequests = 0;
 
   async function callOnce<T>(
     req: StructuredRequest<T>,
@@ -90,11 +95,14 @@ export function createOpenAiLlm(options: OpenAiLlmOptions): LlmPort {
       const body: ChatCompletionCreateParamsNonStreaming = { model, messages: sent, [limitParam]: req.maxOutputTokens };
       if (mode === "json_schema") body.response_format = format;
       else if (mode === "json_object") body.response_format = { type: "json_object" };
-      log?.debug({ role: req.role, model, schema: req.schemaName, mode, estimate: needed }, "calling the model");
+      const requestId = `${purposeId(req.role, req.purpose)}#${instance}-${(sentRequests += 1)}`;
+      log?.debug({ role: req.role, model, schema: req.schemaName, mode, estimate: needed, requestId }, "calling the model");
 
       let completion: OpenAI.Chat.Completions.ChatCompletion;
       try {
-        completion = await client.chat.completions.create(body);
+        // OpenAI keeps the client's id with the request (for tracing with its support); servers that
+        // do not know the header ignore it. The SDK's own retries of this request send the same id.
+        completion = await client.chat.completions.create(body, { headers: { "X-Client-Request-Id": requestId } });
       } catch (err) {
         if (mode !== "prompt_only" && rejectsResponseFormat(err)) {
           const next: Mode = mode === "json_schema" ? "json_object" : "prompt_only";
@@ -121,7 +129,7 @@ export function createOpenAiLlm(options: OpenAiLlmOptions): LlmPort {
       usage.completion_tokens += callUsage.completion_tokens;
       usage.total_tokens += callUsage.total_tokens;
       req.budget.spend(callUsage.total_tokens);
-      log?.debug({ role: req.role, model, usage: callUsage, finishReason: choice?.finish_reason ?? null }, "model answered");
+      log?.debug({ role: req.role, model, usage: callUsage, finishReason: choice?.finish_reason ?? null, requestId }, "model answered");
       return {
         content,
         refusal: choice?.message.refusal ?? null,

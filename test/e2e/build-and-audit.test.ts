@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../support/harness.js";
+import type { Harness } from "../support/harness.js";
+import { OWNER, REPO } from "../support/scenario.js";
 import { scriptAgents } from "../support/scripted-agents.js";
-
-const OWNER = "acme";
-const REPO = "widgets";
+import { startWorld, type World } from "../support/world.js";
 
 const PLAN = [
   "```autopack",
@@ -28,31 +27,15 @@ const PLAN = [
 
 const GREETER = "export function greet(name: string): string {\n  return `Hello, ${name}!`;\n}\n";
 
+let w: World;
 let h: Harness;
 
 beforeEach(async () => {
-  h = await startHarness();
-  h.sim.addRepo({ owner: OWNER, name: REPO, files: { "README.md": "# widgets\n\nA small library.\n", "src/index.ts": "export {};\n" } });
-  h.sim.setPermission(OWNER, REPO, "maintainer", "maintain");
+  w = await startWorld({ files: { "README.md": "# widgets\n\nA small library.\n", "src/index.ts": "export {};\n" } });
+  h = w.h;
 });
 
-afterEach(async () => {
-  h.sim.assertClean();
-  expect(h.api!.invalidBodies).toEqual([]);
-  expect(h.llm.unexpected).toEqual([]);
-  await h.close();
-});
-
-async function start(): Promise<number> {
-  const issue = h.sim.addIssue(OWNER, REPO, { title: "Greeting", body: PLAN, user: "maintainer", labels: ["autopack"] });
-  const event = h.sim.events.issueLabeled({ owner: OWNER, repo: REPO, issue, label: "autopack", sender: "maintainer" });
-  await h.send(event.name, event.payload);
-  return issue;
-}
-
-function statusBody(issue: number): string {
-  return h.sim.comments(OWNER, REPO, issue).find((c) => c.body?.includes("Autopack run `gh-"))?.body ?? "";
-}
+afterEach(() => w.close());
 
 describe("a two-phase tier", () => {
   it("is built into two PRs, each audited with a review and a check run, and mirrored in order", async () => {
@@ -87,7 +70,7 @@ describe("a two-phase tier", () => {
       },
       audits: { P1: [{ recommendation: "approve" }], P2: [{ recommendation: "approve" }] },
     });
-    const issue = await start();
+    const issue = await w.s.label(PLAN);
 
     const pulls = h.sim.pulls(OWNER, REPO).sort((a, b) => a.number - b.number);
     expect(pulls.map((p) => [p.title, p.head.ref, p.base.ref])).toEqual([
@@ -133,7 +116,7 @@ describe("a two-phase tier", () => {
       ["P3", "QUEUED"],
     ]);
 
-    const status = statusBody(issue);
+    const status = w.s.status(issue);
     expect(status).toContain("P1: Add the greeter | gate · approved, waiting for merge");
     expect(status).toContain("Review and merge the pull requests of tier T1");
   });

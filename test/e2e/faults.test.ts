@@ -1,21 +1,19 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../support/harness.js";
-import { OWNER, REPO, scenario, yamlPlan } from "../support/scenario.js";
+import type { Harness } from "../support/harness.js";
+import { OWNER, REPO, yamlPlan } from "../support/scenario.js";
 import { scriptAgents } from "../support/scripted-agents.js";
+import { startWorld, type World, type WorldOptions } from "../support/world.js";
 
+let w: World;
 let h: Harness;
 
-async function world(options: Parameters<typeof startHarness>[0] = {}, files: Record<string, string> = {}) {
-  h = await startHarness(options);
-  h.sim.addRepo({ owner: OWNER, name: REPO, files: { "README.md": "# widgets\n", ...files } });
-  h.sim.setPermission(OWNER, REPO, "maintainer", "maintain");
-  return scenario(h);
+async function world(options: WorldOptions = {}, files: Record<string, string> = {}) {
+  w = await startWorld({ ...options, files });
+  h = w.h;
+  return w.s;
 }
 
-afterEach(async () => {
-  expect(h.api?.invalidBodies ?? []).toEqual([]);
-  await h.close();
-});
+afterEach(() => w.close());
 
 describe("in a hostile world", () => {
   it("loses nothing when the process dies after recording a run: the next event queues its work again, once", async () => {

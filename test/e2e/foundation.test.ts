@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { stateKey, decodeStateBlock } from "../../src/supervisor/state-codec.js";
-import { startHarness, WEBHOOK_SECRET, type Harness } from "../support/harness.js";
-
-const OWNER = "acme";
-const REPO = "widgets";
+import { WEBHOOK_SECRET, type Harness } from "../support/harness.js";
+import { OWNER, REPO } from "../support/scenario.js";
+import { startWorld, type World, type WorldOptions } from "../support/world.js";
 
 const YAML_PLAN = [
   "We need a parser.",
@@ -40,6 +39,7 @@ const MARKDOWN_PLAN = [
   "- acceptance: rejects unknown keys",
 ].join("\n");
 
+let w: World;
 let h: Harness;
 
 async function labelIssue(body: string, sender = "maintainer", label = "autopack"): Promise<number> {
@@ -54,20 +54,12 @@ function botComments(issue: number) {
   return h.sim.comments(OWNER, REPO, issue).filter((c) => c.user?.login === h.sim.botLogin);
 }
 
-function setup(options: Parameters<typeof startHarness>[0] = {}) {
+function setup(options: WorldOptions = {}) {
   beforeEach(async () => {
-    h = await startHarness({ hold: true, ...options });
-    h.sim.addRepo({ owner: OWNER, name: REPO, files: { "README.md": "# widgets\n" } });
-    h.sim.setPermission(OWNER, REPO, "maintainer", "maintain");
-    h.sim.setPermission(OWNER, REPO, "writer", "write");
-    h.sim.setPermission(OWNER, REPO, "reader", "read");
-    h.sim.setPermission(OWNER, REPO, "triager", "triage");
+    w = await startWorld({ hold: true, people: { writer: "write", reader: "read", triager: "triage" }, ...options });
+    h = w.h;
   });
-  afterEach(async () => {
-    h.sim.assertClean();
-    expect(h.api?.invalidBodies ?? []).toEqual([]);
-    await h.close();
-  });
+  afterEach(() => w.close());
 }
 
 describe("a labelled issue with a plan", () => {

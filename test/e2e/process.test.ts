@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeAutopackApi, type FakeAutopackApi } from "../support/fake-autopack-api/index.js";
@@ -7,18 +7,57 @@ import { startFakeLlm, type FakeLlm } from "../support/fake-llm.js";
 import { startGitHubSim, type GitHubSim } from "../support/github-sim/index.js";
 import { OWNER, REPO, yamlPlan } from "../support/scenario.js";
 import { deliverWebhook } from "../support/webhooks.js";
+import { checkInvariants } from "../support/world.js";
 
 const root = resolve(import.meta.dirname, "..", "..");
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
+/**
+ * Probot reads PORT=0 as 3000, so the app cannot be asked for "any free port" as every other test
+ * server is. Picking a free port and letting the app bind it later would race other test files'
+ * servers (one could be given that port meanwhile and receive our webhooks). So the app is offered
+ * ports below the range the OS hands out for port 0, which no test server can be given, and
+ * webhooks go only to the port its own "Listening on" line names; when a port is taken by someone
+ * outside the tests, the app exits and another port is tried.
+ */
+function portsOutsideEphemeralRange(): number[] {
+  const range = "/proc/sys/net/ipv4/ip_local_port_range";
+  const low = existsSync(range) ? Number(readFileSync(range, "utf8").trim().split(/\s+/)[0]) : 49_152;
+  const top = Number.isInteger(low) && low > 11_024 ? low - 1 : 29_999;
+  return Array.from({ length: 5 }, () => top - Math.floor(Math.random() * 10_000));
+}
+
+interface AppProcess {
+  /** The port the app says it listens on. */
+  port: number;
+  output(): string;
+}
+
+async function startApp(env: Record<string, string>): Promise<AppProcess> {
+  let output = "";
+  for (const offered of portsOutsideEphemeralRange()) {
+    const started = spawn(join(root, "node_modules", ".bin", "tsx"), [join(root, "src", "main.ts")], {
+      cwd: root,
+      env: { ...env, PORT: String(offered) },
+      stdio: ["ignore", "pipe", "pipe"],
     });
-  });
+    child = started;
+    output = "";
+    started.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+    started.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+    let exited = false;
+    started.once("exit", () => (exited = true));
+    const port = await until(
+      "the server to listen",
+      () => {
+        const listening = /Listening on http:\/\/[^\s"/]+:(\d+)/.exec(output);
+        if (listening) return Number(listening[1]);
+        return exited ? 0 : undefined;
+      },
+      30_000,
+    );
+    if (port > 0) return { port, output: () => output };
+  }
+  throw new Error(`the app did not start:\n${output}`);
 }
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
@@ -49,31 +88,22 @@ describe("the app as a process, configured only through the environment", () => 
     llm.fallback(() => ({ status: 503, body: "busy" }));
     sim.addRepo({ owner: OWNER, name: REPO, files: { "README.md": "# widgets\n" } });
     sim.setPermission(OWNER, REPO, "maintainer", "admin");
-    const port = await freePort();
-    let output = "";
-    child = spawn(join(root, "node_modules", ".bin", "tsx"), [join(root, "src", "main.ts")], {
-      cwd: root,
-      env: {
-        PATH: process.env["PATH"] ?? "",
-        APP_ID: String(sim.appId),
-        PRIVATE_KEY: sim.privateKey,
-        WEBHOOK_SECRET: "process-secret",
-        GHE_HOST: sim.host,
-        GHE_PROTOCOL: "http",
-        HOST: "127.0.0.1",
-        PORT: String(port),
-        OPENAI_API_KEY: "sk-test-not-a-real-key",
-        OPENAI_BASE_URL: llm.baseURL,
-        AUTOPACK_API_URL: api.url,
-        AUTOPACK_API_KEY: "orchestrator-key",
-        LOG_LEVEL: "info",
-        LOG_FORMAT: "json",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    const app = await startApp({
+      PATH: process.env["PATH"] ?? "",
+      APP_ID: String(sim.appId),
+      PRIVATE_KEY: sim.privateKey,
+      WEBHOOK_SECRET: "process-secret",
+      GHE_HOST: sim.host,
+      GHE_PROTOCOL: "http",
+      HOST: "127.0.0.1",
+      OPENAI_API_KEY: "sk-test-not-a-real-key",
+      OPENAI_BASE_URL: llm.baseURL,
+      AUTOPACK_API_URL: api.url,
+      AUTOPACK_API_KEY: "orchestrator-key",
+      LOG_LEVEL: "info",
+      LOG_FORMAT: "json",
     });
-    child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-    await until("the server to listen", () => (/Listening on|listening/i.test(output) ? true : undefined), 30_000);
+    const webhookUrl = `http://127.0.0.1:${app.port}/api/github/webhooks`;
 
     const issue = sim.addIssue(OWNER, REPO, {
       title: "Plan",
@@ -82,7 +112,7 @@ describe("the app as a process, configured only through the environment", () => 
       labels: ["autopack"],
     });
     const event = sim.events.issueLabeled({ owner: OWNER, repo: REPO, issue, label: "autopack", sender: "maintainer" });
-    const answer = await deliverWebhook(`http://127.0.0.1:${port}/api/github/webhooks`, event.name, event.payload, "process-secret");
+    const answer = await deliverWebhook(webhookUrl, event.name, event.payload, "process-secret");
     expect(answer.status).toBe(200);
 
     const status = await until("the status comment", () =>
@@ -92,15 +122,15 @@ describe("the app as a process, configured only through the environment", () => 
     const start = await until("the mirrored start", () => api!.calls.find((c) => c.path === "/runs/start"));
     expect(start.status).toBe(201);
     expect(start.apiKey).toBe("orchestrator-key");
-    expect(api.invalidBodies).toEqual([]);
     // The model server is busy: the Builder's attempts fail and the phase ends escalated, visibly.
     await until("the escalation", () => (sim!.labels(OWNER, REPO, issue).includes("autopack:needs-human") ? true : undefined), 30_000);
-    sim.assertClean();
-    expect(output).not.toContain("sk-test-not-a-real-key");
-    expect(output).not.toContain("orchestrator-key");
+    // What every test must keep (see the world of the other end-to-end tests), for this process too.
+    expect(checkInvariants({ sim, llm, api })).toEqual([]);
+    expect(app.output()).not.toContain("sk-test-not-a-real-key");
+    expect(app.output()).not.toContain("orchestrator-key");
 
     // A forged delivery is refused.
-    const forged = await deliverWebhook(`http://127.0.0.1:${port}/api/github/webhooks`, event.name, event.payload, "wrong-secret");
+    const forged = await deliverWebhook(webhookUrl, event.name, event.payload, "wrong-secret");
     expect(forged.status).toBeGreaterThanOrEqual(400);
   }, 90_000);
 });

@@ -1,24 +1,19 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startHarness, type Harness, type HarnessOptions } from "../support/harness.js";
-import { OWNER, REPO, scenario, yamlPlan } from "../support/scenario.js";
+import type { Harness } from "../support/harness.js";
+import { OWNER, REPO, yamlPlan } from "../support/scenario.js";
 import { scriptAgents, type AuditScript, type BuildScript } from "../support/scripted-agents.js";
+import { startWorld, type World, type WorldOptions } from "../support/world.js";
 
+let w: World;
 let h: Harness;
 
-async function world(options: HarnessOptions = {}, files: Record<string, string> = {}) {
-  h = await startHarness(options);
-  h.sim.addRepo({ owner: OWNER, name: REPO, files: { "README.md": "# widgets\n", ...files } });
-  h.sim.setPermission(OWNER, REPO, "maintainer", "maintain");
-  h.sim.setPermission(OWNER, REPO, "reader", "read");
-  return scenario(h);
+async function world(options: WorldOptions = {}, files: Record<string, string> = {}) {
+  w = await startWorld({ ...options, files, people: { reader: "read" } });
+  h = w.h;
+  return w.s;
 }
 
-afterEach(async () => {
-  h.sim.assertClean();
-  expect(h.api?.invalidBodies ?? []).toEqual([]);
-  expect(h.llm.unexpected).toEqual([]);
-  await h.close();
-});
+afterEach(() => w.close());
 
 const create = (path: string, content: string, summary = `Add ${path}`): BuildScript => ({
   summary,
@@ -219,7 +214,6 @@ describe("the Supervisor, end to end", () => {
     expect(s.labels(issue)).toContain("autopack:failed");
     expect(s.botComments(issue).some((c) => c.body?.includes("autopack:summary"))).toBe(true);
     expect(h.sim.pulls(OWNER, REPO)).toEqual([]);
-    h.llm.unexpected.length = 0;
   });
 
   it("cancels: nothing new is scheduled and open PRs stay for people", async () => {

@@ -19,6 +19,8 @@ export interface RecordedRequest {
   prompt: string;
   /** Whether an Authorization header was sent (its value is not kept). */
   hasAuthorization: boolean;
+  /** The `X-Client-Request-Id` header: what the client says the request is for. */
+  clientRequestId: string | undefined;
 }
 
 type FakeUsage = Partial<{ prompt_tokens: number; completion_tokens: number }> | null;
@@ -81,6 +83,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       body,
       prompt: messages.map((m) => m.content).join("\n"),
       hasAuthorization: typeof req.headers.authorization === "string" && req.headers.authorization.length > 0,
+      clientRequestId: typeof req.headers["x-client-request-id"] === "string" ? req.headers["x-client-request-id"] : undefined,
     };
     requests.push(recorded);
     if (body.stream === true) {

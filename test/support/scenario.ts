@@ -1,5 +1,6 @@
 import { expect } from "vitest";
 import type { Harness } from "./harness.js";
+import { purposeOf } from "./scripted-agents.js";
 
 export const OWNER = "acme";
 export const REPO = "widgets";
@@ -72,12 +73,13 @@ export function scenario(h: Harness) {
     labels(issue: number): string[] {
       return h.sim.labels(OWNER, REPO, issue);
     },
-    /** Every prompt the fake model received for a phase's Builder edit step. */
+    /** Every prompt the fake model received for a phase's Builder edit step (by what the app said the request was for). */
     buildPrompts(phase: string): string[] {
       return h.llm.requests
-        .filter(
-          (r) => r.prompt.includes(`## Phase ${phase} (attempt`) && JSON.stringify(r.response_format ?? "").includes("autopack_edit_plan"),
-        )
+        .filter((r) => {
+          const purpose = purposeOf(r);
+          return purpose?.role === "builder" && purpose.phaseId === phase && purpose.step === "edit";
+        })
         .map((r) => r.prompt);
     },
   };

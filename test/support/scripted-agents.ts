@@ -1,3 +1,4 @@
+import { parsePurposeId } from "../../src/llm/port.js";
 import type { FakeLlm, FakeReply, RecordedRequest } from "./fake-llm.js";
 
 /** What the Builder model answers for one attempt: the edit plan (and, optionally, files it asks to read). */
@@ -37,32 +38,39 @@ export function schemaNameOf(req: RecordedRequest): string | undefined {
   return format?.json_schema?.name;
 }
 
-/** The phase a Builder or Auditor prompt is about (`## Phase P1 (attempt 1)` / `Phase P1: name`). */
-export function phaseOf(req: RecordedRequest): string | undefined {
-  return /\bPhase ([A-Za-z0-9._-]+)(?: \(attempt|:)/.exec(req.prompt)?.[1];
+/** What the app says a request is for (its `X-Client-Request-Id`): run, phase, role, attempt and step. */
+export function purposeOf(req: RecordedRequest): ReturnType<typeof parsePurposeId> {
+  return req.clientRequestId === undefined ? null : parsePurposeId(req.clientRequestId);
 }
 
 /**
  * Scripts the fake model as the Builder and the Auditor of each phase: each build or audit of a
- * phase takes the next script of that phase. Anything unscripted answers 500 and is recorded as
- * unexpected, so a test fails loudly.
+ * phase takes the next script of that phase. A request is routed only by what the app says it is
+ * for (the phase and role in its `X-Client-Request-Id`) and the JSON schema it asks for, never by
+ * its prompt, so rewording a prompt cannot send an answer to the wrong phase. Anything unscripted
+ * answers 500 and is recorded as unexpected, so a test fails loudly.
  */
 export function scriptAgents(llm: FakeLlm, scripts: AgentScripts): void {
   const builds = new Map(Object.entries(scripts.builds ?? {}).map(([k, v]) => [k, [...v]]));
   const audits = new Map(Object.entries(scripts.audits ?? {}).map(([k, v]) => [k, [...v]]));
+  /** The script a Builder attempt took with its file request, for that attempt's edit step. */
   const pending = new Map<string, BuildScript>();
   llm.fallback((req): FakeReply => {
-    const phase = phaseOf(req) ?? "?";
+    const purpose = purposeOf(req);
     const schema = schemaNameOf(req);
-    if (schema === "autopack_file_request") {
+    if (!purpose) return unscripted(llm, `request that does not say what it is for (schema ${schema ?? "(none)"})`);
+    const phase = purpose.phaseId;
+    const attempt = `${purpose.runId}/${phase}/${purpose.attempt}`;
+    if (purpose.role === "builder" && schema === "autopack_file_request") {
       const next = builds.get(phase)?.shift();
       if (!next) return unscripted(llm, `build of ${phase}`);
-      pending.set(phase, next);
+      pending.set(attempt, next);
       return { json: { files: next.files ?? [] } };
     }
-    if (schema === "autopack_edit_plan") {
-      const current = pending.get(phase) ?? builds.get(phase)?.shift();
-      pending.delete(phase);
+    if (purpose.role === "builder" && schema === "autopack_edit_plan") {
+      // A repair step (after edits that did not apply) takes the phase's next script.
+      const current = pending.get(attempt) ?? builds.get(phase)?.shift();
+      pending.delete(attempt);
       if (!current) return unscripted(llm, `edit plan of ${phase}`);
       return {
         json: {
@@ -76,7 +84,7 @@ export function scriptAgents(llm: FakeLlm, scripts: AgentScripts): void {
         },
       };
     }
-    if (schema === "autopack_audit") {
+    if (purpose.role === "auditor" && schema === "autopack_audit") {
       const next = audits.get(phase)?.shift();
       if (!next) return unscripted(llm, `audit of ${phase}`);
       return {
@@ -88,7 +96,7 @@ export function scriptAgents(llm: FakeLlm, scripts: AgentScripts): void {
         },
       };
     }
-    return unscripted(llm, `request with schema ${schema ?? "(none)"}`);
+    return unscripted(llm, `${purpose.role} request with schema ${schema ?? "(none)"}`);
   });
 }
 

@@ -107,7 +107,7 @@ describe("client against the fake orchestrator", () => {
     await fake.down();
     const started = performance.now();
     const result = await api(fake, { retries: 2 }).send(startCall());
-    expect(result).toMatchObject({ ok: false, retryable: true, error: expect.stringContaining("ECONNREFUSED") });
+    expect(result).toMatchObject({ ok: false, retryable: true, error: expect.stringContaining("ECONNRESET") });
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(await api(fake).health()).toBe(false);
     expect(await api(fake, { retries: 0 }).runSummary(RUN)).toBeNull();

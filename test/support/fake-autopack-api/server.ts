@@ -42,9 +42,9 @@ export interface FakeAutopackApi {
   runs: Map<string, FakeRun>;
   /** Answers the next matching request(s) with `status`, before authentication and validation. */
   fail(spec: FaultSpec): void;
-  /** Stops listening and drops open connections: requests are refused. */
+  /** An outage: open connections are dropped and every new one is reset at once, until `up()`. */
   down(): Promise<void>;
-  /** Listens again on the same port. */
+  /** Ends the outage. */
   up(): Promise<void>;
   close(): Promise<void>;
 }
@@ -67,10 +67,10 @@ function parseForRecord(raw: string): unknown {
   }
 }
 
-function listen(server: Server, port: number): Promise<number> {
+function listen(server: Server): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
+    server.listen(0, "127.0.0.1", () => {
       server.off("error", reject);
       resolve((server.address() as AddressInfo).port);
     });
@@ -127,7 +127,14 @@ export async function startFakeAutopackApi(options: FakeAutopackApiOptions = {})
   const server = createServer((req, res) => {
     handle(req, res).catch(() => res.destroy());
   });
-  const port = await listen(server, 0);
+  // An outage keeps the port: closing the server and listening on the same port again later would race
+  // every server started meanwhile (another test file's could take the port and get our client's
+  // requests). While down, each connection is reset (RST: the client sees ECONNRESET at once).
+  let isDown = false;
+  server.on("connection", (socket) => {
+    if (isDown) socket.resetAndDestroy();
+  });
+  const port = await listen(server);
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -135,9 +142,12 @@ export async function startFakeAutopackApi(options: FakeAutopackApiOptions = {})
     invalidBodies: state.invalidBodies,
     runs: state.runs,
     fail: (spec) => void faults.push({ ...spec, left: spec.times ?? 1 }),
-    down: () => stop(server),
+    down: async () => {
+      isDown = true;
+      server.closeAllConnections();
+    },
     up: async () => {
-      if (!server.listening) await listen(server, port);
+      isDown = false;
     },
     close: () => stop(server),
   };

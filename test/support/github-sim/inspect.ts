@@ -29,6 +29,8 @@ export interface SimInspection {
   repository(owner: string, repo: string): RepositoryJson;
   user(login: string): UserJson;
   issue(owner: string, repo: string, number: number): IssueJson;
+  /** Every issue and pull request, open or not, oldest first. */
+  issues(owner: string, repo: string): IssueJson[];
   comments(owner: string, repo: string, issue: number): CommentJson[];
   comment(owner: string, repo: string, commentId: number): CommentJson | undefined;
   /** Label names on an issue or pull request. */
@@ -84,6 +86,10 @@ export function createInspection(s: SimState): SimInspection {
       const issue = repo.issues.get(n);
       if (!issue) throw new Error(`github-sim: no issue #${n} in ${o}/${r}`);
       return plain(issueShape(s, repo, issue));
+    },
+    issues: (o, r) => {
+      const repo = repoFor(s, o, r);
+      return [...repo.issues.values()].map((i) => plain(issueShape(s, repo, i)));
     },
     comments: (o, r, n) => {
       const repo = repoFor(s, o, r);

@@ -84,7 +84,7 @@ describe("runStartBody", () => {
     });
   });
 
-  it("leaves out scope and acceptance, and optional fields without a value", () => {
+  it("leaves out scope and acceptance and optional fields without a value, but always sends a complexity (medium by default)", () => {
     expect(body.phases[0]).toEqual({
       phase_id: "P1",
       phase_index: 0,
@@ -94,7 +94,14 @@ describe("runStartBody", () => {
       task_category: "security_auth_change",
       complexity: "high",
     });
-    expect(Object.keys(body.phases[1]!)).toEqual(["phase_id", "phase_index", "tier_id", "name", "description"]);
+    expect(body.phases[1]).toEqual({
+      phase_id: "P2",
+      phase_index: 1,
+      tier_id: "T1",
+      name: body.phases[1]!.name,
+      description: body.phases[1]!.description,
+      complexity: "medium",
+    });
     expect(JSON.stringify(body)).not.toContain("null");
   });
 });

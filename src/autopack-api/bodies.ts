@@ -44,7 +44,9 @@ export function runStartBody(runId: string, plan: Plan): RunStartRequest {
         name: phase.name,
         description: phase.description,
         task_category: phase.task_category,
-        complexity: phase.complexity,
+        // The service stores the run, then compiles its strategy, which fails (500, the run half made)
+        // on a phase without a complexity; "medium" is what it assumes when none is given.
+        complexity: phase.complexity ?? "medium",
         builder_mode: phase.builder_mode,
       }),
     ),

@@ -49,6 +49,8 @@ export interface HarnessOptions {
   hold?: boolean;
   /** Run the startup sweep when the app loads (off by default). */
   sweep?: boolean;
+  /** Mirror into this orchestrator instead of the fake (a hand check against the real service). */
+  apiUrl?: string;
 }
 
 /**
@@ -60,7 +62,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const sim = await startGitHubSim();
   const llm = await startFakeLlm();
   const mirror = options.mirror ?? true;
-  const api = mirror ? await startFakeAutopackApi(options.apiKey ? { apiKey: options.apiKey } : {}) : null;
+  const api = mirror && !options.apiUrl ? await startFakeAutopackApi(options.apiKey ? { apiKey: options.apiKey } : {}) : null;
+  const apiUrl = options.apiUrl ?? api?.url;
   const control = { hold: options.hold ?? false, held: [] as QueuedJob[], loseOutcomes: false };
   let queue: InProcessQueue<Job> | null = null;
   const calls = new CallCounts();
@@ -76,9 +79,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         maxRetries: 1,
         timeoutMs: 5_000,
       }),
-      api: api
+      api: apiUrl
         ? createAutopackApi({
-            baseUrl: api.url,
+            baseUrl: apiUrl,
             ...(options.apiKey ? { apiKey: options.apiKey } : {}),
             retries: 1,
             minRetryDelayMs: 5,

@@ -23,7 +23,7 @@ async function fakeApi(options?: Parameters<typeof startFakeAutopackApi>[0]) {
 const start = {
   run: { run_id: "r1" },
   tiers: [{ tier_id: "T1", tier_index: 0, name: "Tier" }],
-  phases: [{ phase_id: "P1", phase_index: 0, tier_id: "T1", name: "Phase" }],
+  phases: [{ phase_id: "P1", phase_index: 0, tier_id: "T1", name: "Phase", complexity: "medium" }],
 };
 
 describe("the fake orchestrator", () => {
@@ -101,6 +101,13 @@ describe("the fake orchestrator", () => {
     expect((await call("POST", "/runs/start", orphan)).status).toBe(400);
     expect((await call("GET", "/runs/r2")).status).toBe(404);
     expect((await call("GET", "/reports/run_summary/r2")).status).toBe(404);
+  });
+
+  it("stores a run whose phase has no complexity, then answers 500 as the service does when compiling its strategy", async () => {
+    const { call } = await fakeApi();
+    const vague = { ...start, phases: [{ phase_id: "P1", phase_index: 0, tier_id: "T1", name: "Phase" }] };
+    expect((await call("POST", "/runs/start", vague)).status).toBe(500);
+    expect((await call("GET", "/runs/r1")).status).toBe(200);
   });
 
   it("records a body naming another run than its path", async () => {

@@ -66,6 +66,10 @@ function startRun(state: ServiceState, raw: string): Answer {
   const run = createRun(checked.value);
   if (typeof run === "string") return detail(400, run);
   state.runs.set(runId, run);
+  // As the service does: the run is committed, then its strategy is compiled, which needs every
+  // phase's complexity as a string (a phase without one makes it answer 500 after storing the run).
+  const vague = run.phases.find((p) => p.complexity === null);
+  if (vague) return { status: 500, body: "Internal Server Error" };
   return { status: 201, body: runResponse(run) };
 }
 

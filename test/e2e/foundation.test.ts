@@ -107,8 +107,17 @@ describe("a labelled issue with a plan", () => {
           task_category: "feature_scaffolding",
           complexity: "medium",
         },
-        { phase_id: "P2", phase_index: 1, tier_id: "T1", name: "Document the format", description: "", task_category: "docs" },
-        { phase_id: "P3", phase_index: 2, tier_id: "T2", name: "Use the parser", description: "" },
+        // The plan gives no complexity: the service needs one (medium is its own default).
+        {
+          phase_id: "P2",
+          phase_index: 1,
+          tier_id: "T1",
+          name: "Document the format",
+          description: "",
+          task_category: "docs",
+          complexity: "medium",
+        },
+        { phase_id: "P3", phase_index: 2, tier_id: "T2", name: "Use the parser", description: "", complexity: "medium" },
       ],
     });
     expect(h.api!.runs.get(runId)).toBeDefined();

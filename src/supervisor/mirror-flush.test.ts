@@ -35,7 +35,7 @@ function scriptedApi(answers: MirrorSendResult[]): AutopackApi & { sent: MirrorC
   };
 }
 const log = { warn: () => undefined, error: () => undefined };
-const record = (pending: MirrorCall[]): MirrorRecord => ({ pending, last_error: null });
+const record = (pending: MirrorCall[]): MirrorRecord => ({ pending, last_error: null, last_refusal: null });
 
 describe("flushMirror", () => {
   it("sends in order and keeps, first in line, the call the service could not take now, and everything after it", async () => {
@@ -46,7 +46,7 @@ describe("flushMirror", () => {
     const given = record([start, built, audited]);
     const after = await flushMirror(runId, given, api, log);
     expect(api.sent.map((c) => c.op)).toEqual(["start", "builder_result"]);
-    expect(after).toEqual({ pending: [{ ...built, tries: 1 }, audited], last_error: "builder_result P1: down" });
+    expect(after).toEqual({ pending: [{ ...built, tries: 1 }, audited], last_error: "builder_result P1: down", last_refusal: null });
     // What it was given is left as it was: the caller stores the answer.
     expect(given).toEqual(record([start, built, audited]));
   });
@@ -56,9 +56,15 @@ describe("flushMirror", () => {
     expect(await flushMirror(runId, record([built]), refusing(), log)).toEqual({
       pending: [],
       last_error: "builder_result P1 refused: bad body",
+      last_refusal: "builder_result P1 refused: bad body",
     });
+    // A later call the service takes clears the error, not the record of what was dropped.
     const api = refusing();
-    expect(await flushMirror(runId, record([built, audited]), api, log)).toEqual(record([]));
+    expect(await flushMirror(runId, record([built, audited]), api, log)).toEqual({
+      pending: [],
+      last_error: null,
+      last_refusal: "builder_result P1 refused: bad body",
+    });
     expect(api.sent.map((c) => c.op)).toEqual(["builder_result", "auditor_result"]);
   });
 
@@ -67,7 +73,7 @@ describe("flushMirror", () => {
     let mirror = record([built]);
     const api = scriptedApi([failing, failing, failing]);
     for (let turn = 0; turn < 3; turn++) mirror = await flushMirror(runId, mirror, api, log);
-    expect(mirror).toEqual({ pending: [], last_error: null });
+    expect(mirror).toEqual(record([]));
     const last = api.sent.at(-1)!;
     expect(last.op === "builder_result" && last.body.patch_content).toBeUndefined();
     expect(last.op === "builder_result" && last.body.notes).toBe("done\n(patch left out: the service failed on it 3 times)");

@@ -25,6 +25,7 @@ const PATCH_GIVE_UP = 3;
 export async function flushMirror(runId: string, mirror: MirrorRecord, api: AutopackApi, log: FlushLog): Promise<MirrorRecord> {
   const pending: MirrorCall[] = [...mirror.pending];
   let lastError = mirror.last_error;
+  let lastRefusal = mirror.last_refusal;
   while (pending.length > 0) {
     const call = pending[0]!;
     const result = await api.send(call);
@@ -42,11 +43,12 @@ export async function flushMirror(runId: string, mirror: MirrorRecord, api: Auto
       }
       pending[0] = { ...call, tries };
       log.warn({ runId, op: call.op, status: result.status, error: result.error }, "Autopack API unavailable; mirror call kept pending");
-      return { pending, last_error: `${where}: ${result.error}` };
+      return { pending, last_error: `${where}: ${result.error}`, last_refusal: lastRefusal };
     }
     pending.shift();
     lastError = `${where} refused: ${result.error}`;
+    lastRefusal = lastError;
     log.error({ runId, op: call.op, status: result.status, error: result.error }, "Autopack API refused a mirror call; dropped");
   }
-  return { pending, last_error: lastError };
+  return { pending, last_error: lastError, last_refusal: lastRefusal };
 }

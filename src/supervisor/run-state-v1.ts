@@ -23,6 +23,6 @@ export function parseStoredState(json: unknown): RunState | null {
     ...rest,
     v: 2,
     phases: Object.fromEntries(Object.entries(phases).map(([id, { state: _derived, ...rec }]) => [id, rec])),
-    mirror: { pending: mirror.pending, last_error: mirror.last_error },
+    mirror: { pending: mirror.pending, last_error: mirror.last_error, last_refusal: mirror.last_refusal },
   };
 }

@@ -55,6 +55,8 @@ export const MirrorRecordSchema = z.object({
   /** Calls not yet accepted by the Autopack API, oldest first; sent again on every turn. */
   pending: z.array(MirrorCallSchema),
   last_error: z.string().nullable(),
+  /** The last call the service refused for good (and that was dropped), for people to see. */
+  last_refusal: z.string().nullable().default(null),
 });
 export type MirrorRecord = z.infer<typeof MirrorRecordSchema>;
 

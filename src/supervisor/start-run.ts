@@ -29,7 +29,7 @@ export function newRunState(args: NewRunArgs): RunState {
     tokens: 0,
     work_minutes: 0,
     phases: Object.fromEntries(args.plan.phases.map((p) => [p.phase_id, newPhaseRecord(now)])),
-    mirror: { pending: [{ op: "start", runId, body: runStartBody(runId, args.plan) }], last_error: null },
+    mirror: { pending: [{ op: "start", runId, body: runStartBody(runId, args.plan) }], last_error: null, last_refusal: null },
     reason: null,
     cancelled_by: null,
     plan: args.plan,

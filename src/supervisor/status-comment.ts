@@ -77,7 +77,9 @@ export function renderStatusComment({ state, config, models, now, repoUrl, key, 
     ? "off"
     : state.mirror.pending.length > 0
       ? `pending (${state.mirror.pending.length} call${state.mirror.pending.length === 1 ? "" : "s"} not yet accepted${state.mirror.last_error ? `: ${forPlainLine(state.mirror.last_error, 120)}` : ""})`
-      : "in sync";
+      : state.mirror.last_refusal
+        ? `in sync, but the service refused a call, which was dropped (${forPlainLine(state.mirror.last_refusal, 160)})`
+        : "in sync";
   return [
     STATUS_MARKER,
     `### Autopack run \`${state.run_id}\`: ${runHeadline(state)}`,

@@ -249,6 +249,18 @@ describe("with the Autopack API answering 500", () => {
   });
 });
 
+describe("with the Autopack API refusing a call for good", () => {
+  setup();
+
+  it("drops the call, goes on, and the status comment keeps saying what was refused", async () => {
+    h.api!.fail({ path: /\/runs\/start/, status: 422, body: { detail: "no such profile" } });
+    const issue = await labelIssue(YAML_PLAN);
+    const body = botComments(issue).find((c) => c.body?.includes("Autopack run"))!.body ?? "";
+    expect(body).toMatch(/\*\*Mirror\*\* in sync, but the service refused a call, which was dropped \(start refused: /);
+    expect(h.api!.calls.filter((c) => c.path === "/runs/start")).toHaveLength(1);
+  });
+});
+
 describe("with AUTOPACK_API_URL unset", () => {
   setup({ mirror: false });
 

@@ -11,6 +11,11 @@ export interface BuildScript {
     replacements?: { search: string; replace: string }[] | null;
   }[];
   files?: string[];
+  /**
+   * The edits exactly as the model sends them, in place of `edits` (which always sends every field):
+   * for answers not in the plan's shape, with fields left out or other spellings.
+   */
+  editsAsSent?: unknown[];
 }
 
 /** What the Auditor model answers for one audit. */
@@ -84,12 +89,14 @@ export function scriptAgents(llm: FakeLlm, scripts: AgentScripts): void {
       return {
         json: {
           summary: current.summary,
-          edits: current.edits.map((e) => ({
-            path: e.path,
-            action: e.action,
-            content: e.content ?? null,
-            replacements: e.replacements ?? null,
-          })),
+          edits:
+            current.editsAsSent ??
+            current.edits.map((e) => ({
+              path: e.path,
+              action: e.action,
+              content: e.content ?? null,
+              replacements: e.replacements ?? null,
+            })),
         },
       };
     }

@@ -126,8 +126,10 @@ export function readResponse(response: OpenAI.Responses.Response, model: string)
   };
 }
 
+type Schema = Pick<WireRequest, "schema" | "schemaName">;
+
 /** A schema the zod helper cannot turn into a strict JSON schema is the caller's bug: said with its name. */
-function withSchemaName<T>(req: WireRequest, make: () => T): T {
+function withSchemaName<T>(req: Schema, make: () => T): T {
   try {
     return make();
   } catch (err) {
@@ -135,15 +137,15 @@ function withSchemaName<T>(req: WireRequest, make: () => T): T {
   }
 }
 
-function chatFormat(req: WireRequest) {
+function chatFormat(req: Schema) {
   return withSchemaName(req, () => zodResponseFormat(req.schema, req.schemaName));
 }
 
-function responsesFormat(req: WireRequest) {
+function responsesFormat(req: Schema) {
   return withSchemaName(req, () => zodTextFormat(req.schema, req.schemaName));
 }
 
-function jsonSchemaOf(req: WireRequest): unknown {
+function jsonSchemaOf(req: Schema): unknown {
   return chatFormat(req).json_schema.schema;
 }
 
@@ -152,6 +154,5 @@ function jsonSchemaOf(req: WireRequest): unknown {
  * structured outputs cannot take the schema (the zod helper refuses it).
  */
 export function structuredFormats(schema: z.ZodType<unknown>, schemaName: string) {
-  const req = { schema, schemaName } as WireRequest;
-  return { chat: chatFormat(req), responses: responsesFormat(req) };
+  return { chat: chatFormat({ schema, schemaName }), responses: responsesFormat({ schema, schemaName }) };
 }

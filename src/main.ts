@@ -3,7 +3,7 @@ import { run } from "probot";
 import { createAutopack } from "./app/create-app.js";
 import { createAutopackApi } from "./autopack-api/client.js";
 import { createDisabledAutopackApi } from "./autopack-api/disabled.js";
-import { readEnv } from "./config/env.js";
+import { modelSettings, readEnv } from "./config/env.js";
 import { createOpenAiLlm } from "./llm/openai-llm.js";
 
 /** `npm start`: validate the environment, then serve webhooks on HOST:PORT (Probot's server). */
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       "Autopack: OPENAI_API_KEY is not set (nor OPENAI_BASE_URL): runs start, but builds and audits will fail until a model is configured.",
     );
   }
-  const models = { builder: env.AUTOPACK_BUILDER_MODEL, auditor: env.AUTOPACK_AUDITOR_MODEL };
+  const { models, roles } = modelSettings(env);
   const autopack = createAutopack({
     appId: Number(env.APP_ID),
     stateSecret: env.AUTOPACK_STATE_SECRET ?? env.WEBHOOK_SECRET,
@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}),
       ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
       models,
+      roles,
     }),
     models,
     api: env.AUTOPACK_API_URL

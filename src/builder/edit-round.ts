@@ -3,7 +3,7 @@ import { countTokens } from "../llm/tokens.js";
 import type { PathPolicy } from "../policy/path-policy.js";
 import { applyEdits, type FileEdit } from "./apply-edits.js";
 import { checkEditPaths, checkEditTargets, oversizedResults } from "./edit-policy.js";
-import { EditPlanSchema, type EditPlan } from "./edit-schema.js";
+import { editPlanSchema, type EditPlan } from "./edit-schema.js";
 import { BuildFailure } from "./failure.js";
 import { isAlteredInPrompt } from "./file-text.js";
 import { callModel, type TokenMeter } from "./llm-call.js";
@@ -38,6 +38,8 @@ export interface EditRoundResult {
   before: Map<string, string | null>;
   entries: Map<string, TreeEntry>;
   repaired: boolean;
+  /** Edits whose meaning was clear though their fields were not as asked, and what was set aside. */
+  takenAsMeant: string[];
 }
 
 interface Prepared {
@@ -48,9 +50,9 @@ interface Prepared {
 
 export async function runEditRound(input: EditRoundInput): Promise<EditRoundResult> {
   const first = await askForEdits(input, "edit", input.user);
-  const prepared = await prepare(input, first.edits);
+  const prepared = await prepare(input, first.plan.edits);
   const applied = applyEdits(prepared.files, prepared.edits, { noFullRewrite: altered(prepared.files) });
-  if (applied.ok) return finish(first.summary, applied.changes, prepared, false);
+  if (applied.ok) return finish(first.plan.summary, applied.changes, prepared, false, first.notes);
 
   const repairUser = buildRepairPrompt({
     task: input.task,
@@ -61,7 +63,7 @@ export async function runEditRound(input: EditRoundInput): Promise<EditRoundResu
     maxTokens: input.promptBudget - countTokens(input.system),
   });
   const second = await askForEdits(input, "repair", repairUser);
-  const repaired = checkEditPaths(second.edits, input.policy);
+  const repaired = checkEditPaths(second.plan.edits, input.policy);
   if (!repaired.ok) throw refused(repaired.refusals);
   const merged = await prepare(input, mergeRepair(prepared.edits, applied.paths, repaired.edits));
   const reapplied = applyEdits(merged.files, merged.edits, { noFullRewrite: altered(merged.files) });
@@ -70,20 +72,26 @@ export async function runEditRound(input: EditRoundInput): Promise<EditRoundResu
       `the model's edits could not be applied, even after one repair round (nothing was committed):\n${reapplied.failures.map((f) => `- ${f}`).join("\n")}`,
     );
   }
-  return finish(second.summary.trim() || first.summary, reapplied.changes, merged, true);
+  const notes = [...first.notes, ...second.notes];
+  return finish(second.plan.summary.trim() || first.plan.summary, reapplied.changes, merged, true, notes);
 }
 
-function askForEdits(input: EditRoundInput, step: "edit" | "repair", user: string): Promise<EditPlan> {
-  return callModel(input.llm, input.budget, input.meter, {
+/** The plan, and what of it was taken as meant (see `readEditPlan`). */
+async function askForEdits(input: EditRoundInput, step: "edit" | "repair", user: string): Promise<{ plan: EditPlan; notes: string[] }> {
+  let notes: string[] = [];
+  const plan = await callModel(input.llm, input.budget, input.meter, {
     step: `${step} step`,
     purpose: { ...input.trace, step },
     system: input.system,
     user,
-    schema: EditPlanSchema,
+    schema: editPlanSchema((taken) => {
+      notes = taken;
+    }),
     schemaName: "autopack_edit_plan",
     maxOutputTokens: input.answerTokens,
     minOutputTokens: Math.min(1_000, input.answerTokens),
   });
+  return { plan, notes };
 }
 
 /** Policy first (no repair for refusals), then the current contents of every edited path. */
@@ -109,11 +117,17 @@ async function prepare(input: EditRoundInput, rawEdits: readonly FileEdit[]): Pr
   return { edits, files, entries };
 }
 
-function finish(summary: string, changes: Map<string, string | null>, prepared: Prepared, repaired: boolean): EditRoundResult {
+function finish(
+  summary: string,
+  changes: Map<string, string | null>,
+  prepared: Prepared,
+  repaired: boolean,
+  takenAsMeant: string[],
+): EditRoundResult {
   const oversized = oversizedResults(changes);
   if (oversized.length > 0) throw refused(oversized);
   if (changes.size === 0) throw new BuildFailure("the model produced no change");
-  return { summary, changes, before: prepared.files, entries: prepared.entries, repaired };
+  return { summary, changes, before: prepared.files, entries: prepared.entries, repaired, takenAsMeant };
 }
 
 function altered(files: ReadonlyMap<string, string | null>): Set<string> {

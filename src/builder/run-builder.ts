@@ -170,6 +170,7 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
 
   const notes = [sanitiseUntrusted(round.summary).trim() || "(no summary given)"];
   if (round.repaired) notes.push("", "The first edits did not apply; one repair round fixed them.");
+  if (round.takenAsMeant.length > 0) notes.push("", "Edits taken as meant:", ...round.takenAsMeant.map((n) => `- ${sanitiseUntrusted(n)}`));
   if (start.notes.length > 0) notes.push("", ...start.notes);
   return {
     status: "success",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readEnv } from "./env.js";
+import { ModelEnvSchema, modelSettings, readEnv } from "./env.js";
 
 const complete = { APP_ID: "123", PRIVATE_KEY: "-----BEGIN RSA PRIVATE KEY-----\nx\n-----END RSA PRIVATE KEY-----", WEBHOOK_SECRET: "s" };
 
@@ -38,5 +38,51 @@ describe("readEnv, credentials in URLs", () => {
     const result = readEnv({ ...complete, AUTOPACK_API_URL: "https://user:secret@orchestrator.example" });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.message).toContain("AUTOPACK_API_URL must not carry credentials");
+  });
+});
+
+describe("readEnv, models and APIs", () => {
+  it("defaults every role to auto, with no reasoning effort sent", () => {
+    const result = readEnv(complete);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const role = { api: "auto", reasoningEffort: undefined, outputLimitParam: "auto" };
+    expect(modelSettings(result.env)).toEqual({
+      models: { builder: "gpt-4.1", auditor: "gpt-4.1" },
+      roles: { builder: role, auditor: role },
+    });
+  });
+
+  it("reads each role's API, reasoning effort and output-limit parameter, blank as unset", () => {
+    const env = ModelEnvSchema.parse({
+      AUTOPACK_AUDITOR_MODEL: "gpt-5-codex",
+      AUTOPACK_BUILDER_API: " Chat ",
+      AUTOPACK_AUDITOR_API: "responses",
+      AUTOPACK_BUILDER_REASONING_EFFORT: "",
+      AUTOPACK_AUDITOR_REASONING_EFFORT: "high",
+      AUTOPACK_BUILDER_OUTPUT_LIMIT_PARAM: "max_tokens",
+      AUTOPACK_AUDITOR_OUTPUT_LIMIT_PARAM: "",
+    });
+    expect(modelSettings(env)).toEqual({
+      models: { builder: "gpt-4.1", auditor: "gpt-5-codex" },
+      roles: {
+        builder: { api: "chat", reasoningEffort: undefined, outputLimitParam: "max_tokens" },
+        auditor: { api: "responses", reasoningEffort: "high", outputLimitParam: "auto" },
+      },
+    });
+  });
+
+  it("names a wrong value and what it may be", () => {
+    const result = readEnv({
+      ...complete,
+      AUTOPACK_AUDITOR_API: "completions",
+      AUTOPACK_BUILDER_REASONING_EFFORT: "extreme",
+      AUTOPACK_AUDITOR_OUTPUT_LIMIT_PARAM: "max_output_tokens",
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toContain("AUTOPACK_AUDITOR_API must be auto, chat or responses");
+    expect(result.message).toContain("AUTOPACK_BUILDER_REASONING_EFFORT must be one of none, minimal, low, medium, high, xhigh, max");
+    expect(result.message).toContain("AUTOPACK_AUDITOR_OUTPUT_LIMIT_PARAM must be auto, max_completion_tokens or max_tokens");
   });
 });

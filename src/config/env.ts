@@ -5,6 +5,65 @@ const optionalString = z
   .optional()
   .transform((s) => (s === undefined || s.trim() === "" ? undefined : s));
 
+/** Trimmed and lower-cased; blank is unset. */
+const word = (value: unknown) => (typeof value === "string" ? value.trim().toLowerCase() || undefined : value);
+
+export const API_CHOICES = ["auto", "chat", "responses"] as const;
+export const REASONING_EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh", "max"] as const;
+export const OUTPUT_LIMIT_PARAMS = ["auto", "max_completion_tokens", "max_tokens"] as const;
+
+const apiChoice = (name: string) =>
+  z.preprocess(word, z.enum(API_CHOICES, { error: `${name} must be auto, chat or responses` }).default("auto"));
+const reasoningEffort = (name: string) =>
+  z.preprocess(word, z.enum(REASONING_EFFORTS, { error: `${name} must be one of ${REASONING_EFFORTS.join(", ")}` }).optional());
+const outputLimitParam = (name: string) =>
+  z.preprocess(word, z.enum(OUTPUT_LIMIT_PARAMS, { error: `${name} must be auto, max_completion_tokens or max_tokens` }).default("auto"));
+
+/** The models and how each role's model is asked (see README, "Models and APIs"). */
+const modelShape = {
+  AUTOPACK_BUILDER_MODEL: z.string().default("gpt-4.1"),
+  AUTOPACK_AUDITOR_MODEL: z.string().default("gpt-4.1"),
+  AUTOPACK_BUILDER_API: apiChoice("AUTOPACK_BUILDER_API"),
+  AUTOPACK_AUDITOR_API: apiChoice("AUTOPACK_AUDITOR_API"),
+  AUTOPACK_BUILDER_REASONING_EFFORT: reasoningEffort("AUTOPACK_BUILDER_REASONING_EFFORT"),
+  AUTOPACK_AUDITOR_REASONING_EFFORT: reasoningEffort("AUTOPACK_AUDITOR_REASONING_EFFORT"),
+  AUTOPACK_BUILDER_OUTPUT_LIMIT_PARAM: outputLimitParam("AUTOPACK_BUILDER_OUTPUT_LIMIT_PARAM"),
+  AUTOPACK_AUDITOR_OUTPUT_LIMIT_PARAM: outputLimitParam("AUTOPACK_AUDITOR_OUTPUT_LIMIT_PARAM"),
+};
+
+export const ModelEnvSchema = z.object(modelShape);
+export type ModelEnv = z.infer<typeof ModelEnvSchema>;
+
+export interface RoleModelSettings {
+  api: (typeof API_CHOICES)[number];
+  reasoningEffort: (typeof REASONING_EFFORTS)[number] | undefined;
+  outputLimitParam: (typeof OUTPUT_LIMIT_PARAMS)[number];
+}
+
+export interface ModelSettings {
+  models: { builder: string; auditor: string };
+  roles: { builder: RoleModelSettings; auditor: RoleModelSettings };
+}
+
+/** The model settings of each role, as the model adapter takes them. */
+export function modelSettings(env: ModelEnv): ModelSettings {
+  return {
+    models: { builder: env.AUTOPACK_BUILDER_MODEL, auditor: env.AUTOPACK_AUDITOR_MODEL },
+    roles: {
+      builder: {
+        api: env.AUTOPACK_BUILDER_API,
+        reasoningEffort: env.AUTOPACK_BUILDER_REASONING_EFFORT,
+        outputLimitParam: env.AUTOPACK_BUILDER_OUTPUT_LIMIT_PARAM,
+      },
+      auditor: {
+        api: env.AUTOPACK_AUDITOR_API,
+        reasoningEffort: env.AUTOPACK_AUDITOR_REASONING_EFFORT,
+        outputLimitParam: env.AUTOPACK_AUDITOR_OUTPUT_LIMIT_PARAM,
+      },
+    },
+  };
+}
+
 export const EnvSchema = z.object({
   APP_ID: z
     .string({ error: "APP_ID is not set: the numeric id of your GitHub App (app settings > About)" })
@@ -27,8 +86,7 @@ export const EnvSchema = z.object({
   LOG_FORMAT: z.enum(["json", "pretty"], { error: "LOG_FORMAT must be json or pretty" }).optional(),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.url({ error: "OPENAI_BASE_URL must be a URL" }).optional()),
-  AUTOPACK_BUILDER_MODEL: z.string().default("gpt-4.1"),
-  AUTOPACK_AUDITOR_MODEL: z.string().default("gpt-4.1"),
+  ...modelShape,
   AUTOPACK_API_URL: optionalString.pipe(
     z
       .url({ error: "AUTOPACK_API_URL must be a URL" })

@@ -1,6 +1,13 @@
-import { APIConnectionError, BadRequestError, InternalServerError, PermissionDeniedError } from "openai";
+import { APIConnectionError, BadRequestError, InternalServerError, NotFoundError, PermissionDeniedError } from "openai";
 import { describe, expect, it } from "vitest";
-import { rejectsParameter, rejectsResponseFormat, rejectsThisSchema, toLlmError } from "./openai-errors.js";
+import {
+  answersOnlyOnResponses,
+  lacksResponsesApi,
+  rejectsParameter,
+  rejectsResponseFormat,
+  rejectsThisSchema,
+  toLlmError,
+} from "./openai-errors.js";
 import { LlmUnavailableError } from "./port.js";
 
 const bad = (message: string) => new BadRequestError(400, { message }, undefined, new Headers());
@@ -21,6 +28,25 @@ describe("reading the model server's errors", () => {
     expect(rejectsParameter(refused, "max_tokens")).toBe(true);
     expect(rejectsParameter(refused, "max_completion_tokens")).toBe(false);
     expect(rejectsParameter(bad("max_tokens is too large: 90000"), "max_tokens")).toBe(false);
+  });
+
+  it("tells which API a server refuses a model on", () => {
+    const notFound = (error: object) => new NotFoundError(404, error, undefined, new Headers());
+    const codex = notFound({ message: "This model is only supported in v1/responses and not in v1/chat/completions.", param: "model" });
+    expect(answersOnlyOnResponses(codex)).toBe(true);
+    expect(answersOnlyOnResponses(notFound({ message: "model gpt-5.3-codex is not accessible", code: "unsupported_api_for_model" }))).toBe(
+      true,
+    );
+    expect(answersOnlyOnResponses(notFound({ message: "The model `x` does not exist or you do not have access to it." }))).toBe(false);
+    expect(answersOnlyOnResponses(bad("max_tokens is too large"))).toBe(false);
+    // A server without the Responses API, as opposed to a model it does not know.
+    expect(lacksResponsesApi(notFound({ message: '{"detail":"Not Found"}' }))).toBe(true);
+    expect(
+      lacksResponsesApi(notFound({ message: "The model `x` does not exist or you do not have access to it.", code: "model_not_found" })),
+    ).toBe(false);
+    expect(lacksResponsesApi(bad("Invalid parameter"))).toBe(false);
+    expect(lacksResponsesApi(new APIConnectionError({ message: "Connection error." }))).toBe(false);
+    expect(rejectsResponseFormat(bad("Invalid parameter: 'text.format' of type 'json_schema' is not supported."))).toBe(true);
   });
 
   it("maps SDK errors to LlmUnavailableError without the key", () => {

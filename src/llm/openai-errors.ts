@@ -21,9 +21,36 @@ function isRequestRejection(err: unknown): err is APIError {
   return err instanceof APIError && !(err instanceof APIConnectionError) && (err.status === 400 || err.status === 422);
 }
 
-/** The server refused the `response_format` (it lacks JSON-schema or JSON mode, or does not know the field). */
+/**
+ * The server refused the answer's format (`response_format` on Chat Completions, `text.format` on the
+ * Responses API): it lacks JSON-schema or JSON mode, or does not know the field.
+ */
 export function rejectsResponseFormat(err: unknown): boolean {
-  return isRequestRejection(err) && /response_format|json_schema|json_object|structured output|guided/i.test(errorText(err));
+  return isRequestRejection(err) && /response_format|text\.format|json_schema|json_object|structured output|guided/i.test(errorText(err));
+}
+
+/**
+ * Chat Completions refused the model because it answers only on the Responses API: OpenAI's
+ * "This model is only supported in v1/responses and not in v1/chat/completions." (404) for Codex
+ * models, and the same refusal in the words of proxies and Azure.
+ */
+export function answersOnlyOnResponses(err: unknown): boolean {
+  if (!(err instanceof APIError) || err instanceof APIConnectionError) return false;
+  if (err.status !== 400 && err.status !== 404) return false;
+  return /only supported in v1\/responses|not supported in v1\/chat\/completions|unsupported_api_for_model|chatCompletion operation does not work/i.test(
+    errorText(err),
+  );
+}
+
+/**
+ * The server has no Responses API (vLLM, Ollama and Azure deployments that predate it answer 404 or
+ * 405 on `/responses`), as opposed to a model it does not know, which Chat Completions would not
+ * know either.
+ */
+export function lacksResponsesApi(err: unknown): boolean {
+  if (!(err instanceof APIError) || err instanceof APIConnectionError) return false;
+  if (err.status !== 404 && err.status !== 405) return false;
+  return !/does not exist|model_not_found|model not found|DeploymentNotFound/i.test(errorText(err));
 }
 
 /**

@@ -1,7 +1,7 @@
 import OpenAI, { type APIError } from "openai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { countTokens } from "../../src/llm/tokens.js";
-import { startFakeLlm, type FakeLlm } from "./fake-llm.js";
+import { RESPONSES_ONLY_MESSAGE, startFakeLlm, type FakeLlm } from "./fake-llm.js";
 
 describe("fake OpenAI-compatible server", () => {
   let fake: FakeLlm;
@@ -83,14 +83,69 @@ describe("fake OpenAI-compatible server", () => {
     expect((await ask()).choices[0]?.message.content).toBe("default");
   });
 
-  it("serves the Responses API and the model list", async () => {
-    fake.reply({ json: { a: 1 } });
-    const response = await client.responses.create({ model: "r1", instructions: "be brief", input: "hi" });
+  it("serves the Responses API in OpenAI's shape, and the model list", async () => {
+    fake.reply({ json: { a: 1 }, usage: { prompt_tokens: 9, completion_tokens: 4 } });
+    const format = { type: "json_schema" as const, name: "thing", strict: true, schema: { type: "object" } };
+    const response = await client.responses.create({
+      model: "r1",
+      instructions: "be brief",
+      input: [{ role: "user", content: "hi" }],
+      text: { format },
+      max_output_tokens: 100,
+    });
+    expect(response).toMatchObject({ object: "response", status: "completed", model: "r1", incomplete_details: null });
+    expect(response.output).toEqual([
+      {
+        type: "message",
+        id: expect.any(String),
+        status: "completed",
+        role: "assistant",
+        content: [{ type: "output_text", text: '{"a":1}', annotations: [] }],
+      },
+    ]);
+    // The SDK adds output_text itself, as it does for OpenAI's answers.
     expect(response.output_text).toBe('{"a":1}');
-    expect(response.usage?.total_tokens).toBeGreaterThan(0);
-    expect(fake.requests[0]).toMatchObject({ path: "/v1/responses", prompt: "be brief\nhi" });
+    expect(response.usage).toMatchObject({ input_tokens: 9, output_tokens: 4, total_tokens: 13 });
+    expect(fake.requests[0]).toMatchObject({ path: "/v1/responses", prompt: "be brief\nhi", response_format: format, status: 200 });
+    expect(fake.requests[0]?.usage).toEqual({ prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 });
     const models = await client.models.list();
     expect(models.data.map((m) => m.id)).toEqual(["fake-model", "r1"]);
+  });
+
+  it("answers a cut-off response as incomplete, and a refusal as a refusal part", async () => {
+    fake.reply({ text: '{"a":', finishReason: "length" }, { refusal: "no" });
+    const cut = await client.responses.create({ model: "r", input: "q" });
+    expect(cut).toMatchObject({ status: "incomplete", incomplete_details: { reason: "max_output_tokens" } });
+    const refused = await client.responses.create({ model: "r", input: "q" });
+    expect(refused.output[0]).toMatchObject({ type: "message", content: [{ type: "refusal", refusal: "no" }] });
+  });
+
+  it("refuses a Codex model on Chat Completions with OpenAI's 404, taking no scripted reply", async () => {
+    fake.reply({ text: "for the Responses API" });
+    const err = (await client.chat.completions
+      .create({ model: "gpt-5.1-codex", messages: [{ role: "user", content: "q" }] })
+      .catch((e: unknown) => e)) as APIError;
+    expect(err.status).toBe(404);
+    expect(err.error).toEqual({ message: RESPONSES_ONLY_MESSAGE, type: "invalid_request_error", param: "model", code: null });
+    const response = await client.responses.create({ model: "gpt-5.1-codex", input: "q" });
+    expect(response.output_text).toBe("for the Responses API");
+    expect(fake.requests.map((r) => [r.path, r.status])).toEqual([
+      ["/v1/chat/completions", 404],
+      ["/v1/responses", 200],
+    ]);
+    expect(fake.unexpected).toEqual([]);
+  });
+
+  it("can be a server without the Responses API, which answers 404 there as vLLM does", async () => {
+    const chatOnly = await startFakeLlm({ apis: ["chat"] });
+    try {
+      const other = new OpenAI({ apiKey: "k", baseURL: chatOnly.baseURL, maxRetries: 0 });
+      await expect(other.responses.create({ model: "m", input: "q" })).rejects.toMatchObject({ status: 404 });
+      expect(chatOnly.requests.map((r) => [r.path, r.status])).toEqual([["/v1/responses", 404]]);
+      expect(chatOnly.unexpected).toEqual([]);
+    } finally {
+      await chatOnly.close();
+    }
   });
 
   it("records a missing Authorization header as absent", async () => {

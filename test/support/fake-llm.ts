@@ -4,8 +4,25 @@ import { countTokens } from "../../src/llm/tokens.js";
 
 /**
  * An OpenAI-compatible model server for tests: real HTTP on 127.0.0.1, a random port, replies
- * scripted in order. Serves Chat Completions, the Responses API and the model list.
+ * scripted in order. Serves Chat Completions, the Responses API and the model list, each answer in
+ * OpenAI's shape. Like OpenAI, it refuses Codex models on Chat Completions; like an older vLLM, it
+ * can lack the Responses API.
  */
+
+export type FakeApi = "chat" | "responses";
+
+export interface FakeLlmOptions {
+  /** The APIs the server has (default both); the other answers 404 `{"detail":"Not Found"}`, as vLLM does. */
+  apis?: FakeApi[];
+  /**
+   * Models Chat Completions refuses with OpenAI's 404 "This model is only supported in v1/responses
+   * and not in v1/chat/completions." Default: names containing `codex`, as OpenAI does.
+   */
+  responsesOnly?: (model: string) => boolean;
+}
+
+/** OpenAI's answer on Chat Completions for a model that answers only on the Responses API. */
+export const RESPONSES_ONLY_MESSAGE = "This model is only supported in v1/responses and not in v1/chat/completions.";
 
 export interface RecordedRequest {
   method: string;
@@ -21,6 +38,10 @@ export interface RecordedRequest {
   hasAuthorization: boolean;
   /** The `X-Client-Request-Id` header: what the client says the request is for. */
   clientRequestId: string | undefined;
+  /** The HTTP status the fake answered (0 until it has). */
+  status: number;
+  /** The usage the fake reported with its answer, in Chat Completions' names. */
+  usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
 }
 
 type FakeUsage = Partial<{ prompt_tokens: number; completion_tokens: number }> | null;
@@ -44,7 +65,9 @@ export interface FakeLlm {
   close(): Promise<void>;
 }
 
-export async function startFakeLlm(): Promise<FakeLlm> {
+export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
+  const apis = new Set<FakeApi>(options.apis ?? ["chat", "responses"]);
+  const responsesOnly = options.responsesOnly ?? ((model: string) => /codex/i.test(model));
   const requests: RecordedRequest[] = [];
   const unexpected: string[] = [];
   const queue: FakeReply[] = [];
@@ -84,16 +107,26 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       prompt: messages.map((m) => m.content).join("\n"),
       hasAuthorization: typeof req.headers.authorization === "string" && req.headers.authorization.length > 0,
       clientRequestId: typeof req.headers["x-client-request-id"] === "string" ? req.headers["x-client-request-id"] : undefined,
+      status: 0,
     };
     requests.push(recorded);
+    const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
+      recorded.status = status;
+      send(res, status, body, headers);
+    };
+    // Refusals of the server itself: they take no scripted reply.
+    if (!apis.has(kind)) return answer(404, { detail: "Not Found" });
+    if (kind === "chat" && recorded.model && responsesOnly(recorded.model)) {
+      return answer(404, { error: { message: RESPONSES_ONLY_MESSAGE, type: "invalid_request_error", param: "model", code: null } });
+    }
     if (body.stream === true) {
       unexpected.push(`${path}: streaming is not supported by the fake`);
-      return send(res, 400, errorBody("streaming is not supported by the fake server"));
+      return answer(400, errorBody("streaming is not supported by the fake server"));
     }
     let reply: FakeReply | undefined = queue.shift() ?? fallbackHandler?.(recorded);
     if (reply === undefined) {
       unexpected.push(`${path}: no scripted reply for request #${requests.length}`);
-      return send(res, 500, errorBody("no scripted reply"));
+      return answer(500, errorBody("no scripted reply"));
     }
     while (typeof reply === "function" || "delayMs" in reply) {
       if (typeof reply === "function") reply = reply(recorded);
@@ -108,7 +141,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
         typeof reply.body === "string" || reply.body === undefined
           ? errorBody(typeof reply.body === "string" ? reply.body : `fake error ${reply.status}`)
           : reply.body;
-      return send(res, reply.status, errBody, reply.headers);
+      return answer(reply.status, errBody, reply.headers);
     }
     counter += 1;
     const id = `fake-${counter}`;
@@ -117,8 +150,9 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     const content = "json" in reply ? JSON.stringify(reply.json) : "text" in reply ? reply.text : null;
     const finish = "finishReason" in reply && reply.finishReason ? reply.finishReason : "stop";
     const usage = usageFor(recorded.prompt, content ?? refusal ?? "", reply.usage);
+    if (usage) recorded.usage = usage;
     if (kind === "chat") {
-      return send(res, 200, {
+      return answer(200, {
         id,
         object: "chat.completion",
         created: Math.floor(Date.now() / 1000),
@@ -128,17 +162,35 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       });
     }
     const part = refusal !== null ? { type: "refusal", refusal } : { type: "output_text", text: content ?? "", annotations: [] };
-    return send(res, 200, {
-      id,
+    // The Responses API's object; `output_text` is the SDK's own addition, not the server's.
+    const cut = finish === "length";
+    return answer(200, {
+      id: `resp_${id}`,
       object: "response",
       created_at: Math.floor(Date.now() / 1000),
+      status: cut ? "incomplete" : "completed",
+      error: null,
+      incomplete_details: cut ? { reason: "max_output_tokens" } : null,
+      instructions: typeof body.instructions === "string" ? body.instructions : null,
+      max_output_tokens: typeof body.max_output_tokens === "number" ? body.max_output_tokens : null,
       model,
-      status: finish === "length" ? "incomplete" : "completed",
-      incomplete_details: finish === "length" ? { reason: "max_output_tokens" } : null,
-      output: [{ type: "message", id: `msg-${counter}`, status: "completed", role: "assistant", content: [part] }],
-      output_text: content ?? "",
+      output: [{ type: "message", id: `msg_${id}`, status: cut ? "incomplete" : "completed", role: "assistant", content: [part] }],
+      parallel_tool_calls: true,
+      reasoning: { effort: (body.reasoning as { effort?: unknown } | undefined)?.effort ?? null, summary: null },
+      store: body.store !== false,
+      text: { format: recorded.response_format ?? { type: "text" } },
+      tool_choice: "auto",
+      tools: [],
       ...(usage
-        ? { usage: { input_tokens: usage.prompt_tokens, output_tokens: usage.completion_tokens, total_tokens: usage.total_tokens } }
+        ? {
+            usage: {
+              input_tokens: usage.prompt_tokens,
+              input_tokens_details: { cached_tokens: 0 },
+              output_tokens: usage.completion_tokens,
+              output_tokens_details: { reasoning_tokens: 0 },
+              total_tokens: usage.total_tokens,
+            },
+          }
         : {}),
     });
   };

@@ -5,12 +5,13 @@ import pino from "pino";
 import { createAutopack, type Autopack } from "../../src/app/create-app.js";
 import { createAutopackApi } from "../../src/autopack-api/client.js";
 import { createDisabledAutopackApi } from "../../src/autopack-api/disabled.js";
+import { ModelEnvSchema, modelSettings, type ModelEnv } from "../../src/config/env.js";
 import { CallCounts } from "../../src/github/meter.js";
 import { createOpenAiLlm } from "../../src/llm/openai-llm.js";
 import { InProcessQueue } from "../../src/queue/in-process-queue.js";
 import type { AppQueuedJob as QueuedJob, Job } from "../../src/supervisor/jobs.js";
 import { startFakeAutopackApi, type FakeAutopackApi } from "./fake-autopack-api/index.js";
-import { startFakeLlm, type FakeLlm } from "./fake-llm.js";
+import { startFakeLlm, type FakeLlm, type FakeLlmOptions } from "./fake-llm.js";
 import { startGitHubSim, type GitHubSim } from "./github-sim/index.js";
 import { deliverWebhook } from "./webhooks.js";
 
@@ -51,6 +52,13 @@ export interface HarnessOptions {
   sweep?: boolean;
   /** Mirror into this orchestrator instead of the fake (a hand check against the real service). */
   apiUrl?: string;
+  /**
+   * The model variables, as the environment gives them (`AUTOPACK_AUDITOR_MODEL`, `AUTOPACK_AUDITOR_API`, …),
+   * read as the app reads them; the models default to `builder-model` and `auditor-model`.
+   */
+  modelEnv?: { [K in keyof ModelEnv]?: string };
+  /** The fake model server's APIs and refusals. */
+  fakeLlm?: FakeLlmOptions;
 }
 
 /**
@@ -60,7 +68,10 @@ export interface HarnessOptions {
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const sim = await startGitHubSim();
-  const llm = await startFakeLlm();
+  const llm = await startFakeLlm(options.fakeLlm);
+  const { models, roles } = modelSettings(
+    ModelEnvSchema.parse({ AUTOPACK_BUILDER_MODEL: "builder-model", AUTOPACK_AUDITOR_MODEL: "auditor-model", ...options.modelEnv }),
+  );
   const mirror = options.mirror ?? true;
   const api = mirror && !options.apiUrl ? await startFakeAutopackApi(options.apiKey ? { apiKey: options.apiKey } : {}) : null;
   const apiUrl = options.apiUrl ?? api?.url;
@@ -75,7 +86,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       llm: createOpenAiLlm({
         apiKey: "test-key",
         baseURL: llm.baseURL,
-        models: { builder: "builder-model", auditor: "auditor-model" },
+        models,
+        roles,
         maxRetries: 1,
         timeoutMs: 5_000,
       }),
@@ -90,7 +102,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           })
         : createDisabledAutopackApi(),
       mirrorRetryMs: 100,
-      models: { builder: "builder-model", auditor: "auditor-model" },
+      models,
       sweepOnStart: sweep,
       githubMeter: calls,
       createQueue: (handler, onError) => {

@@ -61,6 +61,38 @@ describe("scripted agents", () => {
     expect(fake.unexpected).toEqual([]);
   });
 
+  it("routes Responses API requests the same way, by the schema named in text.format", async () => {
+    const responses = createOpenAiLlm({
+      apiKey: "test-key",
+      baseURL: fake.baseURL,
+      models: { builder: "builder-model", auditor: "auditor-model" },
+      roles: { builder: { api: "responses" }, auditor: { api: "responses" } },
+      maxRetries: 0,
+      timeoutMs: 5_000,
+    });
+    scriptAgents(fake, {
+      builds: { P1: [{ summary: "one", files: ["a.ts"], edits: [{ path: "a.ts", action: "create", content: "1\n" }] }] },
+      audits: { P1: [{ raw: "not JSON" }, { recommendation: "approve" }] },
+    });
+    const ask2 = <T>(role: LlmRole, step: string, schemaName: string, schema: ZodType<T>) =>
+      responses.complete({
+        role,
+        purpose: attempt("P1", step),
+        system: "You help.",
+        user: "x",
+        schema,
+        schemaName,
+        maxOutputTokens: 500,
+        budget: new SimpleTokenBudget(50_000),
+      });
+    expect((await ask2("builder", "files", "autopack_file_request", FileRequestSchema)).value.files).toEqual(["a.ts"]);
+    expect((await ask2("builder", "edit", "autopack_edit_plan", EditPlanSchema)).value.summary).toBe("one");
+    // The raw answer is not JSON: the adapter's one repair round takes the next script.
+    expect((await ask2("auditor", "audit", "autopack_audit", AuditModelOutputSchema)).value.recommendation).toBe("approve");
+    expect(fake.requests.map((r) => r.path)).toEqual(Array(4).fill("/v1/responses"));
+    expect(fake.unexpected).toEqual([]);
+  });
+
   it("answers a request that does not say what it is for, or asks for the wrong role's schema, as unscripted", async () => {
     scriptAgents(fake, { builds: { P1: [{ summary: "one", edits: [] }] }, audits: { P1: [{ recommendation: "approve" }] } });
     const res = await fetch(`${fake.baseURL}/chat/completions`, {

@@ -11,6 +11,11 @@ export interface BuildScript {
     replacements?: { search: string; replace: string }[] | null;
   }[];
   files?: string[];
+  /**
+   * The edits exactly as the model sends them, in place of `edits` (which always sends every field):
+   * for answers not in the plan's shape, with fields left out or other spellings.
+   */
+  editsAsSent?: unknown[];
 }
 
 /** What the Auditor model answers for one audit. */
@@ -28,14 +33,23 @@ export interface AuditScript {
   }[];
 }
 
-export interface AgentScripts {
-  builds?: Record<string, BuildScript[]>;
-  audits?: Record<string, AuditScript[]>;
+/** An answer sent as it is (text that may not be JSON at all), in place of a script's next audit. */
+export interface RawAnswer {
+  raw: string;
 }
 
+export interface AgentScripts {
+  builds?: Record<string, BuildScript[]>;
+  audits?: Record<string, (AuditScript | RawAnswer)[]>;
+}
+
+/**
+ * The name of the JSON schema a request asks for: `response_format.json_schema.name` on Chat
+ * Completions, `text.format.name` on the Responses API (the fake records either as `response_format`).
+ */
 export function schemaNameOf(req: RecordedRequest): string | undefined {
-  const format = req.response_format as { json_schema?: { name?: string } } | undefined;
-  return format?.json_schema?.name;
+  const format = req.response_format as { name?: unknown; json_schema?: { name?: string } } | undefined;
+  return format?.json_schema?.name ?? (typeof format?.name === "string" ? format.name : undefined);
 }
 
 /** What the app says a request is for (its `X-Client-Request-Id`): run, phase, role, attempt and step. */
@@ -47,8 +61,8 @@ export function purposeOf(req: RecordedRequest): ReturnType<typeof parsePurposeI
  * Scripts the fake model as the Builder and the Auditor of each phase: each build or audit of a
  * phase takes the next script of that phase. A request is routed only by what the app says it is
  * for (the phase and role in its `X-Client-Request-Id`) and the JSON schema it asks for, never by
- * its prompt, so rewording a prompt cannot send an answer to the wrong phase. Anything unscripted
- * answers 500 and is recorded as unexpected, so a test fails loudly.
+ * its prompt, so rewording a prompt cannot send an answer to the wrong phase; on either API. Anything
+ * unscripted answers 500 and is recorded as unexpected, so a test fails loudly.
  */
 export function scriptAgents(llm: FakeLlm, scripts: AgentScripts): void {
   const builds = new Map(Object.entries(scripts.builds ?? {}).map(([k, v]) => [k, [...v]]));
@@ -75,18 +89,21 @@ export function scriptAgents(llm: FakeLlm, scripts: AgentScripts): void {
       return {
         json: {
           summary: current.summary,
-          edits: current.edits.map((e) => ({
-            path: e.path,
-            action: e.action,
-            content: e.content ?? null,
-            replacements: e.replacements ?? null,
-          })),
+          edits:
+            current.editsAsSent ??
+            current.edits.map((e) => ({
+              path: e.path,
+              action: e.action,
+              content: e.content ?? null,
+              replacements: e.replacements ?? null,
+            })),
         },
       };
     }
     if (purpose.role === "auditor" && schema === "autopack_audit") {
       const next = audits.get(phase)?.shift();
       if (!next) return unscripted(llm, `audit of ${phase}`);
+      if ("raw" in next) return { text: next.raw };
       return {
         json: {
           recommendation: next.recommendation,

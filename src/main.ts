@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { run } from "probot";
+import { createProbot, run } from "probot";
 import { createAutopack } from "./app/create-app.js";
+import { redisQueue, rolePlan, serveHealth } from "./app/scale-out.js";
 import { createAutopackApi } from "./autopack-api/client.js";
 import { createDisabledAutopackApi } from "./autopack-api/disabled.js";
 import { modelSettings, readEnv } from "./config/env.js";
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
       "Autopack: OPENAI_API_KEY is not set (nor OPENAI_BASE_URL): runs start, but builds and audits will fail until a model is configured.",
     );
   }
+  const plan = rolePlan(env.AUTOPACK_ROLE);
   const { models, roles } = modelSettings(env);
   const autopack = createAutopack({
     appId: Number(env.APP_ID),
@@ -46,14 +48,31 @@ async function main(): Promise<void> {
     api: env.AUTOPACK_API_URL
       ? createAutopackApi({ baseUrl: env.AUTOPACK_API_URL, ...(env.AUTOPACK_API_KEY ? { apiKey: env.AUTOPACK_API_KEY } : {}) })
       : createDisabledAutopackApi(),
+    sweepOnStart: plan.sweep,
+    ...(env.REDIS_URL ? { createQueue: redisQueue(env.REDIS_URL, env.AUTOPACK_ROLE) } : {}),
   });
-  const server = await run(autopack.app, { env: { ...process.env, PRIVATE_KEY: privateKey, PRIVATE_KEY_PATH: undefined } });
+  // Probot reads REDIS_URL itself: its GitHub rate limiting is then shared by every process on that Redis.
+  const probotEnv = { ...process.env, PRIVATE_KEY: privateKey, PRIVATE_KEY_PATH: undefined };
+  let stopServing: () => Promise<unknown>;
+  if (plan.webhooks) {
+    const server = await run(autopack.app, { env: probotEnv });
+    stopServing = () => server.stop();
+  } else {
+    const probot = createProbot({ env: probotEnv });
+    await probot.load(autopack.app);
+    const health = await serveHealth(env.HOST, env.PORT);
+    const address = health.address();
+    console.info(
+      `Autopack worker: running jobs from Redis; health on port ${typeof address === "object" && address ? address.port : env.PORT}`,
+    );
+    stopServing = () => new Promise((resolve) => health.close(resolve));
+  }
   // A deploy sends SIGTERM: stop taking webhooks, let running jobs finish (up to a grace period), exit.
   // What is left is picked up by the next process's startup sweep.
   process.once("SIGTERM", () => {
     console.info("Autopack: SIGTERM received; finishing running jobs");
     const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
-    void Promise.race([Promise.all([server.stop(), autopack.queue?.close()]), grace]).finally(() => process.exit(0));
+    void Promise.race([Promise.all([stopServing(), autopack.queue?.close()]), grace]).finally(() => process.exit(0));
   });
 }
 

@@ -96,6 +96,20 @@ export const EnvSchema = z.object({
   AUTOPACK_API_KEY: optionalString,
   /** Key for the HMAC that signs run state in status comments; derived from WEBHOOK_SECRET when unset. */
   AUTOPACK_STATE_SECRET: optionalString,
+  /** Redis for the queue (and Probot's shared rate limiting): `redis://…`, `rediss://…` or a Unix socket's path. */
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .refine(
+        (u) => /^rediss?:\/\//.test(u) || u.startsWith("/"),
+        "REDIS_URL must be a redis:// or rediss:// URL, or the path of a Unix socket",
+      )
+      .optional(),
+  ),
+  AUTOPACK_ROLE: z
+    .enum(["all", "web", "worker"], { error: "AUTOPACK_ROLE must be all, web or worker" })
+    .optional()
+    .transform((r) => r ?? "all"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -108,6 +122,9 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): EnvResult {
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
   if (!source["PRIVATE_KEY"]?.trim() && !source["PRIVATE_KEY_PATH"]?.trim()) {
     problems.splice(1, 0, "PRIVATE_KEY is not set: the GitHub App's private key (PEM text), or PRIVATE_KEY_PATH to the .pem file");
+  }
+  if (parsed.success && parsed.data.AUTOPACK_ROLE !== "all" && parsed.data.REDIS_URL === undefined) {
+    problems.push(`AUTOPACK_ROLE=${parsed.data.AUTOPACK_ROLE} needs REDIS_URL: web and worker processes share their jobs through Redis`);
   }
   if (parsed.success && problems.length === 0) return { ok: true, env: parsed.data };
   const lines = problems.map((p) => `  - ${p}`);

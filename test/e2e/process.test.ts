@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeAutopackApi, type FakeAutopackApi } from "../support/fake-autopack-api/index.js";
 import { startFakeLlm, type FakeLlm } from "../support/fake-llm.js";
@@ -8,69 +6,15 @@ import { startGitHubSim, type GitHubSim } from "../support/github-sim/index.js";
 import { OWNER, REPO, yamlPlan } from "../support/scenario.js";
 import { deliverWebhook } from "../support/webhooks.js";
 import { checkInvariants } from "../support/world.js";
-
-const root = resolve(import.meta.dirname, "..", "..");
-
-/**
- * Probot reads PORT=0 as 3000, so the app cannot be asked for "any free port" as every other test
- * server is. Picking a free port and letting the app bind it later would race other test files'
- * servers (one could be given that port meanwhile and receive our webhooks). So the app is offered
- * ports below the range the OS hands out for port 0, which no test server can be given, and
- * webhooks go only to the port its own "Listening on" line names; when a port is taken by someone
- * outside the tests, the app exits and another port is tried.
- */
-function portsOutsideEphemeralRange(): number[] {
-  const range = "/proc/sys/net/ipv4/ip_local_port_range";
-  const low = existsSync(range) ? Number(readFileSync(range, "utf8").trim().split(/\s+/)[0]) : 49_152;
-  const top = Number.isInteger(low) && low > 11_024 ? low - 1 : 29_999;
-  return Array.from({ length: 5 }, () => top - Math.floor(Math.random() * 10_000));
-}
-
-interface AppProcess {
-  /** The port the app says it listens on. */
-  port: number;
-  output(): string;
-}
-
-async function startApp(env: Record<string, string>): Promise<AppProcess> {
-  let output = "";
-  for (const offered of portsOutsideEphemeralRange()) {
-    const started = spawn(join(root, "node_modules", ".bin", "tsx"), [join(root, "src", "main.ts")], {
-      cwd: root,
-      env: { ...env, PORT: String(offered) },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child = started;
-    output = "";
-    started.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-    started.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-    let exited = false;
-    started.once("exit", () => (exited = true));
-    const port = await until(
-      "the server to listen",
-      () => {
-        const listening = /Listening on http:\/\/[^\s"/]+:(\d+)/.exec(output);
-        if (listening) return Number(listening[1]);
-        return exited ? 0 : undefined;
-      },
-      30_000,
-    );
-    if (port > 0) return { port, output: () => output };
-  }
-  throw new Error(`the app did not start:\n${output}`);
-}
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { startApp as startAppProcess, until } from "../support/app-process.js";
 
 let child: ChildProcess | undefined;
+
+async function startApp(env: Record<string, string>) {
+  const app = await startAppProcess(env);
+  child = app.child;
+  return app;
+}
 let sim: GitHubSim | undefined;
 let llm: FakeLlm | undefined;
 let api: FakeAutopackApi | undefined;

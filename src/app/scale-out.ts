@@ -1,0 +1,42 @@
+import { createServer, type Server } from "node:http";
+import { BullQueue } from "../queue/bullmq-queue.js";
+import type { AppJobHandler, AppQueue, AppQueuedJob, Job } from "../supervisor/jobs.js";
+
+/**
+ * What one process does. `all` (the default) receives webhooks and runs jobs; with Redis, `web`
+ * only receives webhooks and queues them, and `worker` only runs jobs (and serves its health).
+ */
+export type Role = "all" | "web" | "worker";
+
+export interface RolePlan {
+  /** Serve GitHub's webhooks. */
+  webhooks: boolean;
+  /** Run jobs from the queue. */
+  jobs: boolean;
+  /** Re-reconcile open runs when the process starts. */
+  sweep: boolean;
+}
+
+export function rolePlan(role: Role): RolePlan {
+  return { webhooks: role !== "worker", jobs: role !== "web", sweep: role !== "web" };
+}
+
+type OnError = (error: unknown, item: AppQueuedJob, attempt: number, final: boolean) => void;
+
+/**
+ * The queue of a process on Redis: BullMQ, shared by every process on the same Redis; a `web`
+ * process only adds to it.
+ */
+export function redisQueue(redisUrl: string, role: Role): (handler: AppJobHandler, onError: OnError) => AppQueue {
+  return (handler, onError) => new BullQueue<Job>({ redisUrl, ...(rolePlan(role).jobs ? { handler } : {}), onError });
+}
+
+/** A worker's only endpoint: `GET /healthz` answers 200 while the process runs. */
+export async function serveHealth(host: string | undefined, port: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.method === "GET" && req.url === "/healthz") res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(port, host ?? "localhost", resolve));
+  return server;
+}

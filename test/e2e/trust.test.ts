@@ -56,4 +56,24 @@ describe("what the app pushes and what the Auditor sees", () => {
     const result = h.api!.calls.find((c) => c.path === `/runs/${runId}/phases/P1/builder_result`)?.body as Record<string, unknown>;
     expect(result).toMatchObject({ status: "failed", builder_attempts: 1 });
   });
+
+  it("a change the Auditor could not read in full is not approved, even when its model approves: escalated, the file named", async () => {
+    w = await startWorld({ files: { ".github/autopack.yml": "audit_context_tokens: 4000\n" } });
+    const { h, s } = w;
+    const big = Array.from({ length: 800 }, (_, i) => `export const value${i} = compute(${i}, "${"x".repeat(20)}");`).join("\n") + "\n";
+    scriptAgents(h.llm, {
+      builds: { P1: [{ summary: "Add the table", edits: [{ path: "src/table.ts", action: "create", content: big }] }] },
+      audits: { P1: [{ recommendation: "approve", summary: "Looks right." }] },
+    });
+    const issue = await s.label(yamlPlan({ T1: [["P1", "Big table"]] }));
+
+    const pr = s.pull(issue, "P1");
+    const review = h.sim.reviews(OWNER, REPO, pr.number)[0]?.body ?? "";
+    expect(review).toContain("### Autopack audit: Escalated to a person");
+    expect(review).toMatch(/- `src\/table\.ts`: (cut short|left out) to fit the audit's prompt budget \(audit_context_tokens: 4000\)/);
+    const check = h.sim.checkRuns(OWNER, REPO, pr.head.sha).find((c) => c.name === "Autopack audit");
+    expect(check?.conclusion).toBe("failure");
+    expect(s.labels(issue)).toContain("autopack:needs-human");
+    expect(s.status(issue)).toContain("the Auditor escalated: Not read in full, so not approved; a person must review: src/table.ts");
+  });
 });

@@ -70,6 +70,12 @@ describe("buildAuditPrompt", () => {
     expect(p.user).toContain("Deterministic findings");
   });
 
+  it("shows files that run code in CI or on install first, as if a check had flagged them", async () => {
+    const p = await buildAuditPrompt({ ...base, files: [addedFile("src/a.ts", 200), addedFile("Makefile", 300)], maxTokens: 8_000 });
+    expect(p.shown).toEqual(["Makefile"]);
+    expect([...p.partial, ...p.omitted]).toEqual(["src/a.ts"]);
+  });
+
   it("adds full versions of modified files for context only when every diff fits", async () => {
     const modified = { ...addedFile("src/mod.ts", 3, "modified") };
     const reads: string[] = [];

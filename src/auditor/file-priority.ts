@@ -1,8 +1,11 @@
 import picomatch from "picomatch";
+import { mayRunCode } from "../policy/executable-files.js";
 
 /**
  * Which changed files the auditor model sees first when the diff does not fit its budget. Lower is
- * more important: files a deterministic check flagged, then source, configuration and tests, then
+ * more important: files a deterministic check flagged and files that run code in CI or on install
+ * (src/policy/executable-files.ts: a person's push, or a repository that allows such changes), then
+ * source, configuration and tests, then
  * documentation and deletions, then lockfiles, generated, vendored and minified files.
  */
 export const Priority = { Flagged: 0, Source: 1, Secondary: 2, LowValue: 3 } as const;
@@ -44,7 +47,7 @@ const isLowValue = picomatch(LOW_VALUE, { dot: true });
 const isDocs = picomatch(DOCS, { dot: true, nocase: true });
 
 export function filePriority(file: { path: string; status: string }, flagged: ReadonlySet<string>): Priority {
-  if (flagged.has(file.path)) return Priority.Flagged;
+  if (flagged.has(file.path) || mayRunCode(file.path)) return Priority.Flagged;
   if (isLowValue(file.path)) return Priority.LowValue;
   if (file.status === "removed" || isDocs(file.path)) return Priority.Secondary;
   return Priority.Source;

@@ -38,7 +38,10 @@ function input(over: Partial<ReviewBodyInput> = {}): ReviewBodyInput {
       previousFindings: [stillOpen, resolved],
     }),
     maxFindings: 20,
-    notInspected: ["assets/logo.png"],
+    coverage: {
+      unread: [{ path: "assets/logo.png", why: "binary, or a change GitHub shows no lines for: GitHub gives no diff" }],
+      unlisted: 0,
+    },
     ...over,
   };
 }
@@ -52,6 +55,11 @@ describe("renderReviewBody", () => {
       **Verdict:** revise · **Confidence:** medium · phase \`P1\`, attempt 2, commit 0123456
 
       The change implements the endpoint but the loop bound is wrong.
+
+      #### Not reviewed in full
+      The Auditor could not read these changes in full, so this audit cannot approve the pull request: a person must review them.
+
+      - \`assets/logo.png\`: binary, or a change GitHub shows no lines for: GitHub gives no diff
 
       1 finding is posted as a comment on a changed line.
 
@@ -70,8 +78,6 @@ describe("renderReviewBody", () => {
 
       #### Resolved since the last audit
       - **major** · bug — \`src/c.ts\` line 3: Missing await.
-
-      GitHub shows no diff for \`assets/logo.png\` (binary or too large): not reviewed line by line.
 
       ---
       <sub>Automated review by the Autopack auditor (run \`gh-42-7-1\`). The \`Autopack audit\` check run carries the verdict.</sub>"

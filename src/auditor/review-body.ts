@@ -1,6 +1,7 @@
 import { auditMarker, findingMarker, type AuditMarker } from "./markers.js";
 import type { Placement } from "./placement.js";
 import { codeSpan, cut, fenceFor, forCodeBlock, forCodeSpan, forMarkdownBody, forMarkdownLine } from "../policy/outbound.js";
+import { readInFull, type Coverage } from "./coverage.js";
 import type { Confidence, Finding, Recommendation } from "./types.js";
 
 /** GitHub refuses review bodies over 65,536 characters; stay below with room for the marker. */
@@ -18,8 +19,8 @@ export interface ReviewBodyInput {
   failure: string | null;
   placement: Placement;
   maxFindings: number;
-  /** Changed files whose diff GitHub does not show (binary or too large): not inspected line by line. */
-  notInspected: readonly string[];
+  /** What the Auditor could not read in full (the verdict is then at most `escalate`). */
+  coverage: Coverage;
 }
 
 export const VERDICT_TITLES: Record<Recommendation, string> = {
@@ -47,6 +48,25 @@ function suggestionBlock(f: Finding): string[] {
   return ["", "  Suggested replacement:", "", `  ${fence}`, ...text.split("\n").map((l) => `  ${l}`), `  ${fence}`];
 }
 
+const MAX_UNREAD_LINES = 50;
+
+/** What the Auditor could not read in full, as Markdown lines (none when it read everything). */
+export function unreadLines(coverage: Coverage): string[] {
+  if (readInFull(coverage)) return [];
+  const lines = [
+    "The Auditor could not read these changes in full, so this audit cannot approve the pull request: a person must review them.",
+    "",
+    ...coverage.unread.slice(0, MAX_UNREAD_LINES).map((u) => `- ${forCodeSpan(u.path, 300)}: ${forMarkdownLine(u.why)}`),
+  ];
+  const more = coverage.unread.length - MAX_UNREAD_LINES;
+  if (more > 0) lines.push(`- and ${more} more`);
+  if (coverage.unlisted > 0)
+    lines.push(
+      `- ${coverage.unlisted} more changed file${coverage.unlisted === 1 ? "" : "s"} that GitHub did not list (it lists at most 3,000)`,
+    );
+  return lines;
+}
+
 export function renderReviewBody(input: ReviewBodyInput): string {
   const { marker, placement } = input;
   const out: string[] = [auditMarker(marker), `### Autopack audit: ${VERDICT_TITLES[input.recommendation]}`, ""];
@@ -65,6 +85,8 @@ export function renderReviewBody(input: ReviewBodyInput): string {
   }
   const summary = input.summary === null ? "" : forMarkdownBody(input.summary, 8_000);
   if (summary !== "") out.push("", summary);
+  const unread = unreadLines(input.coverage);
+  if (unread.length > 0) out.push("", "#### Not reviewed in full", ...unread);
 
   const inline = placement.inline.length;
   if (inline > 0)
@@ -98,11 +120,6 @@ export function renderReviewBody(input: ReviewBodyInput): string {
   if (placement.resolved.length > 0) {
     out.push("", "#### Resolved since the last audit");
     for (const f of placement.resolved) out.push(findingLine(f));
-  }
-  if (input.notInspected.length > 0) {
-    const names = input.notInspected.slice(0, 20).map((p) => forCodeSpan(p, 300));
-    const more = input.notInspected.length > 20 ? ` and ${input.notInspected.length - 20} more` : "";
-    out.push("", `GitHub shows no diff for ${names.join(", ")}${more} (binary or too large): not reviewed line by line.`);
   }
   out.push(
     "",

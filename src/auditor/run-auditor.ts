@@ -3,6 +3,7 @@ import { phaseBudget } from "../plan/budgets.js";
 import { forMarkdownBody } from "../policy/outbound.js";
 import { buildAuditPrompt } from "./audit-prompt.js";
 import { checkOutput } from "./check-output.js";
+import { auditCoverage, coverageSummary, readInFull } from "./coverage.js";
 import { runChecks } from "./checks.js";
 import { diffLineMap, patchLines } from "./diff-lines.js";
 import { earlierFindingAttempts } from "./earlier-findings.js";
@@ -55,9 +56,18 @@ export async function runAuditor(input: AuditInput): Promise<AuditOutcome> {
     phaseId: phase.phase_id,
     attempt: input.attempt,
   });
+  // What the model did not see whole, it cannot vouch for: such a change is never approved.
+  const coverage = await auditCoverage({
+    files,
+    prompt,
+    changedFiles: pull.changedFiles,
+    maxTokens: config.audit_context_tokens,
+    readHead: (path) => github.readFile(path, headSha),
+    readBase: (path) => github.readFile(path, pull.baseSha),
+  });
 
   const findings = mergeFindings(checks, answer.output === null ? [] : modelFindings(answer.output));
-  const verdict = decideVerdict(answer.output?.recommendation ?? null, findings);
+  const verdict = decideVerdict(answer.output?.recommendation ?? null, findings, coverage.unread.length + coverage.unlisted);
   const confidence = answer.output?.confidence ?? "low";
   const summary = answer.output?.summary ?? null;
   const earlier = earlierFindingAttempts({
@@ -84,13 +94,13 @@ export async function runAuditor(input: AuditInput): Promise<AuditOutcome> {
       failure: answer.failure,
       placement: p,
       maxFindings: config.audit.max_findings,
-      notInspected: files.filter((f) => f.patch === null).map((f) => f.path),
+      coverage,
     });
   let body = render(placement);
   const outcome: AuditOutcome = {
     recommendation: verdict.recommendation,
     confidence,
-    summary: forMarkdownBody(summary ?? answer.failure ?? ""),
+    summary: forMarkdownBody([readInFull(coverage) ? "" : coverageSummary(coverage), summary ?? answer.failure ?? ""].join(" ").trim()),
     findings: placement.shown,
     reviewNotes: stripMarkers(body),
     suggestedPatches: suggestedPatches(placement.shown, lines),
@@ -128,6 +138,7 @@ export async function runAuditor(input: AuditInput): Promise<AuditOutcome> {
     verdictReasons: verdict.reasons,
     failure: answer.failure,
     placement,
+    coverage,
   });
   await github.completeAuditCheckRun(checkRunId, check);
   return outcome;

@@ -56,4 +56,13 @@ describe("decideVerdict", () => {
     expect(none.recommendation).toBe("escalate");
     expect(none.reasons[0]).toBe("the auditor model gave no verdict");
   });
+
+  it("escalates a change not read in full, whatever the model says", () => {
+    for (const model of ["approve", "revise", "escalate"] as const) expect(decideVerdict(model, [], 2).recommendation).toBe("escalate");
+    expect(decideVerdict("approve", [majorBug], 1)).toEqual({
+      recommendation: "escalate",
+      reasons: ["the Auditor could not read 1 changed file in full", "1 major finding must be fixed"],
+    });
+    expect(decideVerdict("approve", [], 0).recommendation).toBe("approve");
+  });
 });

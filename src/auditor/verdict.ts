@@ -12,6 +12,10 @@ import type { Finding, Recommendation } from "./types.js";
  * - The model's `escalate` stays `escalate`; no model answer is needed to be stricter, and none
  *   can make the verdict laxer than the floor (an instruction hidden in the diff changes nothing).
  * - No model answer at all (`null`: the model failed) is `escalate`.
+ * - A change the Auditor could not read in full (see coverage.ts: no diff from GitHub, cut for the
+ *   prompt budget, not listed) is `escalate`, whatever the model says: its answer covers only what it
+ *   saw, and no Builder attempt can make a binary file or a large diff readable; a person reviews what
+ *   was not read (or raises `audit_context_tokens` and runs the audit again).
  */
 export interface Verdict {
   recommendation: Recommendation;
@@ -41,8 +45,15 @@ export function findingsFloor(findings: readonly Finding[]): { floor: Recommenda
   return { floor: "approve", reasons: [] };
 }
 
-export function decideVerdict(model: Recommendation | null, findings: readonly Finding[]): Verdict {
-  const { floor, reasons } = findingsFloor(findings);
+export function decideVerdict(model: Recommendation | null, findings: readonly Finding[], unread = 0): Verdict {
+  const found = findingsFloor(findings);
+  const { floor, reasons } =
+    unread > 0
+      ? {
+          floor: "escalate" as const,
+          reasons: [`the Auditor could not read ${unread === 1 ? "1 changed file" : `${unread} changed files`} in full`, ...found.reasons],
+        }
+      : found;
   if (model === null) return { recommendation: "escalate", reasons: ["the auditor model gave no verdict", ...reasons] };
   if (RANK[floor] > RANK[model]) return { recommendation: floor, reasons };
   return { recommendation: model, reasons: [] };

@@ -16,6 +16,20 @@ export class BuildFailure extends Error {
   }
 }
 
+/**
+ * An attempt only a person can take further: the change would alter what runs in CI or on install.
+ * Nothing was written; the phase escalates at once (a retry would make the same change).
+ */
+export class NeedsPerson extends BuildFailure {
+  constructor(
+    message: string,
+    /** The proposed change of the files concerned, as a unified diff, for the person. */
+    readonly details: string,
+  ) {
+    super(message);
+  }
+}
+
 /** The outcome of an attempt that ended before anything was committed. */
 export function failedOutcome(notes: string, tokensUsed: number, durationMinutes: number): BuildOutcome {
   return {

@@ -5,7 +5,8 @@ import { commitMessage } from "./commit-message.js";
 import { selectContext } from "./context.js";
 import { FileRequestSchema, MAX_REQUESTED_FILES } from "./edit-schema.js";
 import { runEditRound } from "./edit-round.js";
-import { BuildFailure, failedOutcome } from "./failure.js";
+import { holdExecutableChanges } from "./executable-gate.js";
+import { BuildFailure, failedOutcome, NeedsPerson } from "./failure.js";
 import { decodeText, MAX_FILE_BYTES } from "./file-text.js";
 import { callModel, type TokenMeter } from "./llm-call.js";
 import { buildPatch } from "./patch.js";
@@ -26,7 +27,11 @@ export async function runBuilder(input: BuildInput): Promise<BuildOutcome> {
     return (await adoptCommittedAttempt(input, started)) ?? (await attempt(input, meter, started));
   } catch (error) {
     if (!(error instanceof BuildFailure)) throw error;
-    return { ...failedOutcome(error.message, meter.used, minutesSince(started)), ...(error.environment ? { environment: true } : {}) };
+    return {
+      ...failedOutcome(error.message, meter.used, minutesSince(started)),
+      ...(error.environment ? { environment: true } : {}),
+      ...(error instanceof NeedsPerson ? { needsPerson: { reason: error.message, details: error.details } } : {}),
+    };
   }
 }
 
@@ -60,7 +65,7 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
   };
 
   const policy = { deniedPaths: config.denied_paths, scope: phase.scope, scopeStrict: config.scope_strict };
-  const rules: PathRules = { ...policy, maxFileKb: MAX_FILE_BYTES / 1000 };
+  const rules: PathRules = { ...policy, maxFileKb: MAX_FILE_BYTES / 1000, holdsExecutable: !config.allow_executable_changes };
   const answerTokens = answerTokensFor(config.context_tokens);
   const promptBudget = config.context_tokens - answerTokens;
   const tier = input.plan.tiers.find((t) => t.tier_id === phase.tier_id);
@@ -124,6 +129,8 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
     after,
     mode: round.entries.get(path)?.mode ?? "100644",
   }));
+  // Nothing that changes what runs in CI or on install is written: a push runs the workflows.
+  holdExecutableChanges(changes, config.allow_executable_changes);
   const diff = buildPatch(changes);
 
   // Commit: one tree, one commit, one ref move.

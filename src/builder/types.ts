@@ -45,4 +45,9 @@ export interface BuildOutcome {
   notes: string;
   /** The failure is the environment's (the model server refuses our credentials or model): retrying cannot help. */
   environment?: boolean;
+  /**
+   * Only a person can go on: the change would alter what runs in CI or on install, so nothing was
+   * pushed. The phase escalates with `reason`; `details` is the proposed change of those files.
+   */
+  needsPerson?: { reason: string; details: string };
 }

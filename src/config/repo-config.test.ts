@@ -10,6 +10,7 @@ describe("parseRepoConfig", () => {
       auto_merge: false,
       max_parallel_phases: 3,
       ci: { wait: true, timeout_minutes: 60 },
+      allow_executable_changes: false,
     });
   });
 

@@ -40,6 +40,7 @@ export const RepoConfigSchema = z
     denied_paths: z.array(z.string().min(1)).default([...DEFAULT_DENIED_PATHS]),
     /** Refuse edits outside a phase's `scope`. */
     scope_strict: z.boolean().default(false),
+    allow_executable_changes: z.boolean().default(false), // push changes to files that run in CI or on install (src/policy/executable-files.ts)
     audit: z
       .object({
         max_findings: z.number().int().min(1).max(100).default(20),

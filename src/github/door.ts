@@ -174,6 +174,10 @@ export interface PullRequest {
   headRef: string;
   /** The head branch lives in another repository (a fork), or its repository is gone. */
   fromFork: boolean;
+  /** The base branch's commit GitHub compares the head with. */
+  baseSha: string;
+  /** How many files the PR changes (GitHub lists at most 3,000 of them). */
+  changedFiles: number;
   title: string;
   body: string;
 }

@@ -2,7 +2,7 @@ import { simClient } from "../../test/support/github-sim/client.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitHubSim, type GitHubSim } from "../../test/support/github-sim/index.js";
 import type { GitHubClient, RepoName } from "./client.js";
-import { findOpenPull, upsertPhasePull } from "./pulls.js";
+import { findOpenPull, getPull, upsertPhasePull } from "./pulls.js";
 
 let sim: GitHubSim;
 let gh: GitHubClient;
@@ -41,5 +41,11 @@ describe("phase pull requests", () => {
     expect(result.action).toBe("updated");
     expect(sim.pulls("acme", "pulls")).toHaveLength(1);
     expect(sim.pulls("acme", "pulls")[0]!.body).toBe("third");
+  });
+
+  it("reads the base commit and how many files the PR changes", async () => {
+    const { number } = await upsertPhasePull(gh, repo, { branch, base: "main", title: "[Autopack P2] Thing", body: "b", draft: false });
+    const pull = await getPull(gh, repo, number);
+    expect(pull).toMatchObject({ baseSha: sim.branchHead("acme", "pulls", "main"), changedFiles: 1, headRef: branch });
   });
 });

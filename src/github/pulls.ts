@@ -61,6 +61,8 @@ export async function getPull(gh: GitHubClient, repo: RepoName, pullNumber: numb
     headSha: data.head.sha,
     headRef: data.head.ref,
     fromFork: data.head.repo?.full_name !== data.base.repo.full_name,
+    baseSha: data.base.sha,
+    changedFiles: data.changed_files,
     title: data.title,
     body: data.body ?? "",
   };

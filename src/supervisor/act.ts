@@ -4,7 +4,7 @@ import { desiredLabels, RUN_LABELS } from "./labels.js";
 import type { RunContext } from "./run-context.js";
 import type { RunState } from "./run-state.js";
 import type { RepoConfig } from "../config/repo-config.js";
-import { forPlainLine } from "../policy/outbound.js";
+import { fenceFor, forCodeBlock, forPlainLine } from "../policy/outbound.js";
 import { issueQueueKey } from "./jobs.js";
 
 /** Queues the long work a run's state calls for. Ids are run/phase/attempt, so this is idempotent. */
@@ -109,7 +109,7 @@ export async function performActions(ctx: RunContext, state: RunState, config: R
         await github.ensureComment(
           ctx.ref.issue,
           marker,
-          `@${state.started_by} ${what}: ${forPlainLine(action.reason, 1_000)}\n\nFix what is needed (or push to the phase branch), then comment \`/autopack retry${action.phaseId ? ` ${action.phaseId}` : ""}\`.`,
+          `@${state.started_by} ${what}: ${forPlainLine(action.reason, 1_000)}${proposedChange(action.details)}\n\nFix what is needed (or push to the phase branch), then comment \`/autopack retry${action.phaseId ? ` ${action.phaseId}` : ""}\`.`,
           ctx.isOurs,
           ctx.comments,
         );
@@ -123,6 +123,19 @@ export async function performActions(ctx: RunContext, state: RunState, config: R
       }
     }
   }
+}
+
+/**
+ * The change a person is asked to review, folded. It is shown as the app shows any code (without HTML
+ * comments, invisible characters or secrets), and says so when that left something out.
+ */
+function proposedChange(details: string | undefined): string {
+  if (!details) return "";
+  const code = forCodeBlock(details, 20_000).replace(/\n+$/, "");
+  const whole = code === details.replace(/\r\n?/g, "\n").replace(/\n+$/, "");
+  const note = whole ? "" : "\n\nShown in part: HTML comments, invisible characters or secret-shaped text were left out, or it was cut.";
+  const fence = fenceFor(code);
+  return `\n\n<details><summary>The proposed change</summary>${note}\n\n${fence}diff\n${code}\n${fence}\n\n</details>`;
 }
 
 export async function reply(ctx: RunContext, issueNumber: number, body: string): Promise<void> {

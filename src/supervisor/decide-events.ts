@@ -37,6 +37,9 @@ export function applyEvent(ctx: Ctx): void {
           rec,
           `the model server refused the app's requests; check OPENAI_API_KEY, OPENAI_BASE_URL and the model names (${firstLine(event.notes, 160)})`,
         );
+      } else if (event.needsPerson) {
+        // Another attempt would make the same change: a person decides, no attempt is spent on it.
+        escalate(ctx, phase.phase_id, rec, event.needsPerson.reason, "needs-a-person", event.needsPerson.details);
       } else {
         rebuild(ctx, phase, rec, "build-failed", `The previous attempt failed: ${event.notes}`);
       }

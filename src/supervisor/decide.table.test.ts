@@ -435,6 +435,19 @@ const buildFinished: Row[] = [
     ],
   },
   {
+    name: "a change that would alter what runs in CI: escalated at once with the reason and the proposed change, no attempt spent",
+    state: runWith({ P1: building(1), P2: building(1) }),
+    event: buildFailed("P1", 1, {
+      notes: "files that run code would change",
+      needsPerson: { reason: "files that run code would change: Makefile", details: "diff --git a/Makefile b/Makefile" },
+    }),
+    run: "PHASE_EXECUTION",
+    phases: { P1: { step: "escalated", builder_attempts: 1, reason: "files that run code would change: Makefile" } },
+    actions: [
+      { type: "escalate", phaseId: "P1", reason: "files that run code would change: Makefile", details: "diff --git a/Makefile b/Makefile" },
+    ],
+  },
+  {
     name: "a 'success' without a commit counts as a failure",
     state: runWith({ P1: building(1), P2: building(1) }),
     event: built("P1", 1, { commitSha: null, notes: "no changes" }),

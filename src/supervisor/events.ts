@@ -27,6 +27,8 @@ export type SupervisorEvent =
       notes: string;
       /** No retry can help (the model server refuses the app's key or model). */
       environment?: boolean;
+      /** Only a person can go on: the change would alter what runs in CI or on install, and nothing was pushed. */
+      needsPerson?: { reason: string; details: string };
       mirror: StoredMirrorCall[];
     }
   | {
@@ -52,5 +54,11 @@ export type Action =
   | { type: "build"; phaseId: string; attempt: number; feedback: string | null; startOver: boolean }
   | { type: "audit"; phaseId: string; attempt: number; sha: string; pr: number }
   | { type: "merge"; phaseId: string; pr: number; sha: string }
-  | { type: "escalate"; phaseId: string | null; reason: string }
+  | {
+      type: "escalate";
+      phaseId: string | null;
+      reason: string;
+      /** Shown below the reason: the proposed change a person is asked to review. */
+      details?: string;
+    }
   | { type: "finish" };

@@ -38,9 +38,16 @@ export function moveRun(ctx: Ctx, to: RunStateName, why: RunCause, reason: strin
   state.cancelled_by = why === "cancelled" ? by : null;
 }
 
-export function escalate(ctx: Ctx, phaseId: string, rec: PhaseRecord, reason: string, why: PhaseCause = "needs-a-person"): void {
+export function escalate(
+  ctx: Ctx,
+  phaseId: string,
+  rec: PhaseRecord,
+  reason: string,
+  why: PhaseCause = "needs-a-person",
+  details?: string,
+): void {
   movePhase(ctx, rec, "escalated", why, reason);
-  ctx.actions.push({ type: "escalate", phaseId, reason });
+  ctx.actions.push({ type: "escalate", phaseId, reason, ...(details ? { details } : {}) });
 }
 
 /** Starts the next Builder attempt of a phase, or escalates when its budget is spent. */

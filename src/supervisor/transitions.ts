@@ -95,7 +95,7 @@ export const PHASE_TRANSITIONS: readonly Transition<PhaseStep, PhaseCause>[] = [
     from: ["waiting", "building", "checks", "auditing"],
     to: "escalated",
     why: "needs-a-person",
-    says: "the Auditor escalated, a budget or the checks' time ran out, or the model server refused the app",
+    says: "the Auditor escalated, a budget or the checks' time ran out, the model server refused the app, or the Builder's change would alter what runs in CI or on install",
   },
   {
     from: ["waiting", "checks", "auditing", "awaiting_merge", "escalated", "cancelled"],

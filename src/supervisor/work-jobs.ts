@@ -124,6 +124,7 @@ export async function handleBuildJob(deps: WorkerDeps, job: BuildJob): Promise<v
     minutes: outcome.durationMinutes,
     notes: outcome.notes,
     ...(outcome.environment ? { environment: true } : {}),
+    ...(outcome.needsPerson ? { needsPerson: outcome.needsPerson } : {}),
     mirror,
   });
   if (outcome.status === "failed") {

@@ -19,7 +19,9 @@ export interface AuditTaskSections {
 
 export const AUDIT_TASK_INTRO =
   "Review this pull request against its phase. The diffs are GitHub's unified diffs of each changed file; " +
-  "line numbers of the new version are on the right side of each hunk header (@@ -old +new @@).";
+  "line numbers of the new version are on the right side of each hunk header (@@ -old +new @@). " +
+  "Diffs and files are shown exactly as committed (HTML comments and invisible characters included), except that " +
+  "a `<` starting anything that reads as an untrusted tag is written `&lt;`.";
 
 export function auditTaskPrompt(s: AuditTaskSections): string {
   const parts = [AUDIT_TASK_INTRO, "## Phase", s.phase, "## Pull request", s.pullRequest];

@@ -6,6 +6,8 @@ export interface PathRules {
   scope: readonly string[];
   scopeStrict: boolean;
   maxFileKb: number;
+  /** Changes to files that run code in CI or on install go to a person instead of being pushed. */
+  holdsExecutable?: boolean;
 }
 
 const ROLE =
@@ -23,6 +25,13 @@ export function pathRulesText(rules: PathRules): string {
     lines.push(`- Only touch paths matching the phase scope: ${rules.scope.map((g) => `\`${g}\``).join(", ")}.`);
   }
   lines.push(`- Never edit binary files or files larger than ${rules.maxFileKb} KB.`);
+  if (rules.holdsExecutable) {
+    lines.push(
+      "- Changes to files that run code in CI or on install (package.json scripts, build files such as Makefile or setup.py, " +
+        "Dockerfiles, CI configuration, git hooks, test set-up such as conftest.py or jest.config.*, .npmrc) are not pushed: " +
+        "the whole attempt goes to a person instead. Make them only when the phase cannot be done without them.",
+    );
+  }
   return lines.join("\n");
 }
 

@@ -32,6 +32,8 @@ export interface SimActions {
   addRepo(spec: { owner: string; name: string; defaultBranch?: string; files?: Record<string, string>; private?: boolean }): SimRepo;
   addUser(login: string, type?: "User" | "Bot"): void;
   setPermission(owner: string, repo: string, login: string, role: Role): void;
+  /** A custom repository role named `name`, built on `base` (GitHub answers `permission` from the base, `role_name` from the name). */
+  setCustomRole(owner: string, repo: string, login: string, name: string, base: Exclude<Role, "none">): void;
   addIssue(owner: string, repo: string, spec: { title: string; body: string; user: string; labels?: string[] }): number;
   editIssue(
     owner: string,
@@ -117,6 +119,12 @@ export function createActions(s: SimState): SimActions {
     setPermission: (o, r, login, role) => {
       s.ensureUser(login);
       repoFor(s, o, r).roles.set(login.toLowerCase(), role);
+      repoFor(s, o, r).customRoles.delete(login.toLowerCase());
+    },
+    setCustomRole: (o, r, login, name, base) => {
+      s.ensureUser(login);
+      repoFor(s, o, r).roles.set(login.toLowerCase(), base);
+      repoFor(s, o, r).customRoles.set(login.toLowerCase(), name);
     },
     addIssue: (o, r, spec) => {
       const repo = repoFor(s, o, r);

@@ -102,6 +102,7 @@ export class SimState {
       checkSuites: [],
       statuses: [],
       roles: new Map([[spec.owner.toLowerCase(), "admin"]]),
+      customRoles: new Map(),
     };
     this.repos.set(`${spec.owner}/${spec.name}`.toLowerCase(), repo);
     const flat = new Map(

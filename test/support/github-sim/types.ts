@@ -172,8 +172,10 @@ export interface RepoState {
   checkRuns: Map<number, CheckRunRecord>;
   checkSuites: CheckSuiteRecord[];
   statuses: StatusRecord[];
-  /** Lower-cased login -> role. */
+  /** Lower-cased login -> role (for a custom role, the role it is built on). */
   roles: Map<string, Role>;
+  /** Lower-cased login -> the name of a custom repository role, which GitHub answers as `role_name`. */
+  customRoles: Map<string, string>;
 }
 
 export type { Signature };

@@ -36,8 +36,15 @@ export const RepoConfigSchema = z
     context_tokens: z.number().int().min(2_000).max(1_000_000).default(60_000),
     /** Prompt-token budget for an Auditor's context. */
     audit_context_tokens: z.number().int().min(2_000).max(1_000_000).default(60_000),
-    /** Globs the app never writes; `.github/workflows/**` is always denied on top of these. */
-    denied_paths: z.array(z.string().min(1)).default([...DEFAULT_DENIED_PATHS]),
+    /**
+     * Globs the app never writes, added to the default ones (secret-like files), which always apply;
+     * the parsed value holds both. Protected paths (`.github/workflows/**`, CODEOWNERS, …) are
+     * denied on top of these whatever the file says.
+     */
+    denied_paths: z
+      .array(z.string().min(1))
+      .default([])
+      .transform((extra) => [...new Set([...DEFAULT_DENIED_PATHS, ...extra])]),
     /** Refuse edits outside a phase's `scope`. */
     scope_strict: z.boolean().default(false),
     audit: z

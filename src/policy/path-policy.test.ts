@@ -41,10 +41,19 @@ describe("path policy", () => {
     expect(checkPath("lib/a.ts", strict)).toMatchObject({ ok: false, reason: expect.stringContaining("outside the phase scope") });
   });
 
-  it("lets a repository lift a default denial, never a protected path", () => {
+  it("protects CI definitions, the actions they run and CODEOWNERS in each place, whatever the denied paths say", () => {
     const open = { deniedPaths: [], scope: [], scopeStrict: false };
-    expect(checkPath(".env.example", open).ok).toBe(true);
-    expect(checkPath(".github/workflows/ci.yml", open).ok).toBe(false);
+    for (const path of [
+      ".github/workflows/ci.yml",
+      ".github/actions/setup/action.yml",
+      "CODEOWNERS",
+      ".github/CODEOWNERS",
+      "docs/CODEOWNERS",
+      ".GitHub/codeowners",
+    ]) {
+      expect(checkPath(path, open), path).toMatchObject({ ok: false, reason: expect.stringContaining("protected path") });
+    }
+    expect(checkPath("src/CODEOWNERS.md", open).ok).toBe(true);
   });
 
   it("normalises harmless forms and refuses escapes", () => {

@@ -1,11 +1,16 @@
 import picomatch from "picomatch";
 
 /**
- * Paths the app never writes, whatever the configuration says: CI definitions, git's own files, and
- * the app's configuration (a Builder must not loosen its own rules).
+ * Paths the app never writes, whatever the configuration says: CI definitions and the actions they
+ * run, who owns review (`CODEOWNERS`, in each place GitHub reads it), git's own files, and the app's
+ * configuration (a Builder must not loosen its own rules).
  */
 export const ALWAYS_DENIED = [
   ".github/workflows/**",
+  ".github/actions/**",
+  "CODEOWNERS",
+  ".github/CODEOWNERS",
+  "docs/CODEOWNERS",
   ".git/**",
   "**/.git/**",
   ".gitmodules",
@@ -13,7 +18,10 @@ export const ALWAYS_DENIED = [
   ".github/autopack.yaml",
 ];
 
-/** Secret-like files refused unless a repository removes them from `denied_paths`. */
+/**
+ * Secret-like files, never written either: a repository's `denied_paths` adds globs to these
+ * (`src/config/repo-config.ts`), it cannot take any away.
+ */
 export const DEFAULT_DENIED_PATHS = [
   ".env",
   ".env.*",
@@ -28,14 +36,10 @@ export const DEFAULT_DENIED_PATHS = [
   "**/.netrc",
   "**/credentials*.json",
   "**/secrets.*",
-  "CODEOWNERS",
-  ".github/CODEOWNERS",
-  "docs/CODEOWNERS",
-  ".github/actions/**",
 ];
 
 export interface PathPolicy {
-  /** Globs never written (added to {@link ALWAYS_DENIED}). */
+  /** Globs never written besides {@link ALWAYS_DENIED}: a parsed configuration's `denied_paths` (the defaults and the repository's own). */
   deniedPaths: readonly string[];
   /** When set and `scopeStrict`, only these globs may be written. */
   scope: readonly string[];
@@ -82,7 +86,7 @@ export function checkPath(raw: string, policy: PathPolicy): PathVerdict {
     return {
       ok: false,
       path,
-      reason: `"${path}" is a protected path (.github/workflows/**, .git/, .gitmodules and .github/autopack.yml are never written)`,
+      reason: `"${path}" is a protected path (.github/workflows/**, .github/actions/**, CODEOWNERS, .git/, .gitmodules and .github/autopack.yml are never written)`,
     };
   }
   const denied = policy.deniedPaths.find((glob) => picomatch.isMatch(path, glob, globOptions));

@@ -35,6 +35,17 @@ describe("parseRepoConfig", () => {
     expect(emptied.ok && emptied.config.denied_paths).toEqual(DEFAULT_DENIED_PATHS);
   });
 
+  it("refuses a denied glob that backtracks for seconds per path as a regular expression, naming its key", () => {
+    // Today's picomatch regular expression for `+(*a)x` takes over 20 seconds on one 30-character name.
+    const result = parseRepoConfig({ denied_paths: ["secrets/**", "+(*a)x", "@(*|*)@(*|*)@(*|*)@(*|*)@(*|*)@(*|*)x"] });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([
+      expect.stringMatching(/^`denied_paths\.1`: is a glob Autopack cannot use: it uses an extglob/),
+      expect.stringMatching(/^`denied_paths\.2`: is a glob Autopack cannot use: it uses an extglob/),
+    ]);
+  });
+
   it("names every problem with its key", () => {
     const result = parseRepoConfig({
       max_parallel_phases: "lots",

@@ -1,5 +1,15 @@
 import { z } from "zod";
+import { globProblem } from "../policy/glob.js";
 import { DEFAULT_DENIED_PATHS } from "../policy/path-policy.js";
+
+/** A glob the path matcher takes; anything else is refused with the reason. */
+const Glob = z
+  .string()
+  .min(1)
+  .superRefine((glob, ctx) => {
+    const problem = globProblem(glob);
+    if (problem !== null) ctx.addIssue({ code: "custom", message: `is a glob Autopack cannot use: it ${problem}` });
+  });
 
 const BudgetOverride = z
   .object({
@@ -42,7 +52,8 @@ export const RepoConfigSchema = z
      * denied on top of these whatever the file says.
      */
     denied_paths: z
-      .array(z.string().min(1))
+      .array(Glob)
+      .max(100)
       .default([])
       .transform((extra) => [...new Set([...DEFAULT_DENIED_PATHS, ...extra])]),
     /** Refuse edits outside a phase's `scope`. */

@@ -1,4 +1,4 @@
-import picomatch from "picomatch";
+import { anyGlob, globMatcher } from "./glob.js";
 
 /**
  * Paths the app never writes, whatever the configuration says: CI definitions and the actions they
@@ -49,7 +49,13 @@ export interface PathPolicy {
 export type PathVerdict = { ok: true; path: string } | { ok: false; path: string; reason: string };
 
 // Case-insensitive: on the file systems of many clones `.ENV` is `.env`.
-const globOptions = { dot: true, nocase: true } as const;
+const globOptions = { nocase: true } as const;
+const isAlwaysDenied = anyGlob(ALWAYS_DENIED, globOptions);
+
+/** Whether a denied glob matches; one that cannot be read (checked configurations hold none) denies everything. */
+function deniedBy(glob: string, path: string): boolean {
+  return globMatcher(glob, globOptions)?.(path) ?? true;
+}
 
 /** `.git` as git itself refuses it on NTFS and HFS+: any case, trailing dots or spaces, ignorable characters, 8.3 name. */
 function isDotGit(segment: string): boolean {
@@ -82,16 +88,16 @@ export function normaliseRepoPath(raw: string): string | null {
 export function checkPath(raw: string, policy: PathPolicy): PathVerdict {
   const path = normaliseRepoPath(raw);
   if (path === null) return { ok: false, path: raw, reason: `"${raw}" is not a relative path inside the repository` };
-  if (picomatch.isMatch(path, ALWAYS_DENIED, globOptions) || path.split("/").some(isDotGit)) {
+  if (isAlwaysDenied(path) || path.split("/").some(isDotGit)) {
     return {
       ok: false,
       path,
       reason: `"${path}" is a protected path (.github/workflows/**, .github/actions/**, CODEOWNERS, .git/, .gitmodules and .github/autopack.yml are never written)`,
     };
   }
-  const denied = policy.deniedPaths.find((glob) => picomatch.isMatch(path, glob, globOptions));
+  const denied = policy.deniedPaths.find((glob) => deniedBy(glob, path));
   if (denied !== undefined) return { ok: false, path, reason: `"${path}" matches the denied path "${denied}"` };
-  if (policy.scopeStrict && policy.scope.length > 0 && !picomatch.isMatch(path, [...policy.scope], globOptions)) {
+  if (policy.scopeStrict && policy.scope.length > 0 && !anyGlob(policy.scope, globOptions)(path)) {
     return { ok: false, path, reason: `"${path}" is outside the phase scope (${policy.scope.join(", ")}) and scope_strict is on` };
   }
   return { ok: true, path };

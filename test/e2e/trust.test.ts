@@ -41,3 +41,29 @@ describe("who may start a run", () => {
     expect(runStatus(ignored.issue)).toBeUndefined();
   });
 });
+
+describe("globs from plans and configuration", () => {
+  it("refuses a plan whose scope glob would backtrack, on its line and field, and starts nothing", async () => {
+    const s = await world();
+    const glob = "{*a,*b}{*a,*b}{*a,*b}{*a,*b}{*a,*b}{*a,*b}{*a,*b}x";
+    const body = yamlPlan({ T1: [["P1", "One", `scope: ["${glob}"]`]] });
+    const line = body.split("\n").findIndex((l) => l.includes("scope:")) + 1;
+    const { issue, send } = labelled(body);
+    await send();
+    const comment = s.botComments(issue).find((c) => c.body?.includes("could not read the plan"))?.body ?? "";
+    expect(comment).toContain(`- line ${line}, \`tiers[0].phases[0].scope[0]\`: is a glob Autopack cannot use:`);
+    expect(comment).toContain("expands to more than 32 globs");
+    expect(s.labels(issue)).toContain("autopack:invalid");
+    expect(runStatus(issue)).toBeUndefined();
+  });
+
+  it("refuses a configuration whose denied glob would backtrack, naming the key", async () => {
+    const s = await world();
+    h.sim.pushCommit(OWNER, REPO, "main", { ".github/autopack.yml": 'denied_paths: ["+(*a)x"]\n' }, "maintainer");
+    const { issue, send } = labelled(yamlPlan({ T1: [["P1", "One"]] }));
+    await send();
+    const comment = s.botComments(issue).find((c) => c.body?.includes("autopack.yml"))?.body ?? "";
+    expect(comment).toContain("`denied_paths.0`: is a glob Autopack cannot use: it uses an extglob");
+    expect(runStatus(issue)).toBeUndefined();
+  });
+});

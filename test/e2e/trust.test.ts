@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Harness } from "../support/harness.js";
 import { OWNER, REPO, yamlPlan } from "../support/scenario.js";
+import { scriptAgents } from "../support/scripted-agents.js";
 import { startWorld, type World, type WorldOptions } from "../support/world.js";
 
 /** Who may start a run, which plan text a run builds, and what the app takes for its own. */
@@ -39,6 +40,73 @@ describe("who may start a run", () => {
     const ignored = labelled(yamlPlan({ T1: [["P1", "One"]] }), "helper");
     await ignored.send();
     expect(runStatus(ignored.issue)).toBeUndefined();
+  });
+});
+
+describe("the plan a run builds", () => {
+  const vouched = yamlPlan({ T1: [["P1", "Vouched", "description: the plan the maintainer read"]] });
+  const edited = yamlPlan({ T1: [["P1", "Edited", "description: the plan the author slipped in afterwards"]] });
+
+  it("is the body the label vouched for: a body edited after the label went on starts nothing, and says how to go on", async () => {
+    const s = await world();
+    const { issue, send } = labelled(vouched);
+    h.sim.editIssue(OWNER, REPO, issue, { body: edited }, "author");
+    await send();
+    expect(runStatus(issue)).toBeUndefined();
+    expect(h.api!.calls).toEqual([]);
+    const refusal = s.botComments(issue).find((c) => c.body?.includes("autopack:plan-changed"))?.body ?? "";
+    expect(refusal).toContain("the plan in this issue changed after @maintainer added the `autopack` label");
+    expect(refusal).toContain("remove the label and add it again");
+
+    // A maintainer who has read the plan as it is now labels it again: that body is vouched for.
+    h.sim.removeLabel(OWNER, REPO, issue, "autopack");
+    h.sim.addLabels(OWNER, REPO, issue, ["autopack"]);
+    const again = h.sim.events.issueLabeled({ owner: OWNER, repo: REPO, issue, label: "autopack", sender: "maintainer" });
+    await h.send(again.name, again.payload);
+    expect(runStatus(issue)).toContain("P1: Edited");
+  });
+
+  it("never comes from a body edited since the label, when the label is delivered again after the run ended", async () => {
+    const s = await world();
+    const { issue, send } = labelled(vouched);
+    await send("first-delivery");
+    await s.comment(issue, "/autopack cancel", "maintainer");
+    h.sim.editIssue(OWNER, REPO, issue, { body: edited }, "author");
+    await send("redelivered");
+    expect(s.botComments(issue).filter((c) => c.body?.includes("<!-- autopack:status -->"))).toHaveLength(1);
+    expect(h.api!.calls.filter((c) => c.path === "/runs/start")).toHaveLength(1);
+    expect(s.botComments(issue).some((c) => c.body?.includes("autopack:plan-changed"))).toBe(true);
+  });
+
+  it("never comes from the startup sweep, which only looks at runs that exist", async () => {
+    const s = await world();
+    // The label went on while the app was down: its webhook was never answered, and the author edits the plan.
+    const { issue } = labelled(vouched);
+    h.sim.editIssue(OWNER, REPO, issue, { body: edited }, "author");
+    await h.restart(true);
+    expect(s.botComments(issue)).toEqual([]);
+    expect(h.api!.calls).toEqual([]);
+  });
+
+  it("is fixed for the run's life: its builds and a retry never read the issue body again", async () => {
+    const s = await world();
+    const build = { summary: "a", edits: [{ path: "a.txt", action: "create" as const, content: "a\n" }] };
+    scriptAgents(h.llm, {
+      builds: { P1: [build, { ...build, edits: [{ path: "b.txt", action: "create" as const, content: "b\n" }] }] },
+      audits: { P1: [{ recommendation: "approve" }, { recommendation: "approve" }] },
+    });
+    const { issue, send } = labelled(vouched);
+    await send();
+    h.sim.editIssue(OWNER, REPO, issue, { body: edited }, "author");
+    await h.release();
+    await s.comment(issue, "/autopack retry P1", "maintainer");
+    const prompts = s.buildPrompts("P1");
+    expect(prompts).toHaveLength(2);
+    for (const prompt of prompts) {
+      expect(prompt).toContain("the plan the maintainer read");
+      expect(prompt).not.toContain("slipped in");
+    }
+    expect(runStatus(issue)).toContain("P1: Vouched");
   });
 });
 

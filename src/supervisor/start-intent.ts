@@ -6,6 +6,7 @@ import type { Intent } from "./jobs.js";
 import { LABELS, RUN_LABELS } from "./labels.js";
 import type { RunContext } from "./run-context.js";
 import { isTerminal } from "./run-state.js";
+import { nextRunNumber } from "./run-store.js";
 import { newRunState } from "./start-run.js";
 
 export const PLAN_ERROR_MARKER = "<!-- autopack:plan-error -->";
@@ -82,7 +83,7 @@ export async function startIntent(ctx: RunContext, intent: Extract<Intent, { typ
     plan: parsed.plan,
     repoId: repo.id,
     issue: ref.issue,
-    n: ctx.history.count + 1,
+    n: nextRunNumber(ctx.history, await github.labelEvents(ref.issue)),
     startedBy: sender,
     now: deps.now(),
   });

@@ -135,3 +135,24 @@ describe("globs from plans and configuration", () => {
     expect(runStatus(issue)).toBeUndefined();
   });
 });
+
+describe("run ids", () => {
+  it("never repeat, even after a run's status comment is deleted: the next run takes a number that was never used", async () => {
+    const s = await world();
+    const plan = yamlPlan({ T1: [["P1", "One"]] });
+    const first = labelled(plan);
+    await first.send();
+    const repoId = h.sim.repository(OWNER, REPO).id;
+    const status = s.botComments(first.issue).find((c) => c.body?.includes("<!-- autopack:status -->"))!;
+    expect(status.body).toContain(`gh-${repoId}-${first.issue}-1`);
+    h.sim.deleteComment(OWNER, REPO, status.id);
+    w.allow("one-status-comment"); // run 1 is mirrored, but its status comment is gone
+
+    h.sim.removeLabel(OWNER, REPO, first.issue, "autopack", "maintainer");
+    h.sim.addLabels(OWNER, REPO, first.issue, ["autopack"], "maintainer");
+    const again = h.sim.events.issueLabeled({ owner: OWNER, repo: REPO, issue: first.issue, label: "autopack", sender: "maintainer" });
+    await h.send(again.name, again.payload);
+    expect(runStatus(first.issue)).toContain(`gh-${repoId}-${first.issue}-2`);
+    expect([...h.api!.runs.keys()].sort()).toEqual([`gh-${repoId}-${first.issue}-1`, `gh-${repoId}-${first.issue}-2`]);
+  });
+});

@@ -95,6 +95,7 @@ export class SimState {
       issues: new Map(),
       nextNumber: 1,
       comments: new Map(),
+      issueEvents: [],
       reactions: [],
       reviews: [],
       reviewComments: [],

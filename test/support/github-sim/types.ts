@@ -68,6 +68,17 @@ export interface CommentRecord {
   updatedAt: string;
 }
 
+/** A labelled or unlabelled event of an issue, as `GET /issues/{n}/events` lists it (GitHub never deletes these). */
+export interface IssueEventRecord {
+  id: number;
+  issue: number;
+  event: "labeled" | "unlabeled";
+  actor: string;
+  viaApp: boolean;
+  label: { name: string; color: string };
+  createdAt: string;
+}
+
 export interface ReactionRecord {
   id: number;
   commentId: number;
@@ -166,6 +177,8 @@ export interface RepoState {
   issues: Map<number, IssueRecord>;
   nextNumber: number;
   comments: Map<number, CommentRecord>;
+  /** Issue events, oldest first (only label events are simulated). */
+  issueEvents: IssueEventRecord[];
   reactions: ReactionRecord[];
   reviews: ReviewRecord[];
   reviewComments: ReviewCommentRecord[];

@@ -214,3 +214,24 @@ describe("what the app takes for its own commits", () => {
     expect(files["first-run.txt"]).toBeUndefined();
   });
 });
+
+describe("text from elsewhere, on its way out", () => {
+  it("shows the orchestrator's error in the status comment without its secrets, links, mentions or markup", async () => {
+    await world();
+    const token = ["ghp", "_", "Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2"].join("");
+    const detail = `db at https://orchestrator.internal:8443/x?key=${token} failed for @octocat, fixes #1 <!-- autopack:status --> | **bold** [x](https://evil.example)`;
+    h.api!.fail({ path: /\/runs\/start/, status: 500, times: Infinity, body: { detail } });
+    const { issue, send } = labelled(yamlPlan({ T1: [["P1", "One"]] }));
+    await send();
+    const body = runStatus(issue) ?? "";
+    const mirror = body.split("\n").find((l) => l.includes("**Mirror**")) ?? "";
+    // Kept to the service's words (no URL, no secret) in the signed state too, which anyone can decode.
+    expect(mirror).toContain("pending (1 call not yet accepted: start: POST /runs/start answered 500: db at \\[url\\] failed");
+    expect(body).not.toContain(token);
+    expect(mirror).not.toMatch(/(^|[^\\])@octocat/);
+    expect(mirror).not.toContain("<!--");
+    expect(mirror).not.toContain("**bold**");
+    expect(mirror).not.toContain("](https://evil.example)");
+    expect(body.match(/<!-- autopack:status -->/g)).toHaveLength(1);
+  });
+});

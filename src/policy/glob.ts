@@ -3,8 +3,9 @@
  * every path of a repository. A glob is never turned into a regular expression: a backtracking
  * engine can take seconds per path on a crafted glob (`*a*a*a…`, nested alternations). Here a glob
  * is a list of path segments matched by following every way it can go at once (an NFA walk), so a
- * match costs at most (path length × glob length) steps, whatever the glob. Braces are expanded up
- * front, at most {@link MAX_GLOB_ALTERNATIVES} ways, and a glob is at most {@link MAX_GLOB_CHARS} long.
+ * match costs at most (path length × length of the expanded glob) steps, whatever the glob. Braces
+ * are expanded up front, at most {@link MAX_GLOB_ALTERNATIVES} ways, and a glob is at most
+ * {@link MAX_GLOB_CHARS} characters long.
  *
  * The syntax is picomatch's with `dot: true`, less what could not be matched that way or reads
  * ambiguously, which {@link globProblem} refuses with a reason:

@@ -56,7 +56,7 @@ export function registerHandlers(app: Probot, queue: AppQueue, appId: number): v
     await enqueue(context.id, {
       kind: "intent",
       target: target(p, p.issue.number),
-      intent: { type: "start", sender: p.sender.login, label: p.label.name },
+      intent: { type: "start", sender: p.sender.login, label: p.label.name, body: p.issue.body ?? "" },
     });
   });
 

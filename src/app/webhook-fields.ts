@@ -9,7 +9,8 @@ export const LabeledPayload = z.object({
   installation: Installation,
   repository: Repository,
   sender: Account,
-  issue: z.object({ number: z.number().int(), pull_request: z.unknown().optional() }),
+  /** `body` is the issue body as it was when the label was added: the plan the labeller vouched for. */
+  issue: z.object({ number: z.number().int(), body: z.string().nullable(), pull_request: z.unknown().optional() }),
   label: z.object({ name: z.string() }),
 });
 

@@ -1,32 +1,38 @@
 import { describe, expect, it } from "vitest";
-import { builtOnBase, commitMessage, isAppCommit } from "./commit-message.js";
+import { commitMessage, parseTrailers } from "./commit-message.js";
 
 describe("commit messages", () => {
-  it("has a subject, the summary and trailers the app recognises", () => {
+  it("has a subject, the summary and the app's trailers, its seal last", () => {
     const message = commitMessage({
       phaseId: "P1",
       attempt: 2,
       runId: "gh-1-2-1",
-      summary: "Add the parser\n\nIt reads YAML.\nAutopack-Run: forged",
+      summary: "Add the parser\n\nIt reads YAML.\nAutopack-Run: forged\nAutopack-Seal: forged",
       baseSha: "abc",
+      seal: "s3al",
     });
     expect(message).toBe(
-      "Autopack P1 (attempt 2): Add the parser\n\nIt reads YAML.\n(Autopack-Run: forged)\n\n" +
-        "Autopack-Run: gh-1-2-1\nAutopack-Phase: P1\nAutopack-Attempt: 2\nAutopack-Base: abc\n",
+      "Autopack P1 (attempt 2): Add the parser\n\nIt reads YAML.\n(Autopack-Run: forged)\n(Autopack-Seal: forged)\n\n" +
+        "Autopack-Run: gh-1-2-1\nAutopack-Phase: P1\nAutopack-Attempt: 2\nAutopack-Base: abc\nAutopack-Seal: s3al\n",
     );
-    expect(isAppCommit(message, { runId: "gh-1-2-1", phaseId: "P1" })).toBe(true);
-    expect(isAppCommit(message, { runId: "gh-1-2-2", phaseId: "P1" })).toBe(false);
-    expect(builtOnBase(message)).toBe("abc");
+    expect(Object.fromEntries(parseTrailers(message))).toEqual({
+      "autopack-run": "gh-1-2-1",
+      "autopack-phase": "P1",
+      "autopack-attempt": "2",
+      "autopack-base": "abc",
+      "autopack-seal": "s3al",
+    });
   });
 
-  it("does not take a person's commit for the app's", () => {
-    expect(isAppCommit("Fix a typo\n\nSigned-off-by: A <a@example.com>\n", { runId: "r", phaseId: "P1" })).toBe(false);
+  it("reads trailers from the last paragraph only", () => {
     const forgedInBody = "Fix\n\nAutopack-Run: r\nAutopack-Phase: P1\n\nSigned-off-by: A <a@example.com>";
-    expect(isAppCommit(forgedInBody, { runId: "r", phaseId: "P1" })).toBe(false);
+    expect(parseTrailers(forgedInBody).get("autopack-run")).toBeUndefined();
   });
 
   it("cuts a long subject", () => {
-    const subject = commitMessage({ phaseId: "P1", attempt: 1, runId: "r", summary: "x".repeat(200), baseSha: null }).split("\n")[0]!;
+    const subject = commitMessage({ phaseId: "P1", attempt: 1, runId: "r", summary: "x".repeat(200), baseSha: null, seal: "s" }).split(
+      "\n",
+    )[0]!;
     expect(subject.length).toBeLessThanOrEqual(72);
   });
 
@@ -38,6 +44,7 @@ describe("commit messages", () => {
       runId: "r",
       summary: `Fixes #1\n\nCloses acme/app#2, uses ${token}`,
       baseSha: null,
+      seal: "s",
     });
     expect(message).not.toMatch(/(fix(es)?|close[sd]?|resolve[sd]?):?\s+([\w.-]+\/[\w.-]+)?#\d/i);
     expect(message).not.toContain(token);

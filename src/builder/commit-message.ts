@@ -1,9 +1,9 @@
 import { cut, forMarkdownBody } from "../policy/outbound.js";
 
 /**
- * Commit messages of Builder commits and how the app recognises its own commits on a phase branch:
- * trailers `Autopack-Run`, `Autopack-Phase`, `Autopack-Attempt`, and `Autopack-Base` when the commit
- * was built directly on the base branch (its parent is then not a person's commit).
+ * Commit messages of Builder commits: trailers `Autopack-Run`, `Autopack-Phase`, `Autopack-Attempt`,
+ * `Autopack-Base` when the commit was built directly on the base branch (its parent is then not a
+ * person's commit), and `Autopack-Seal`, which alone makes the commit the app's (`commit-seal.ts`).
  */
 
 export interface CommitMessageInput {
@@ -14,6 +14,8 @@ export interface CommitMessageInput {
   summary: string;
   /** Set when the commit's parent is the base branch's head. */
   baseSha: string | null;
+  /** The commit's seal (`commitSeal`), over these fields, its tree and its parent. */
+  seal: string;
 }
 
 const MAX_SUBJECT = 72;
@@ -36,6 +38,7 @@ export function commitMessage(input: CommitMessageInput): string {
     `Autopack-Phase: ${input.phaseId}`,
     `Autopack-Attempt: ${input.attempt}`,
     ...(input.baseSha ? [`Autopack-Base: ${input.baseSha}`] : []),
+    `Autopack-Seal: ${input.seal}`,
   ];
   return [subject, "", ...(body.length > 0 ? [...body, ""] : []), ...trailers, ""].join("\n");
 }
@@ -50,22 +53,6 @@ export function parseTrailers(message: string): Map<string, string> {
     if (match?.[1] && match[2] !== undefined) trailers.set(match[1].toLowerCase(), match[2].trim());
   }
   return trailers;
-}
-
-export interface AppCommitCheck {
-  runId: string;
-  phaseId: string;
-}
-
-/** True for a commit this app wrote for this run and phase. */
-export function isAppCommit(message: string, check: AppCommitCheck): boolean {
-  const trailers = parseTrailers(message);
-  return trailers.get("autopack-run") === check.runId && trailers.get("autopack-phase") === check.phaseId;
-}
-
-/** The base commit an app commit was built on directly, or null. */
-export function builtOnBase(message: string): string | null {
-  return parseTrailers(message).get("autopack-base") ?? null;
 }
 
 function trimBlank(lines: string[]): string[] {

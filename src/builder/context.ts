@@ -1,4 +1,4 @@
-import picomatch from "picomatch";
+import { anyGlob } from "../policy/glob.js";
 import { checkPath, normaliseRepoPath } from "../policy/path-policy.js";
 import { countTokens, truncateToTokens } from "../llm/tokens.js";
 import type { Phase } from "../plan/schema.js";
@@ -80,7 +80,7 @@ export async function selectContext(input: ContextInput): Promise<SelectedContex
   };
 
   // 1. Files of the phase scope, up to 60% of the room so requested files still fit.
-  const inScope = input.phase.scope.length > 0 ? picomatch([...input.phase.scope], { dot: true }) : null;
+  const inScope = input.phase.scope.length > 0 ? anyGlob(input.phase.scope) : null;
   const scopeEntries = inScope ? [...byPath.values()].filter((e) => inScope(e.path)).sort(byPathOrder) : [];
   for (const entry of scopeEntries.slice(0, MAX_SCOPE_FILES)) await tryAdd(entry, Math.floor(filesBudget * 0.6));
   if (scopeEntries.length > MAX_SCOPE_FILES) omitted.push(`${scopeEntries.length - MAX_SCOPE_FILES} more files of the phase scope`);

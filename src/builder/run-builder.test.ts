@@ -9,6 +9,8 @@ import { PlanSchema } from "../plan/schema.js";
 import type { EditPlan, FileRequest } from "./edit-schema.js";
 import { runBuilder } from "./run-builder.js";
 import type { BuildInput } from "./types.js";
+import { commitMessage } from "./commit-message.js";
+import { commitSeal, commitSealKey } from "./commit-seal.js";
 
 type Step = FileRequest | EditPlan | Error | ((req: StructuredRequest<unknown>) => FileRequest | EditPlan);
 
@@ -72,6 +74,8 @@ const threeFileEdit: EditPlan = {
   ],
 };
 
+const SEAL_KEY = commitSealKey(Buffer.from("the state key of these tests"));
+
 let sim: GitHubSim;
 let installation: InstallationGitHub;
 let repoName: string;
@@ -104,6 +108,7 @@ function input(llm: LlmPort, overrides: Partial<BuildInput> = {}): BuildInput {
     branch: "autopack/7/P1",
     feedback: null,
     startOver: false,
+    sealKey: SEAL_KEY,
     config,
     llm,
     budget: new SimpleTokenBudget(200_000),
@@ -376,6 +381,40 @@ describe("runBuilder against the GitHub simulator", () => {
     expect(tree["src/gadget.ts"]).toBeUndefined();
     expect(tree["src/fresh.ts"]).toBe("export {};\n");
     expect(sim.pulls(OWNER, repoName)).toHaveLength(1);
+  });
+
+  it("adopts its own lost commit only when it sits on what the run's state names", async () => {
+    const branch = "autopack/7/P1";
+    const person = sim.pushCommit(OWNER, repoName, branch, { "NOTES.md": "by hand\n" }, "alice", "Add notes");
+    // The commit attempt 1 made on top of alice's commit before the process died (sealed by the app).
+    const probe = sim.pushCommit(OWNER, repoName, branch, { "src/lost.ts": "export {};\n" }, "alice", "probe");
+    const treeSha = sim.commit(OWNER, repoName, probe)!.tree.sha;
+    sim.setBranch(OWNER, repoName, branch, person);
+    const fields = { runId: `gh-${repoId}-7-1`, phaseId: "P1", attempt: 1, baseSha: null };
+    const message = commitMessage({
+      ...fields,
+      summary: "Lost work",
+      seal: commitSeal(SEAL_KEY, { ...fields, parentSha: person, treeSha }),
+    });
+    const lost = sim.pushCommit(OWNER, repoName, branch, { "src/lost.ts": "export {};\n" }, "autopack[bot]", message);
+    expect(sim.commit(OWNER, repoName, lost)!.tree.sha).toBe(treeSha);
+
+    // The state names neither alice's commit nor a build: the commit is not taken, the attempt builds on it.
+    const edit: EditPlan = {
+      summary: "Again",
+      edits: [{ path: "src/again.ts", action: "create", content: "export {};\n", replacements: null }],
+    };
+    const built = await runBuilder(input(scriptedLlm({ files: [] }, edit).llm, { appHead: null, recordedHead: null }));
+    expect(built.commitSha).not.toBe(lost);
+    expect(sim.commit(OWNER, repoName, built.commitSha!)!.parents.map((p) => p.sha)).toEqual([lost]);
+
+    // Once the state names alice's commit as the phase's head, the same commit is this attempt's result.
+    sim.setBranch(OWNER, repoName, branch, lost);
+    const { llm, calls } = scriptedLlm();
+    const adopted = await runBuilder(input(llm, { appHead: null, recordedHead: person }));
+    expect(adopted).toMatchObject({ status: "success", commitSha: lost, tokensUsed: 0 });
+    expect(adopted.notes).toContain("Recovered");
+    expect(calls).toHaveLength(0);
   });
 
   it("fails cleanly when the LLM is down or answers badly, counting tokens spent", async () => {

@@ -2,6 +2,7 @@ import { sanitiseUntrusted } from "../policy/untrusted.js";
 import { adoptCommittedAttempt } from "./adopt-attempt.js";
 import { resolveBranchStart } from "./branch-start.js";
 import { commitMessage } from "./commit-message.js";
+import { commitSeal } from "./commit-seal.js";
 import { selectContext } from "./context.js";
 import { FileRequestSchema, MAX_REQUESTED_FILES } from "./edit-schema.js";
 import { runEditRound } from "./edit-round.js";
@@ -50,6 +51,7 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
     appHead: input.appHead,
     runId: input.runId,
     phaseId: phase.phase_id,
+    sealKey: input.sealKey,
   });
   const tree = await github.tree(start.parent.treeSha);
   const byPath = new Map(tree.entries.map((e) => [e.path, e]));
@@ -138,12 +140,11 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
     start.parent.treeSha,
     changes.map((c) => ({ path: c.path, mode: c.mode, content: c.after })),
   );
+  const sealed = { runId: input.runId, phaseId: phase.phase_id, attempt: input.attempt, baseSha: start.baseSha };
   const message = commitMessage({
-    phaseId: phase.phase_id,
-    attempt: input.attempt,
-    runId: input.runId,
+    ...sealed,
     summary: round.summary,
-    baseSha: start.baseSha,
+    seal: commitSeal(input.sealKey, { ...sealed, parentSha: start.parent.sha, treeSha }),
   });
   const commitSha = await github.createCommit({ message, treeSha, parents: [start.parent.sha] });
   const moved = await github.setBranch(input.branch, commitSha, {

@@ -1,4 +1,4 @@
-import picomatch from "picomatch";
+import { anyGlob } from "../policy/glob.js";
 import { fitsInTokens, truncateToTokens } from "../llm/tokens.js";
 
 /** One entry of a recursive git tree, as the Git Database API lists it. */
@@ -25,8 +25,6 @@ export interface ListingOptions {
   truncated: boolean;
 }
 
-const globOptions = { dot: true } as const;
-
 /** Files (blobs and submodules) of a tree, directories left out. */
 export function listedFiles(entries: readonly TreeEntry[]): string[] {
   return entries
@@ -49,7 +47,7 @@ export function renderTreeListing(entries: readonly TreeEntry[], options: Listin
   const full = header("") + files.join("\n");
   if (fitsInTokens(full, options.maxTokens)) return full;
 
-  const inScope = options.scope.length > 0 ? picomatch([...options.scope], globOptions) : () => false;
+  const inScope = options.scope.length > 0 ? anyGlob(options.scope) : () => false;
   const maxDepth = files.reduce((m, f) => Math.max(m, f.split("/").length), 1);
   for (const keepScope of [true, false]) {
     for (let depth = maxDepth - 1; depth >= 1; depth -= 1) {

@@ -23,6 +23,10 @@ export interface BuildInput {
   startOver: boolean;
   /** The last commit this app built on the branch, as the run's signed state records it; a reset only happens over it. */
   appHead?: string | null;
+  /** The phase's head as the run's signed state records it (the app's build, or a person's push on top). */
+  recordedHead?: string | null;
+  /** Key of the seal on the app's commits (`commit-seal.ts`): only a sealed commit is the app's. */
+  sealKey: Buffer;
   config: RepoConfig;
   llm: LlmPort;
   budget: TokenBudget;

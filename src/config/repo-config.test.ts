@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { checkPath, DEFAULT_DENIED_PATHS } from "../policy/path-policy.js";
 import { DEFAULT_REPO_CONFIG, parseRepoConfig } from "./repo-config.js";
 
 describe("parseRepoConfig", () => {
@@ -21,6 +22,29 @@ describe("parseRepoConfig", () => {
       audit: { max_findings: 5, min_inline_severity: "minor" },
       budgets: { docs: { builder_attempts: 4 } },
     });
+  });
+
+  it("adds a repository's denied_paths to the default ones, never replaces them", () => {
+    const result = parseRepoConfig({ denied_paths: ["private/**"] });
+    if (!result.ok) throw new Error(result.problems.join("; "));
+    expect(result.config.denied_paths).toEqual([...DEFAULT_DENIED_PATHS, "private/**"]);
+    const policy = { deniedPaths: result.config.denied_paths, scope: [], scopeStrict: false };
+    for (const path of [".env", "config/.env.production", "deploy/key.pem", "private/notes.md"]) {
+      expect(checkPath(path, policy).ok, path).toBe(false);
+    }
+    const emptied = parseRepoConfig({ denied_paths: [] });
+    expect(emptied.ok && emptied.config.denied_paths).toEqual(DEFAULT_DENIED_PATHS);
+  });
+
+  it("refuses a denied glob that backtracks for seconds per path as a regular expression, naming its key", () => {
+    // Today's picomatch regular expression for `+(*a)x` takes over 20 seconds on one 30-character name.
+    const result = parseRepoConfig({ denied_paths: ["secrets/**", "+(*a)x", "@(*|*)@(*|*)@(*|*)@(*|*)@(*|*)@(*|*)x"] });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([
+      expect.stringMatching(/^`denied_paths\.1`: is a glob Autopack cannot use: it uses an extglob/),
+      expect.stringMatching(/^`denied_paths\.2`: is a glob Autopack cannot use: it uses an extglob/),
+    ]);
   });
 
   it("names every problem with its key", () => {

@@ -1,5 +1,15 @@
 import { z } from "zod";
+import { globProblem } from "../policy/glob.js";
 import { DEFAULT_DENIED_PATHS } from "../policy/path-policy.js";
+
+/** A glob the path matcher takes; anything else is refused with the reason. */
+const Glob = z
+  .string()
+  .min(1)
+  .superRefine((glob, ctx) => {
+    const problem = globProblem(glob);
+    if (problem !== null) ctx.addIssue({ code: "custom", message: `is a glob Autopack cannot use: it ${problem}` });
+  });
 
 const BudgetOverride = z
   .object({
@@ -36,8 +46,16 @@ export const RepoConfigSchema = z
     context_tokens: z.number().int().min(2_000).max(1_000_000).default(60_000),
     /** Prompt-token budget for an Auditor's context. */
     audit_context_tokens: z.number().int().min(2_000).max(1_000_000).default(60_000),
-    /** Globs the app never writes; `.github/workflows/**` is always denied on top of these. */
-    denied_paths: z.array(z.string().min(1)).default([...DEFAULT_DENIED_PATHS]),
+    /**
+     * Globs the app never writes, added to the default ones (secret-like files), which always apply;
+     * the parsed value holds both. Protected paths (`.github/workflows/**`, CODEOWNERS, …) are
+     * denied on top of these whatever the file says.
+     */
+    denied_paths: z
+      .array(Glob)
+      .max(100)
+      .default([])
+      .transform((extra) => [...new Set([...DEFAULT_DENIED_PATHS, ...extra])]),
     /** Refuse edits outside a phase's `scope`. */
     scope_strict: z.boolean().default(false),
     allow_executable_changes: z.boolean().default(false), // push changes to files that run in CI or on install (src/policy/executable-files.ts)

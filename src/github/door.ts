@@ -42,6 +42,8 @@ export interface RepoGitHub {
   openIssuesWithLabel(label: string): Promise<number[]>;
   /** Every comment of an issue or pull request, oldest first. */
   comments(issueNumber: number): Promise<IssueComment[]>;
+  /** Who added or removed which label on an issue, oldest first: events GitHub never deletes. */
+  labelEvents(issueNumber: number): Promise<LabelEvent[]>;
   createComment(issueNumber: number, body: string): Promise<number>;
   updateComment(commentId: number, body: string): Promise<void>;
   /**
@@ -161,6 +163,14 @@ export interface IssueComment {
   userLogin: string;
   userType: string;
   appId: number | null;
+  createdAt: string;
+}
+
+export interface LabelEvent {
+  event: "labeled" | "unlabeled";
+  label: string;
+  /** Null when GitHub no longer knows the account. */
+  actor: Author | null;
   createdAt: string;
 }
 

@@ -1,5 +1,5 @@
 import type { GitHubClient, RepoName } from "./client.js";
-import type { IssueComment, IssueData, Reaction } from "./door.js";
+import type { IssueComment, IssueData, LabelEvent, Reaction } from "./door.js";
 import { httpStatus } from "./errors.js";
 
 export interface IssueRef {
@@ -32,6 +32,19 @@ export async function listComments(gh: GitHubClient, ref: IssueRef): Promise<Iss
     appId: c.performed_via_github_app?.id ?? null,
     createdAt: c.created_at,
   }));
+}
+
+/** The issue's label events, oldest first (paginated; other kinds of events are left out). */
+export async function listLabelEvents(gh: GitHubClient, ref: IssueRef): Promise<LabelEvent[]> {
+  const all = await gh.paginate(gh.rest.issues.listEvents, { owner: ref.owner, repo: ref.repo, issue_number: ref.issue, per_page: 100 });
+  const events: LabelEvent[] = [];
+  for (const e of all) {
+    if (e.event !== "labeled" && e.event !== "unlabeled") continue;
+    const label = (e as { label?: { name?: string } }).label?.name ?? "";
+    const actor = e.actor ? { login: e.actor.login, type: e.actor.type } : null;
+    events.push({ event: e.event, label, actor, createdAt: e.created_at });
+  }
+  return events;
 }
 
 export async function createComment(gh: GitHubClient, ref: IssueRef, body: string): Promise<number> {

@@ -35,6 +35,7 @@ import {
   ensureMarkedComment,
   getIssue,
   listComments,
+  listLabelEvents,
   listOpenIssuesWithLabel,
   reactToComment,
   removeLabel,
@@ -157,6 +158,9 @@ class OctokitRepo implements RepoGitHub {
   }
   comments(issueNumber: number) {
     return listComments(this.gh, this.issueRef(issueNumber));
+  }
+  labelEvents(issueNumber: number) {
+    return listLabelEvents(this.gh, this.issueRef(issueNumber));
   }
   createComment(issueNumber: number, body: string) {
     return createComment(this.gh, this.issueRef(issueNumber), body);

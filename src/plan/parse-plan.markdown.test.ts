@@ -101,6 +101,11 @@ describe("parsePlan, Markdown form", () => {
     expectOneProblem(body, { line: 3, field: "tiers[0].phases[0].scope[1]" }, "relative to the repository root", "`/etc/passwd`");
   });
 
+  it("keeps a comma inside `{…}` with its scope glob", () => {
+    const parsed = parsePlan("## Tier T1: One\n### Phase P1: First\n- scope: src/{a,b}/**, docs/**\n");
+    expect(parsed.ok && parsed.plan.phases[0]!.scope).toEqual(["src/{a,b}/**", "docs/**"]);
+  });
+
   it("reports a single-valued field given twice", () => {
     const body = "## Tier T1: One\n### Phase P1: First\n- complexity: low\n- complexity: high\n";
     expectOneProblem(body, { line: 4, field: "tiers[0].phases[0].complexity" }, "set twice", "line 3");

@@ -131,6 +131,29 @@ describe("parsePlan problems", () => {
     );
   });
 
+  it("refuses a scope glob that backtracks for seconds per path as a regular expression, on its line and field, in both forms", () => {
+    // Today's picomatch regular expression for this glob takes over a second on each 40-character name.
+    const glob = "{*a,*b}{*a,*b}{*a,*b}{*a,*b}{*a,*b}{*a,*b}{*a,*b}x";
+    const yaml = yamlBlock(`${ONE_PHASE}        scope:\n          - docs/**\n          - "${glob}"\n`);
+    expectOneProblem(
+      yaml,
+      { line: lineOf(yaml, glob), field: "tiers[0].phases[0].scope[1]" },
+      "a glob Autopack cannot use",
+      "more than 32 globs",
+    );
+    const md = `## Tier T1: One\n### Phase P1: First\n- scope: docs/**, ${glob}\n`;
+    expectOneProblem(md, { line: 3, field: "tiers[0].phases[0].scope[1]" }, "more than 32 globs");
+  });
+
+  it.each([
+    ["src/", "ends with `/`"],
+    ["**.ts", "inside a name"],
+    ["src/{a,b", "never closed"],
+  ])("says why it cannot use the scope glob %j", (glob, why) => {
+    const body = yamlBlock(`${ONE_PHASE}        scope: [${JSON.stringify(glob)}]\n`);
+    expectOneProblem(body, { line: lineOf(body, "scope:"), field: "tiers[0].phases[0].scope[0]" }, why);
+  });
+
   it("reports a key written twice in one mapping", () => {
     const body = yamlBlock(`${ONE_PHASE}        name: Again\n`);
     expectOneProblem(body, { line: lineOf(body, "name: Again"), field: "tiers[0].phases[0].name" }, "`name` appears twice");

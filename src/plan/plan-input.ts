@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { globProblem } from "../policy/glob.js";
 import type { PathSeg } from "./draft.js";
 import { oneOf } from "./problem-text.js";
 import { BUILDER_MODES, COMPLEXITIES, MAX_PHASES, PhaseSchema, RUN_SCOPES, SAFETY_PROFILES } from "./schema.js";
@@ -30,11 +31,23 @@ export function isRelativeGlob(glob: string): boolean {
   return !/^[\\/~]/.test(glob) && !/^[A-Za-z]:/.test(glob) && !glob.split(/[\\/]/).includes("..");
 }
 
+/** Globs written on one line, apart by spaces or commas; a comma inside `{…}` belongs to its glob. */
 export function splitGlobs(text: string): string[] {
-  return text
-    .split(/[\s,]+/)
-    .map(unquote)
-    .filter((g) => g !== "");
+  const globs: string[] = [];
+  let current = "";
+  let depth = 0;
+  for (const c of text) {
+    if (c === "{") depth += 1;
+    else if (c === "}") depth = Math.max(0, depth - 1);
+    if (/\s/.test(c) || (c === "," && depth === 0)) {
+      globs.push(current);
+      current = "";
+    } else {
+      current += c;
+    }
+  }
+  globs.push(current);
+  return globs.map(unquote).filter((g) => g !== "");
 }
 
 /** Drops backticks and quotes around a glob (a loop: a regex for the end could backtrack badly). */
@@ -45,6 +58,21 @@ function unquote(glob: string): string {
   while (end > start && "`'\"".includes(glob[end - 1] ?? "")) end--;
   return glob.slice(start, end);
 }
+
+/**
+ * A scope glob: relative (else "must be …"), then one the path matcher takes (else why not, as the
+ * issue's message: see `validate-plan.ts`).
+ */
+const scopeGlob = z
+  .string()
+  .trim()
+  .min(1)
+  .refine(isRelativeGlob)
+  .superRefine((glob, ctx) => {
+    if (!isRelativeGlob(glob)) return;
+    const problem = globProblem(glob);
+    if (problem !== null) ctx.addIssue({ code: "custom", message: problem, input: glob, params: { glob: true } });
+  });
 
 const lowercase = (v: unknown) => (typeof v === "string" ? v.trim().toLowerCase() : v);
 const choice = <T extends readonly [string, ...string[]]>(values: T) => z.preprocess(lowercase, z.enum(values)).nullish();
@@ -62,7 +90,7 @@ export const PhaseInputSchema = z.strictObject({
   task_category: z.string().trim().min(1).max(64).nullish(),
   complexity: choice(COMPLEXITIES),
   builder_mode: choice(BUILDER_MODES),
-  scope: list(z.string().trim().min(1).refine(isRelativeGlob), splitGlobs),
+  scope: list(scopeGlob, splitGlobs),
   acceptance: list(z.string().trim().min(1), (s) => [s]),
 });
 

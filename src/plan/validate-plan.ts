@@ -87,6 +87,9 @@ function issueMessage(issue: z.core.$ZodIssue, path: readonly PathSeg[]): string
     return `is ${input.length} characters long; it can be at most ${String(issue.maximum)}`;
   }
   if (issue.code === "too_small" && typeof input === "string") return `is empty; it must be ${ruleAt(path)}`;
+  if (issue.code === "custom" && issue.params?.glob === true && typeof input === "string") {
+    return `is a glob Autopack cannot use: ${code(input)} ${issue.message}`;
+  }
   let message = `must be ${ruleAt(path)}, not ${describeValue(input)}`;
   if (issue.code === "invalid_value" && typeof input === "string") {
     const guess = closestKey(input, issue.values.map(String));

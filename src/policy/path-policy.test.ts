@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkPath, DEFAULT_DENIED_PATHS, normaliseRepoPath } from "./path-policy.js";
+import { globProblem } from "./glob.js";
+import { ALWAYS_DENIED, checkPath, DEFAULT_DENIED_PATHS, normaliseRepoPath } from "./path-policy.js";
 
 const policy = { deniedPaths: DEFAULT_DENIED_PATHS, scope: [], scopeStrict: false };
 
@@ -41,10 +42,27 @@ describe("path policy", () => {
     expect(checkPath("lib/a.ts", strict)).toMatchObject({ ok: false, reason: expect.stringContaining("outside the phase scope") });
   });
 
-  it("lets a repository lift a default denial, never a protected path", () => {
+  it("protects CI definitions, the actions they run and CODEOWNERS in each place, whatever the denied paths say", () => {
     const open = { deniedPaths: [], scope: [], scopeStrict: false };
-    expect(checkPath(".env.example", open).ok).toBe(true);
-    expect(checkPath(".github/workflows/ci.yml", open).ok).toBe(false);
+    for (const path of [
+      ".github/workflows/ci.yml",
+      ".github/actions/setup/action.yml",
+      "CODEOWNERS",
+      ".github/CODEOWNERS",
+      "docs/CODEOWNERS",
+      ".GitHub/codeowners",
+    ]) {
+      expect(checkPath(path, open), path).toMatchObject({ ok: false, reason: expect.stringContaining("protected path") });
+    }
+    expect(checkPath("src/CODEOWNERS.md", open).ok).toBe(true);
+  });
+
+  it("holds only globs the path matcher takes (one it refused would deny nothing, or everything)", () => {
+    for (const glob of [...ALWAYS_DENIED, ...DEFAULT_DENIED_PATHS]) expect(globProblem(glob), glob).toBeNull();
+  });
+
+  it("denies everything under a denied glob it cannot read, which no checked configuration holds", () => {
+    expect(checkPath("src/a.ts", { deniedPaths: ["+(x)"], scope: [], scopeStrict: false })).toMatchObject({ ok: false });
   });
 
   it("normalises harmless forms and refuses escapes", () => {

@@ -1,11 +1,16 @@
-import picomatch from "picomatch";
+import { anyGlob, globMatcher } from "./glob.js";
 
 /**
- * Paths the app never writes, whatever the configuration says: CI definitions, git's own files, and
- * the app's configuration (a Builder must not loosen its own rules).
+ * Paths the app never writes, whatever the configuration says: CI definitions and the actions they
+ * run, who owns review (`CODEOWNERS`, in each place GitHub reads it), git's own files, and the app's
+ * configuration (a Builder must not loosen its own rules).
  */
 export const ALWAYS_DENIED = [
   ".github/workflows/**",
+  ".github/actions/**",
+  "CODEOWNERS",
+  ".github/CODEOWNERS",
+  "docs/CODEOWNERS",
   ".git/**",
   "**/.git/**",
   ".gitmodules",
@@ -13,7 +18,10 @@ export const ALWAYS_DENIED = [
   ".github/autopack.yaml",
 ];
 
-/** Secret-like files refused unless a repository removes them from `denied_paths`. */
+/**
+ * Secret-like files, never written either: a repository's `denied_paths` adds globs to these
+ * (`src/config/repo-config.ts`), it cannot take any away.
+ */
 export const DEFAULT_DENIED_PATHS = [
   ".env",
   ".env.*",
@@ -28,14 +36,10 @@ export const DEFAULT_DENIED_PATHS = [
   "**/.netrc",
   "**/credentials*.json",
   "**/secrets.*",
-  "CODEOWNERS",
-  ".github/CODEOWNERS",
-  "docs/CODEOWNERS",
-  ".github/actions/**",
 ];
 
 export interface PathPolicy {
-  /** Globs never written (added to {@link ALWAYS_DENIED}). */
+  /** Globs never written besides {@link ALWAYS_DENIED}: a parsed configuration's `denied_paths` (the defaults and the repository's own). */
   deniedPaths: readonly string[];
   /** When set and `scopeStrict`, only these globs may be written. */
   scope: readonly string[];
@@ -45,7 +49,13 @@ export interface PathPolicy {
 export type PathVerdict = { ok: true; path: string } | { ok: false; path: string; reason: string };
 
 // Case-insensitive: on the file systems of many clones `.ENV` is `.env`.
-const globOptions = { dot: true, nocase: true } as const;
+const globOptions = { nocase: true } as const;
+const isAlwaysDenied = anyGlob(ALWAYS_DENIED, globOptions);
+
+/** Whether a denied glob matches; one that cannot be read (checked configurations hold none) denies everything. */
+function deniedBy(glob: string, path: string): boolean {
+  return globMatcher(glob, globOptions)?.(path) ?? true;
+}
 
 /** `.git` as git itself refuses it on NTFS and HFS+: any case, trailing dots or spaces, ignorable characters, 8.3 name. */
 function isDotGit(segment: string): boolean {
@@ -78,16 +88,16 @@ export function normaliseRepoPath(raw: string): string | null {
 export function checkPath(raw: string, policy: PathPolicy): PathVerdict {
   const path = normaliseRepoPath(raw);
   if (path === null) return { ok: false, path: raw, reason: `"${raw}" is not a relative path inside the repository` };
-  if (picomatch.isMatch(path, ALWAYS_DENIED, globOptions) || path.split("/").some(isDotGit)) {
+  if (isAlwaysDenied(path) || path.split("/").some(isDotGit)) {
     return {
       ok: false,
       path,
-      reason: `"${path}" is a protected path (.github/workflows/**, .git/, .gitmodules and .github/autopack.yml are never written)`,
+      reason: `"${path}" is a protected path (.github/workflows/**, .github/actions/**, CODEOWNERS, .git/, .gitmodules and .github/autopack.yml are never written)`,
     };
   }
-  const denied = policy.deniedPaths.find((glob) => picomatch.isMatch(path, glob, globOptions));
+  const denied = policy.deniedPaths.find((glob) => deniedBy(glob, path));
   if (denied !== undefined) return { ok: false, path, reason: `"${path}" matches the denied path "${denied}"` };
-  if (policy.scopeStrict && policy.scope.length > 0 && !picomatch.isMatch(path, [...policy.scope], globOptions)) {
+  if (policy.scopeStrict && policy.scope.length > 0 && !anyGlob(policy.scope, globOptions)(path)) {
     return { ok: false, path, reason: `"${path}" is outside the phase scope (${policy.scope.join(", ")}) and scope_strict is on` };
   }
   return { ok: true, path };

@@ -1,8 +1,11 @@
-/** Roles that may start or steer a run. */
-export const STEERING_ROLES: ReadonlySet<string> = new Set(["admin", "maintain", "write"]);
+/**
+ * Permission levels that may start or steer a run: GitHub's collaborator `permission` (admin, write,
+ * read, none; a maintainer's reads as write, and `maintain` is taken too where a server says it).
+ */
+export const STEERING_PERMISSIONS: ReadonlySet<string> = new Set(["admin", "maintain", "write"]);
 
-export function canSteer(role: string): boolean {
-  return STEERING_ROLES.has(role);
+export function canSteer(permission: string): boolean {
+  return STEERING_PERMISSIONS.has(permission);
 }
 
 /** Bots never trigger anything, the app itself included. */

@@ -444,7 +444,12 @@ const buildFinished: Row[] = [
     run: "PHASE_EXECUTION",
     phases: { P1: { step: "escalated", builder_attempts: 1, reason: "files that run code would change: Makefile" } },
     actions: [
-      { type: "escalate", phaseId: "P1", reason: "files that run code would change: Makefile", details: "diff --git a/Makefile b/Makefile" },
+      {
+        type: "escalate",
+        phaseId: "P1",
+        reason: "files that run code would change: Makefile",
+        details: "diff --git a/Makefile b/Makefile",
+      },
     ],
   },
   {

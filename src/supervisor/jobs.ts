@@ -23,7 +23,8 @@ export type Job =
   | { kind: "audit"; target: IssueKey; runId: string; phaseId: string; attempt: number; sha: string; pr: number };
 
 export type Intent =
-  | { type: "start"; sender: string; label: string }
+  /** `body`: the issue body the labelled webhook carried, as it was when the label was added. */
+  | { type: "start"; sender: string; label: string; body: string }
   /** `onPullRequest`: the PR the comment is on; until `phaseId` is known the target is that PR, not the run's issue. */
   | { type: "command"; sender: string; commentId: number; body: string; onPullRequest: number | null; phaseId: string | null }
   | { type: "review"; sender: string; pullNumber: number; phaseId: string; reviewId: number; state: string; body: string }

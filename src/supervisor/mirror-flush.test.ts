@@ -79,6 +79,20 @@ describe("flushMirror", () => {
     expect(last.op === "builder_result" && last.body.notes).toBe("done\n(patch left out: the service failed on it 3 times)");
   });
 
+  it("keeps the service's error to its words in the record, which becomes part of the readable run state", async () => {
+    const token = ["ghp", "_", "Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6J7k8"].join("");
+    const api = scriptedApi([{ ok: false, retryable: true, status: 500, error: `failed at https://orchestrator.internal/x?key=${token}` }]);
+    const after = await flushMirror(runId, record([start]), api, log);
+    expect(after.last_error).toBe("start: failed at [url]");
+    const refused = await flushMirror(
+      runId,
+      record([built]),
+      scriptedApi([{ ok: false, retryable: false, status: 422, error: `token ${token}` }]),
+      log,
+    );
+    expect(refused.last_error).toBe("builder_result P1 refused: token [REDACTED]");
+  });
+
   it("with mirroring off, takes every call and keeps none", async () => {
     expect(await flushMirror(runId, record([start, built, audited]), createDisabledAutopackApi(), log)).toEqual(record([]));
   });

@@ -1,5 +1,6 @@
 import { withoutPatch, type MirrorCall } from "../autopack-api/calls.js";
 import type { AutopackApi } from "../autopack-api/client.js";
+import { forErrorNote } from "../policy/outbound.js";
 import type { MirrorRecord } from "./run-state.js";
 
 export interface FlushLog {
@@ -21,6 +22,9 @@ const PATCH_GIVE_UP = 3;
  * block every later outcome. A `builder_result` whose patch keeps failing with a 5xx (the service
  * answers 500 when its own `git apply` of the patch fails) is sent once more without the patch, so one
  * bad diff cannot hold back the run's later outcomes. With mirroring off the API takes every call.
+ *
+ * The service's error text is kept to its words (no URLs, no secrets) before it goes into the record:
+ * the record is part of the run's state, which anyone who can read the issue can decode.
  */
 export async function flushMirror(runId: string, mirror: MirrorRecord, api: AutopackApi, log: FlushLog): Promise<MirrorRecord> {
   const pending: MirrorCall[] = [...mirror.pending];
@@ -43,10 +47,10 @@ export async function flushMirror(runId: string, mirror: MirrorRecord, api: Auto
       }
       pending[0] = { ...call, tries };
       log.warn({ runId, op: call.op, status: result.status, error: result.error }, "Autopack API unavailable; mirror call kept pending");
-      return { pending, last_error: `${where}: ${result.error}`, last_refusal: lastRefusal };
+      return { pending, last_error: forErrorNote(`${where}: ${result.error}`), last_refusal: lastRefusal };
     }
     pending.shift();
-    lastError = `${where} refused: ${result.error}`;
+    lastError = forErrorNote(`${where} refused: ${result.error}`);
     lastRefusal = lastError;
     log.error({ runId, op: call.op, status: result.status, error: result.error }, "Autopack API refused a mirror call; dropped");
   }

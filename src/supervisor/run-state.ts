@@ -63,7 +63,7 @@ export type MirrorRecord = z.infer<typeof MirrorRecordSchema>;
 export const RunStateSchema = z.object({
   v: z.literal(2),
   run_id: z.string(),
-  /** Counts runs of this issue, from 1. */
+  /** Numbers runs of this issue, from 1, growing and never repeating (`nextRunNumber`). */
   n: z.number().int().positive(),
   repo_id: z.number().int(),
   issue: z.number().int().positive(),
@@ -89,7 +89,7 @@ export function isTerminal(state: RunState): boolean {
   return TERMINAL_RUN_STATES.has(state.state);
 }
 
-/** `gh-<repository id>-<issue number>-<n>`, n counting runs of that issue. */
+/** `gh-<repository id>-<issue number>-<n>`, n numbering runs of that issue (never twice the same). */
 export function runIdFor(repoId: number, issue: number, n: number): string {
   return `gh-${repoId}-${issue}-${n}`;
 }

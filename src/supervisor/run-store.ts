@@ -1,4 +1,5 @@
-import type { IssueComment, RepoGitHub, RepositoryInfo } from "../github/door.js";
+import type { IssueComment, LabelEvent, RepoGitHub, RepositoryInfo } from "../github/door.js";
+import { isBot } from "../policy/permissions.js";
 import type { RunState } from "./run-state.js";
 import { decodeStateBlock, hasStateBlock } from "./state-codec.js";
 
@@ -13,7 +14,7 @@ export interface StoredRun {
 export interface RunHistory {
   /** The issue's latest run (the one `/autopack` commands act on). */
   latest: StoredRun | null;
-  /** How many runs the issue has had (for the next run id). */
+  /** The highest run number among the issue's status comments (see {@link nextRunNumber}). */
   count: number;
   /** Comments that look like status comments but whose state block fails verification. */
   refused: number[];
@@ -49,6 +50,19 @@ export function readRunHistory(
     if (latest === null || decoded.state.n >= latest.state.n) latest = { commentId: comment.id, body: comment.body, state: decoded.state };
   }
   return { latest, count, refused };
+}
+
+/**
+ * The number of the issue's next run (`n` of its id `gh-<repo>-<issue>-<n>`), which never repeats.
+ * Status comments alone cannot say it: a deleted one would let the next run take its number, and its
+ * id would then collide with the old run's at the orchestrator and in the old run's commit trailers.
+ * Every run starts from a person adding a label, and GitHub never deletes an issue's label events: the
+ * number is at least how many times people have added a label to the issue, and above every run the
+ * status comments still show.
+ */
+export function nextRunNumber(history: Pick<RunHistory, "count">, labelEvents: readonly LabelEvent[]): number {
+  const labellings = labelEvents.filter((e) => e.event === "labeled" && e.actor !== null && !isBot(e.actor)).length;
+  return Math.max(history.count + 1, labellings);
 }
 
 /** Writes the status comment: edits the run's comment when the text changed, or posts it the first time. */

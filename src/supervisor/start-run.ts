@@ -6,7 +6,7 @@ export interface NewRunArgs {
   plan: Plan;
   repoId: number;
   issue: number;
-  /** 1 for the issue's first run, then 2, 3, … */
+  /** Grows with every run of the issue, never repeating (`nextRunNumber`). */
   n: number;
   startedBy: string;
   now: Date;

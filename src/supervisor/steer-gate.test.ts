@@ -19,17 +19,25 @@ function repo(access: Record<string, CollaboratorPermission | null | Error>) {
 }
 
 describe("steerGate", () => {
-  it("reads the role from role_name first, then permission; an unknown person has none", async () => {
+  it("decides on GitHub's permission level, not role_name; an unknown person has none", async () => {
     const { github } = repo({
       maintainer: { permission: "write", roleName: "maintain" },
       triager: { permission: "read", roleName: "triage" },
       classic: { permission: "admin", roleName: null },
+      // A custom repository role built on write: its name is its own, its level is write.
+      releaser: { permission: "write", roleName: "release-manager" },
+      // A role name that claims more than the level GitHub grants decides nothing.
+      pretender: { permission: "read", roleName: "write" },
+      unlevelled: { permission: null, roleName: "admin" },
       nobody: null,
     });
     const steer = steerGate(github);
     expect(await steer("maintainer")).toEqual({ allowed: true, role: "maintain" });
     expect(await steer("triager")).toEqual({ allowed: false, role: "triage" });
     expect(await steer("classic")).toEqual({ allowed: true, role: "admin" });
+    expect(await steer("releaser")).toEqual({ allowed: true, role: "release-manager" });
+    expect(await steer("pretender")).toEqual({ allowed: false, role: "write" });
+    expect(await steer("unlevelled")).toEqual({ allowed: false, role: "admin" });
     expect(await steer("nobody")).toEqual({ allowed: false, role: "none" });
   });
 

@@ -2,6 +2,7 @@ import { auditorRequestBody, auditorResultBody, builderResultBody } from "../aut
 import { builderResultCall } from "../autopack-api/calls.js";
 import { runAuditor } from "../auditor/run-auditor.js";
 import type { Finding } from "../auditor/types.js";
+import { commitSealKey } from "../builder/commit-seal.js";
 import { failedOutcome } from "../builder/failure.js";
 import { runBuilder } from "../builder/run-builder.js";
 import type { BuildInput, BuildOutcome } from "../builder/types.js";
@@ -94,6 +95,8 @@ export async function handleBuildJob(deps: WorkerDeps, job: BuildJob): Promise<v
       feedback: job.feedback,
       startOver: job.startOver,
       appHead: rec.built_sha,
+      recordedHead: rec.head_sha,
+      sealKey: commitSealKey(deps.stateKey),
     });
   } catch (error) {
     // GitHub kept failing under the Builder: the attempt counts as failed and the Supervisor decides.

@@ -72,7 +72,7 @@ async function handleIntent(deps: WorkerDeps, job: Extract<Job, { kind: "intent"
   const ctx = await loadRunContext(deps, target, opened);
   switch (intent.type) {
     case "start":
-      return startIntent(ctx, intent.sender, intent.label);
+      return startIntent(ctx, intent);
     case "command":
       return commandIntent(ctx, {
         sender: intent.sender,

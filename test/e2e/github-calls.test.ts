@@ -39,6 +39,8 @@ describe("calls to GitHub, counted per verb of the door", () => {
     expect(calls.of("pull")).toBeLessThanOrEqual(jobs);
     // The person who added the label is asked about once; who the app is, once for the process.
     expect(calls.of("collaboratorPermission")).toBe(1);
+    // The label events are read once, to number the run.
+    expect(calls.of("labelEvents")).toBe(1);
     expect(h.sim.requests.filter((r) => r.method === "GET" && r.path === "/app")).toHaveLength(1);
     // One commit on one branch, one PR, one review, one check run, one status comment.
     const writes = ["createTree", "createCommit", "setBranch", "upsertPhasePull", "createCommentReview", "ensureAuditCheckRun"];

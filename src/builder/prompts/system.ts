@@ -18,7 +18,7 @@ export function pathRulesText(rules: PathRules): string {
   const lines = [
     "Path rules (edits breaking them are refused outright, not retried):",
     "- Paths are relative to the repository root: no leading '/', no '..'.",
-    "- Never touch `.github/workflows/**` or anything under `.git/`.",
+    "- Never touch `.github/workflows/**`, `.github/actions/**`, `CODEOWNERS` or anything under `.git/`.",
   ];
   if (rules.deniedPaths.length > 0) lines.push(`- Never touch paths matching: ${rules.deniedPaths.map((g) => `\`${g}\``).join(", ")}.`);
   if (rules.scopeStrict && rules.scope.length > 0) {

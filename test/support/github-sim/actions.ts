@@ -4,9 +4,9 @@ import { mergePullRequest } from "./pull-logic.js";
 import { createReview, type ReviewInput } from "./review-logic.js";
 import { CI_APP, type SimState } from "./state.js";
 import { createCheckRun, createStatus, updateCheckRun, type CheckRunInput } from "./routes/checks.js";
-import { addComment, ensureLabel } from "./routes/issues.js";
+import { addComment, changeLabels, ensureLabel } from "./routes/issues.js";
 import { openPull } from "./routes/pulls.js";
-import type { Annotation, Role, StatusRecord } from "./types.js";
+import type { Annotation, IssueRecord, Role, StatusRecord } from "./types.js";
 
 export interface SimRepo {
   id: number;
@@ -32,6 +32,8 @@ export interface SimActions {
   addRepo(spec: { owner: string; name: string; defaultBranch?: string; files?: Record<string, string>; private?: boolean }): SimRepo;
   addUser(login: string, type?: "User" | "Bot"): void;
   setPermission(owner: string, repo: string, login: string, role: Role): void;
+  /** A custom repository role named `name`, built on `base` (GitHub answers `permission` from the base, `role_name` from the name). */
+  setCustomRole(owner: string, repo: string, login: string, name: string, base: Exclude<Role, "none">): void;
   addIssue(owner: string, repo: string, spec: { title: string; body: string; user: string; labels?: string[] }): number;
   editIssue(
     owner: string,
@@ -40,10 +42,13 @@ export interface SimActions {
     changes: { title?: string; body?: string; state?: "open" | "closed" },
     by?: string,
   ): void;
-  addLabels(owner: string, repo: string, issue: number, labels: string[]): void;
-  removeLabel(owner: string, repo: string, issue: number, label: string): void;
+  /** A person (`by`, the repository's owner by default) adds labels; each new one is a `labeled` issue event. */
+  addLabels(owner: string, repo: string, issue: number, labels: string[], by?: string): void;
+  removeLabel(owner: string, repo: string, issue: number, label: string, by?: string): void;
   addComment(owner: string, repo: string, issue: number, spec: { body: string; user: string }): number;
   editComment(owner: string, repo: string, commentId: number, body: string): void;
+  /** A person with write access deletes a comment (anyone's). */
+  deleteComment(owner: string, repo: string, commentId: number): void;
   /** A person pushes one commit to a branch (created from the default branch when missing). */
   pushCommit(owner: string, repo: string, branch: string, files: Record<string, string | null>, author: string, message?: string): string;
   /** Moves a branch to a commit (force), or deletes it with undefined. */
@@ -117,6 +122,12 @@ export function createActions(s: SimState): SimActions {
     setPermission: (o, r, login, role) => {
       s.ensureUser(login);
       repoFor(s, o, r).roles.set(login.toLowerCase(), role);
+      repoFor(s, o, r).customRoles.delete(login.toLowerCase());
+    },
+    setCustomRole: (o, r, login, name, base) => {
+      s.ensureUser(login);
+      repoFor(s, o, r).roles.set(login.toLowerCase(), base);
+      repoFor(s, o, r).customRoles.set(login.toLowerCase(), name);
     },
     addIssue: (o, r, spec) => {
       const repo = repoFor(s, o, r);
@@ -124,7 +135,7 @@ export function createActions(s: SimState): SimActions {
       const now = s.now();
       const number = repo.nextNumber++;
       const labels = (spec.labels ?? []).map((l) => ensureLabel(s, repo, l).name);
-      repo.issues.set(number, {
+      const record: IssueRecord = {
         id: s.nextId(),
         number,
         title: spec.title,
@@ -132,13 +143,15 @@ export function createActions(s: SimState): SimActions {
         user: spec.user,
         state: "open",
         stateReason: null,
-        labels,
+        labels: [],
         assignees: [],
         createdAt: now,
         updatedAt: now,
         closedAt: null,
         closedBy: null,
-      });
+      };
+      repo.issues.set(number, record);
+      changeLabels(s, repo, record, labels, { login: spec.user, viaApp: false });
       return number;
     },
     editIssue: (o, r, n, changes, by) => {
@@ -150,19 +163,21 @@ export function createActions(s: SimState): SimActions {
       if (changes.state === "open") Object.assign(issue, { state: "open", closedAt: null, closedBy: null });
       issue.updatedAt = s.now();
     },
-    addLabels: (o, r, n, labels) => {
+    addLabels: (o, r, n, labels, by) => {
       const repo = repoFor(s, o, r);
       const issue = issueOf(o, r, n);
+      const next = [...issue.labels];
       for (const name of labels) {
         const label = ensureLabel(s, repo, name);
-        if (!issue.labels.some((l) => l.toLowerCase() === label.name.toLowerCase())) issue.labels.push(label.name);
+        if (!next.some((l) => l.toLowerCase() === label.name.toLowerCase())) next.push(label.name);
       }
-      issue.updatedAt = s.now();
+      changeLabels(s, repo, issue, next, { login: s.ensureUser(by ?? repo.owner).login, viaApp: false });
     },
-    removeLabel: (o, r, n, label) => {
+    removeLabel: (o, r, n, label, by) => {
+      const repo = repoFor(s, o, r);
       const issue = issueOf(o, r, n);
-      issue.labels = issue.labels.filter((l) => l.toLowerCase() !== label.toLowerCase());
-      issue.updatedAt = s.now();
+      const next = issue.labels.filter((l) => l.toLowerCase() !== label.toLowerCase());
+      changeLabels(s, repo, issue, next, { login: s.ensureUser(by ?? repo.owner).login, viaApp: false });
     },
     addComment: (o, r, n, spec) => {
       s.ensureUser(spec.user);
@@ -173,6 +188,11 @@ export function createActions(s: SimState): SimActions {
       if (!found) throw new Error(`github-sim: no comment ${id} in ${o}/${r}`);
       found.body = body;
       found.updatedAt = s.now();
+    },
+    deleteComment: (o, r, id) => {
+      const repo = repoFor(s, o, r);
+      if (!repo.comments.delete(id)) throw new Error(`github-sim: no comment ${id} in ${o}/${r}`);
+      repo.reactions = repo.reactions.filter((x) => x.commentId !== id);
     },
     pushCommit: (o, r, branch, files, author, message = "Update files") => s.commitFiles(repoFor(s, o, r), branch, files, author, message),
     setBranch: (o, r, branch, sha) => {

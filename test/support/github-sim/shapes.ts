@@ -1,5 +1,5 @@
 import type { SimState } from "./state.js";
-import type { AppRef, CommentRecord, IssueRecord, LabelRecord, ReactionRecord, RepoState } from "./types.js";
+import type { AppRef, CommentRecord, IssueEventRecord, IssueRecord, LabelRecord, ReactionRecord, RepoState } from "./types.js";
 
 /** GitHub's legacy global node id, e.g. "MDQ6VXNlcjE=" for User 1. */
 export function nodeId(type: string, id: number | string): string {
@@ -287,5 +287,21 @@ export function reactionShape(s: SimState, reaction: ReactionRecord) {
     user: userShape(s, reaction.user),
     content: reaction.content,
     created_at: reaction.createdAt,
+  };
+}
+
+/** A label event as `GET /issues/{n}/events` answers it. */
+export function issueEventShape(s: SimState, repo: RepoState, event: IssueEventRecord) {
+  return {
+    id: event.id,
+    node_id: nodeId(event.event === "labeled" ? "LabeledEvent" : "UnlabeledEvent", event.id),
+    url: `${repoApi(s, repo)}/issues/events/${event.id}`,
+    actor: userShape(s, event.actor),
+    event: event.event,
+    commit_id: null,
+    commit_url: null,
+    created_at: event.createdAt,
+    performed_via_github_app: event.viaApp ? appShape(s, s.app) : null,
+    label: event.label,
   };
 }

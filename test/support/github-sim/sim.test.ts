@@ -294,3 +294,30 @@ describe("github-sim: OpenAPI checks", () => {
     expect((await octokit.rest.repos.get({ owner: "acme", repo: "faults" })).data.full_name).toBe("acme/faults");
   });
 });
+
+describe("github-sim: issue events", () => {
+  it("lists who added or removed which label, oldest first, and keeps them when comments go", async () => {
+    sim.addRepo({ owner: "acme", name: "events" });
+    sim.setPermission("acme", "events", "maintainer", "maintain");
+    const issue = sim.addIssue("acme", "events", { title: "T", body: "B", user: "alice", labels: ["bug"] });
+    sim.addLabels("acme", "events", issue, ["autopack"], "maintainer");
+    await octokit.rest.issues.addLabels({ owner: "acme", repo: "events", issue_number: issue, labels: ["autopack:done"] });
+    sim.removeLabel("acme", "events", issue, "bug", "maintainer");
+    const comment = sim.addComment("acme", "events", issue, { body: "hi", user: "alice" });
+    sim.deleteComment("acme", "events", comment);
+    const events = await octokit.paginate(octokit.rest.issues.listEvents, {
+      owner: "acme",
+      repo: "events",
+      issue_number: issue,
+      per_page: 2,
+    });
+    expect(events.map((e) => [e.event, (e as { label?: { name: string } }).label?.name, e.actor?.login])).toEqual([
+      ["labeled", "bug", "alice"],
+      ["labeled", "autopack", "maintainer"],
+      ["labeled", "autopack:done", "autopack[bot]"],
+      ["unlabeled", "bug", "maintainer"],
+    ]);
+    expect(events[2]?.performed_via_github_app?.slug).toBe("autopack");
+    expect(sim.comments("acme", "events", issue)).toEqual([]);
+  });
+});

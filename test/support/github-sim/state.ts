@@ -95,6 +95,7 @@ export class SimState {
       issues: new Map(),
       nextNumber: 1,
       comments: new Map(),
+      issueEvents: [],
       reactions: [],
       reviews: [],
       reviewComments: [],
@@ -102,6 +103,7 @@ export class SimState {
       checkSuites: [],
       statuses: [],
       roles: new Map([[spec.owner.toLowerCase(), "admin"]]),
+      customRoles: new Map(),
     };
     this.repos.set(`${spec.owner}/${spec.name}`.toLowerCase(), repo);
     const flat = new Map(

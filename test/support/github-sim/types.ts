@@ -68,6 +68,17 @@ export interface CommentRecord {
   updatedAt: string;
 }
 
+/** A labelled or unlabelled event of an issue, as `GET /issues/{n}/events` lists it (GitHub never deletes these). */
+export interface IssueEventRecord {
+  id: number;
+  issue: number;
+  event: "labeled" | "unlabeled";
+  actor: string;
+  viaApp: boolean;
+  label: { name: string; color: string };
+  createdAt: string;
+}
+
 export interface ReactionRecord {
   id: number;
   commentId: number;
@@ -166,14 +177,18 @@ export interface RepoState {
   issues: Map<number, IssueRecord>;
   nextNumber: number;
   comments: Map<number, CommentRecord>;
+  /** Issue events, oldest first (only label events are simulated). */
+  issueEvents: IssueEventRecord[];
   reactions: ReactionRecord[];
   reviews: ReviewRecord[];
   reviewComments: ReviewCommentRecord[];
   checkRuns: Map<number, CheckRunRecord>;
   checkSuites: CheckSuiteRecord[];
   statuses: StatusRecord[];
-  /** Lower-cased login -> role. */
+  /** Lower-cased login -> role (for a custom role, the role it is built on). */
   roles: Map<string, Role>;
+  /** Lower-cased login -> the name of a custom repository role, which GitHub answers as `role_name`. */
+  customRoles: Map<string, string>;
 }
 
 export type { Signature };

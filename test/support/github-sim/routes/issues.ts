@@ -1,6 +1,6 @@
 import { HttpError, notFound, validationFailed } from "../http-error.js";
 import { created, noContent, ok, type RouteContext, type Router } from "../router.js";
-import { commentShape, issueShape, labelShape, reactionShape } from "../shapes.js";
+import { commentShape, issueEventShape, issueShape, labelShape, reactionShape } from "../shapes.js";
 import type { SimState } from "../state.js";
 import type { CommentRecord, IssueRecord, LabelRecord, RepoState } from "../types.js";
 
@@ -40,15 +40,43 @@ function labelNames(body: unknown): string[] {
   return list.map((l) => (typeof l === "string" ? l : String((l as { name?: unknown }).name)));
 }
 
-function setLabels(s: SimState, repo: RepoState, issue: IssueRecord, names: string[], replace: boolean): void {
+/** Who changed an issue's labels: a person, or the app through its token. */
+export interface LabelActor {
+  login: string;
+  viaApp: boolean;
+}
+
+/** Sets an issue's labels and records a `labeled` or `unlabeled` event for each one that came or went. */
+export function changeLabels(s: SimState, repo: RepoState, issue: IssueRecord, next: string[], by: LabelActor): void {
+  const has = (list: string[], name: string) => list.some((n) => n.toLowerCase() === name.toLowerCase());
+  const record = (event: "labeled" | "unlabeled", name: string) => {
+    const label = repo.labels.get(name.toLowerCase());
+    repo.issueEvents.push({
+      id: s.nextId(),
+      issue: issue.number,
+      event,
+      actor: by.login,
+      viaApp: by.viaApp,
+      label: { name, color: label?.color ?? "ededed" },
+      createdAt: s.now(),
+    });
+  };
+  for (const name of issue.labels) if (!has(next, name)) record("unlabeled", name);
+  for (const name of next) if (!has(issue.labels, name)) record("labeled", name);
+  issue.labels = next;
+  issue.updatedAt = s.now();
+}
+
+function setLabels(s: SimState, repo: RepoState, issue: IssueRecord, names: string[], replace: boolean, by: LabelActor): void {
   const next = replace ? [] : [...issue.labels];
   for (const name of names) {
     const label = ensureLabel(s, repo, name);
     if (!next.some((n) => n.toLowerCase() === label.name.toLowerCase())) next.push(label.name);
   }
-  issue.labels = next;
-  issue.updatedAt = s.now();
+  changeLabels(s, repo, issue, next, by);
 }
+
+const byApp = (ctx: RouteContext): LabelActor => ({ login: ctx.actor, viaApp: true });
 
 function issueLabels(ctx: RouteContext, issue: IssueRecord) {
   const repo = ctx.repo();
@@ -62,7 +90,7 @@ function patchIssue(ctx: RouteContext) {
   checkBodyLength("Issue", body.body);
   if (typeof body.title === "string" || typeof body.title === "number") issue.title = String(body.title);
   if (body.body !== undefined) issue.body = body.body;
-  if (Array.isArray(body.labels)) setLabels(s, repo, issue, labelNames(body.labels), true);
+  if (Array.isArray(body.labels)) setLabels(s, repo, issue, labelNames(body.labels), true, byApp(ctx));
   if (Array.isArray(body.assignees)) issue.assignees = body.assignees.map(String);
   if (body.state === "closed" && issue.state === "open") {
     s.closeIssue(repo, issue, ctx.actor);
@@ -187,27 +215,38 @@ export function issueRoutes(router: Router): void {
       repo.reactions.splice(index, 1);
       return noContent();
     })
+    .add("GET /repos/:owner/:repo/issues/:issue_number/events", (ctx) => {
+      const repo = ctx.repo();
+      const issue = issueOf(ctx);
+      const list = repo.issueEvents.filter((e) => e.issue === issue.number);
+      return ok(ctx.page(list).map((e) => issueEventShape(ctx.s, repo, e)));
+    })
     .add("GET /repos/:owner/:repo/issues/:issue_number/labels", (ctx) => ok(ctx.page(issueLabels(ctx, issueOf(ctx)))))
     .add("POST /repos/:owner/:repo/issues/:issue_number/labels", (ctx) => {
       const issue = issueOf(ctx);
-      setLabels(ctx.s, ctx.repo(), issue, labelNames(ctx.body), false);
+      setLabels(ctx.s, ctx.repo(), issue, labelNames(ctx.body), false, byApp(ctx));
       return ok(issueLabels(ctx, issue));
     })
     .add("PUT /repos/:owner/:repo/issues/:issue_number/labels", (ctx) => {
       const issue = issueOf(ctx);
-      setLabels(ctx.s, ctx.repo(), issue, labelNames(ctx.body), true);
+      setLabels(ctx.s, ctx.repo(), issue, labelNames(ctx.body), true, byApp(ctx));
       return ok(issueLabels(ctx, issue));
     })
     .add("DELETE /repos/:owner/:repo/issues/:issue_number/labels", (ctx) => {
-      issueOf(ctx).labels = [];
+      changeLabels(ctx.s, ctx.repo(), issueOf(ctx), [], byApp(ctx));
       return noContent();
     })
     .add("DELETE /repos/:owner/:repo/issues/:issue_number/labels/*name", (ctx) => {
       const issue = issueOf(ctx);
       const name = ctx.params.name!.toLowerCase();
       if (!issue.labels.some((n) => n.toLowerCase() === name)) throw new HttpError(404, "Label does not exist");
-      issue.labels = issue.labels.filter((n) => n.toLowerCase() !== name);
-      issue.updatedAt = ctx.s.now();
+      changeLabels(
+        ctx.s,
+        ctx.repo(),
+        issue,
+        issue.labels.filter((n) => n.toLowerCase() !== name),
+        byApp(ctx),
+      );
       return ok(issueLabels(ctx, issue));
     })
     .add("GET /repos/:owner/:repo/labels", (ctx) => {

@@ -15,13 +15,14 @@ function permissionOf(ctx: RouteContext) {
   if (!user) throw notFound();
   const role = s.role(repo, user.login);
   const has = (r: Role) => RANK.indexOf(role) >= RANK.indexOf(r);
+  const roleName = repo.customRoles.get(user.login.toLowerCase()) ?? role;
   return ok({
     permission: PERMISSION[role],
-    role_name: role,
+    role_name: roleName,
     user: {
       ...userShape(s, user.login),
       permissions: { admin: has("admin"), maintain: has("maintain"), push: has("write"), triage: has("triage"), pull: has("read") },
-      role_name: role,
+      role_name: roleName,
     },
   });
 }

@@ -1,6 +1,6 @@
 import type { Probot } from "probot";
 import type { RepoConfigResult } from "../config/repo-config.js";
-import { authenticatedApp, completeAuditCheckRun, ensureAuditCheckRun } from "./check-runs.js";
+import { authenticatedApp, completeAuditCheckRun, ensureAuditCheckRun, overruleAuditCheckRuns } from "./check-runs.js";
 import type { GitHubClient, RepoName } from "./client.js";
 import { checksOn } from "./commit-checks.js";
 import type {
@@ -243,13 +243,19 @@ class OctokitRepo implements RepoGitHub {
     return compareDiff(this.gh, this.ref, base, head);
   }
 
-  checks(ref: string): Promise<ChecksSummary> {
-    return checksOn(this.gh, this.ref.owner, this.ref.repo, ref);
+  async checks(ref: string, options: { awaiting?: boolean } = {}): Promise<ChecksSummary> {
+    return checksOn(this.gh, this.ref.owner, this.ref.repo, ref, {
+      awaiting: options.awaiting ?? false,
+      app: options.awaiting ? await this.identity() : null,
+    });
   }
   async ensureAuditCheckRun(headSha: string, options?: EnsureCheckRunOptions) {
     return ensureAuditCheckRun(this.gh, this.ref, headSha, await this.identity(), options);
   }
   completeAuditCheckRun(checkRunId: number, result: AuditCheckResult) {
     return completeAuditCheckRun(this.gh, this.ref, checkRunId, result.conclusion, result.title, result.summary, result.text);
+  }
+  async overruleAuditChecks(headSha: string, result: AuditCheckResult) {
+    return overruleAuditCheckRuns(this.gh, this.ref, headSha, await this.identity(), result);
   }
 }

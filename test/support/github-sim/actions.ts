@@ -29,7 +29,21 @@ export interface CheckRunSpec {
 
 /** What people and the repository's own CI do, straight to the state (no HTTP, no checks). */
 export interface SimActions {
-  addRepo(spec: { owner: string; name: string; defaultBranch?: string; files?: Record<string, string>; private?: boolean }): SimRepo;
+  /**
+   * `suitesOnPush`: slugs of the apps that get a check suite (queued, no run yet) on every push to a
+   * branch, as GitHub does for the apps with checks to run: `github-actions` for a repository with
+   * workflows, the app's own slug (GitHub makes a suite for every app with the checks permission).
+   */
+  addRepo(spec: {
+    owner: string;
+    name: string;
+    defaultBranch?: string;
+    files?: Record<string, string>;
+    private?: boolean;
+    suitesOnPush?: string[];
+  }): SimRepo;
+  /** Changes which apps get a check suite on every push (see `addRepo`). */
+  setSuitesOnPush(owner: string, repo: string, slugs: string[]): void;
   addUser(login: string, type?: "User" | "Bot"): void;
   setPermission(owner: string, repo: string, login: string, role: Role): void;
   addIssue(owner: string, repo: string, spec: { title: string; body: string; user: string; labels?: string[] }): number;
@@ -112,6 +126,9 @@ export function createActions(s: SimState): SimActions {
         private: repo.private,
         headSha,
       };
+    },
+    setSuitesOnPush: (o, r, slugs) => {
+      repoFor(s, o, r).suitesOnPush = slugs.map((slug) => s.appBySlug(slug));
     },
     addUser: (login, type = "User") => void s.ensureUser(login, type),
     setPermission: (o, r, login, role) => {

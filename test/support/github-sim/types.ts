@@ -174,6 +174,12 @@ export interface RepoState {
   statuses: StatusRecord[];
   /** Lower-cased login -> role. */
   roles: Map<string, Role>;
+  /**
+   * Apps that get a check suite on every commit pushed to a branch, as GitHub makes one at the push
+   * for each app with checks to run (GitHub Actions when the repository has workflows); their check
+   * runs come later, when a test adds them.
+   */
+  suitesOnPush: AppRef[];
 }
 
 export type { Signature };

@@ -5,7 +5,7 @@ import type { RunContext } from "./run-context.js";
 import type { RunState } from "./run-state.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { forPlainLine } from "../policy/outbound.js";
-import { issueQueueKey } from "./jobs.js";
+import { issueQueueKey, reconcileTag } from "./jobs.js";
 import { expectedChecksWaitMs } from "./decide-level.js";
 
 /** Queues the long work a run's state calls for. Ids are run/phase/attempt, so this is idempotent. */
@@ -62,6 +62,7 @@ export async function scheduleTimeouts(ctx: RunContext, state: RunState, config:
         key: issueQueueKey(ctx.target),
         job: { kind: "reconcile", target: ctx.target, reason: `checks ${what === "timeout" ? "time-out" : "expected"} of ${phaseId}` },
         delayMs: Math.max(0, due - now.getTime()),
+        coalesce: reconcileTag(ctx.target),
       });
     }
   }
@@ -76,6 +77,7 @@ export async function scheduleMirrorRetry(ctx: RunContext, state: RunState): Pro
     key: issueQueueKey(ctx.target),
     job: { kind: "reconcile", target: ctx.target, reason: "pending mirror calls" },
     delayMs: delay,
+    coalesce: reconcileTag(ctx.target),
   });
 }
 

@@ -1,3 +1,4 @@
+import type { IssueComment, RepoGitHub } from "../github/door.js";
 import { forCodeSpan } from "../policy/outbound.js";
 import { reply } from "./act.js";
 import { advance } from "./advance.js";
@@ -20,6 +21,26 @@ export interface CommandArgs {
 }
 
 /**
+ * The one reply someone without write access gets on an issue or pull request, however often they
+ * ask: a marked comment, found again before anything is posted.
+ */
+export async function replyNoPermission(
+  opened: { github: RepoGitHub },
+  issue: number,
+  sender: string,
+  isOurs: (c: IssueComment) => boolean,
+  comments?: IssueComment[],
+): Promise<void> {
+  await opened.github.ensureComment(
+    issue,
+    `<!-- autopack:no-permission user=${sender} -->`,
+    `Sorry @${sender}, only people with write access to this repository can steer Autopack.`,
+    isOurs,
+    comments,
+  );
+}
+
+/**
  * `/autopack …` in a comment. The app reacts 👀 when it reads the command, then 🚀 when it is carried
  * out or 😕 when it cannot be. People without write access get one polite reply at most.
  */
@@ -31,12 +52,7 @@ export async function commandIntent(ctx: RunContext, args: CommandArgs): Promise
   const react = (content: "eyes" | "rocket" | "confused") => github.react(args.commentId, content);
   if (!args.decision.allowed) {
     deps.log.info({ issue: ctx.ref, sender: args.sender, role: args.decision.role }, "command from a user without write access; refused");
-    await github.ensureComment(
-      replyTo,
-      `<!-- autopack:no-permission user=${args.sender} -->`,
-      `Sorry @${args.sender}, only people with write access to this repository can steer Autopack.`,
-      ctx.isOurs,
-    );
+    await replyNoPermission(ctx, replyTo, args.sender, ctx.isOurs, replyTo === ctx.ref.issue ? ctx.comments : undefined);
     return;
   }
   await react("eyes");

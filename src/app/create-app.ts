@@ -8,6 +8,7 @@ import type { AppJobHandler as JobHandler, AppQueue as JobQueue, AppQueuedJob as
 import { stateKey } from "../supervisor/state-codec.js";
 import { sweepOpenRuns } from "../supervisor/sweep.js";
 import { createJobHandler } from "../supervisor/worker.js";
+import { limitWebhookBodies } from "./body-limit.js";
 import { registerHandlers } from "./handlers.js";
 
 export interface AutopackSettings {
@@ -43,6 +44,8 @@ export function createAutopack(settings: AutopackSettings): Autopack {
   let queue: JobQueue | null = null;
   let sweep: Promise<number> | null = null;
   const app = (probot: Probot) => {
+    // Webhook bodies over GitHub's 25 MB are refused as they stream in, before anything reads them whole.
+    limitWebhookBodies(probot);
     const onError = (error: unknown, item: QueuedJob, attempt: number, final: boolean) =>
       probot.log[final ? "error" : "warn"](
         { job: item.id, kind: item.job.kind, attempt, err: error instanceof Error ? error.message : String(error) },

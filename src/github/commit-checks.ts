@@ -7,6 +7,23 @@ export type { ChecksSummary, Probe };
 const FAILING = new Set(["failure", "timed_out", "cancelled", "action_required", "startup_failure", "stale"]);
 const MAX_ANNOTATED_RUNS = 5;
 const MAX_ANNOTATIONS = 20;
+/** What the Builder is told of failing checks at most: their number, and characters in all. */
+const MAX_FAILURES_LISTED = 20;
+export const MAX_FAILURE_SUMMARY = 12_000;
+
+/** The failing checks, as many as fit, saying how many more failed. */
+function failureSummary(failures: string[]): string {
+  const listed: string[] = [];
+  let size = 0;
+  for (const failure of failures.slice(0, MAX_FAILURES_LISTED)) {
+    const line = failure.length > 4_000 ? `${failure.slice(0, 3_999)}…` : failure;
+    if (size + line.length > MAX_FAILURE_SUMMARY - 100) break;
+    listed.push(line);
+    size += line.length + 1;
+  }
+  const more = failures.length - listed.length;
+  return more > 0 ? [...listed, `- … and ${more} more failing check${more === 1 ? "" : "s"}`].join("\n") : listed.join("\n");
+}
 
 function seconds(from: string | null | undefined, to: string | null | undefined): number {
   if (!from || !to) return 0;
@@ -90,7 +107,7 @@ export async function checksOn(
       duration_seconds: 0,
     });
   }
-  if (failures.length > 0) return { state: "failure", summary: failures.join("\n"), probes, awaiting: [] };
+  if (failures.length > 0) return { state: "failure", summary: failureSummary(failures), probes, awaiting: [] };
   if (pending) return { state: "pending", summary: "", probes, awaiting: [] };
   return { state: "success", summary: "", probes, awaiting: await awaiting() };
 }

@@ -8,6 +8,7 @@ import { observePhases } from "./observe-github.js";
 import type { RunContext } from "./run-context.js";
 import type { RunState } from "./run-state.js";
 import { saveStatus, type StoredRun } from "./run-store.js";
+import { fitStatus } from "./state-budget.js";
 import { renderStatusComment } from "./status-comment.js";
 
 export const CONFIG_ERROR_MARKER = "<!-- autopack:config-error -->";
@@ -62,19 +63,22 @@ export async function advance(
   }
   // Sending the mirror calls is the turn's one change to the state after `decide`: what the service
   // took leaves the run's mirror record.
-  const state: RunState = {
+  const flushed: RunState = {
     ...decision.state,
     mirror: await flushMirror(decision.state.run_id, decision.state.mirror, deps.api, deps.log),
   };
-  const body = renderStatusComment({
-    state,
-    config,
-    models: [deps.models.builder, deps.models.auditor],
-    now,
-    repoUrl: ctx.repo.htmlUrl,
-    key: deps.stateKey,
-    mirroring: deps.api.enabled,
-  });
+  // The record must fit its comment, whatever the turn added: what does not fit is cut, and said.
+  const { state, body } = fitStatus(flushed, (s) =>
+    renderStatusComment({
+      state: s,
+      config,
+      models: [deps.models.builder, deps.models.auditor],
+      now,
+      repoUrl: ctx.repo.htmlUrl,
+      key: deps.stateKey,
+      mirroring: deps.api.enabled,
+    }),
+  );
   await saveStatus(ctx.github, ctx.ref.issue, stored.commentId === null ? null : (stored as StoredRun), body);
   await syncLabels(ctx, state);
   await performActions(ctx, state, config, decision.actions);

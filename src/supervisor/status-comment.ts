@@ -92,6 +92,9 @@ export function renderStatusComment({ state, config, models, now, repoUrl, key, 
     "",
     `**Next:** ${nextStep(state)}`,
     "",
+    ...(state.left_out.length > 0
+      ? [`<sub>Cut from this run's record to fit this comment: ${state.left_out.map((w) => forPlainLine(w, 160)).join("; ")}.</sub>`, ""]
+      : []),
     "<sub>Commands (write access): `/autopack status`, `/autopack retry [PHASE…]`, `/autopack cancel`, `/autopack help`.</sub>",
     "",
     encodeStateBlock(state, key),

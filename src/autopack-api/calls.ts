@@ -71,7 +71,9 @@ export function withProbeResults(call: BuilderResultCall, probes: readonly Probe
   if (probes.length === 0) return call;
   // Failing checks first, then the others, in their order.
   const chosen = new Set(
-    [...probes.keys()].sort((a, b) => Number(probes[b]!.exit_code !== 0) - Number(probes[a]!.exit_code !== 0)).slice(0, MAX_PROBES_PER_CALL),
+    [...probes.keys()]
+      .sort((a, b) => Number(probes[b]!.exit_code !== 0) - Number(probes[a]!.exit_code !== 0))
+      .slice(0, MAX_PROBES_PER_CALL),
   );
   const kept = probes.filter((_, i) => chosen.has(i));
   const each = Math.floor(MAX_PROBE_TEXT_PER_CALL / kept.length / 2);

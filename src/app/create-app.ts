@@ -5,6 +5,7 @@ import { probotGitHub } from "../github/octokit-door.js";
 import type { LlmPort } from "../llm/port.js";
 import { InProcessQueue, type InProcessQueueOptions } from "../queue/in-process-queue.js";
 import type { AppJobHandler as JobHandler, AppQueue as JobQueue, AppQueuedJob as QueuedJob, Job } from "../supervisor/jobs.js";
+import { WrittenRevisions } from "../supervisor/run-store.js";
 import { stateKey } from "../supervisor/state-codec.js";
 import { sweepOpenRuns } from "../supervisor/sweep.js";
 import { createJobHandler } from "../supervisor/worker.js";
@@ -67,6 +68,7 @@ export function createAutopack(settings: AutopackSettings): Autopack {
       mirrorRetryMs: settings.mirrorRetryMs ?? 60_000,
       models: settings.models ?? { builder: "unknown", auditor: "unknown" },
       stateKey: stateKey(settings.stateSecret),
+      written: new WrittenRevisions(),
       appId: settings.appId,
       log: probot.log,
       now: settings.now ?? (() => new Date()),

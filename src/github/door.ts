@@ -59,6 +59,8 @@ export interface RepoGitHub {
   /** A label that is not there counts as removed. */
   removeLabel(issueNumber: number, name: string): Promise<void>;
   react(commentId: number, reaction: Reaction): Promise<void>;
+  /** Whether the app itself has reacted so to the comment (only the app can take its reaction away). */
+  appReacted(commentId: number, reaction: Reaction): Promise<boolean>;
 
   // Pull requests
   pull(pullNumber: number): Promise<PullRequest>;
@@ -168,6 +170,8 @@ export interface IssueComment {
   userType: string;
   appId: number | null;
   createdAt: string;
+  /** When the comment's body last changed (equal to `createdAt` for a comment never edited). */
+  updatedAt: string;
 }
 
 export type Reaction = "eyes" | "rocket" | "confused" | "+1";

@@ -34,6 +34,7 @@ import {
   createComment,
   ensureMarkedComment,
   getIssue,
+  hasReaction,
   listComments,
   listOpenIssuesWithLabel,
   reactToComment,
@@ -175,6 +176,10 @@ class OctokitRepo implements RepoGitHub {
   }
   react(commentId: number, reaction: Reaction) {
     return reactToComment(this.gh, this.ref.owner, this.ref.repo, commentId, reaction);
+  }
+  async appReacted(commentId: number, reaction: Reaction) {
+    const app = await this.identity();
+    return app !== null && app.slug !== "" && hasReaction(this.gh, this.ref, commentId, reaction, `${app.slug}[bot]`);
   }
 
   pull(pullNumber: number) {

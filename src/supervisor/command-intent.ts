@@ -1,7 +1,7 @@
 import type { IssueComment, RepoGitHub } from "../github/door.js";
 import { forCodeSpan } from "../policy/outbound.js";
 import { reply } from "./act.js";
-import { advance } from "./advance.js";
+import { advance, reportStaleRun } from "./advance.js";
 import { HELP_TEXT, parseCommand } from "./commands.js";
 import type { SupervisorEvent } from "./events.js";
 import { reviewFeedback } from "./review-feedback.js";
@@ -68,7 +68,9 @@ export async function commandIntent(ctx: RunContext, args: CommandArgs): Promise
   }
   const stored = ctx.history.latest;
   if (!stored) {
-    await reply(ctx, replyTo, "There is no Autopack run on this issue. Add the `autopack` label to an issue with a plan to start one.");
+    if (ctx.history.stale !== null) await reportStaleRun(ctx);
+    else
+      await reply(ctx, replyTo, "There is no Autopack run on this issue. Add the `autopack` label to an issue with a plan to start one.");
     await react("confused");
     return;
   }

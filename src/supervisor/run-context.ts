@@ -2,7 +2,7 @@ import type { RepoConfigResult } from "../config/repo-config.js";
 import type { InstallationGitHub, IssueComment, RepoGitHub } from "../github/door.js";
 import type { IssueKey } from "./jobs.js";
 import { commentFilter, type WorkerDeps } from "./deps.js";
-import { readRunHistory, type RepoInfo, type RunHistory } from "./run-store.js";
+import { checkLegacySeal, readRunHistory, type RepoInfo, type RunHistory } from "./run-store.js";
 import { steerGate, type SteerGate } from "./steer-gate.js";
 
 /** The issue a run lives on. */
@@ -43,7 +43,7 @@ export async function loadRunContext(deps: WorkerDeps, target: IssueKey, opened?
   const repo = await github.info();
   const isOurs = await ourComments(deps, { installation });
   const [comments, config] = await Promise.all([github.comments(target.issue), github.config()]);
-  const history = readRunHistory(comments, isOurs, deps.stateKey, repo.id, target.issue);
+  const history = await checkLegacySeal(github, readRunHistory(comments, isOurs, deps.stateKey, repo.id, target.issue, deps.written));
   return { deps, github, steer, target, ref, repo, comments, history, config, isOurs };
 }
 

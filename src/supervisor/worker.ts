@@ -1,6 +1,6 @@
 import { parsePhaseBranch } from "../github/branches.js";
 import { issueQueueKey, type AppJobHandler as JobHandler, type Intent, type Job } from "./jobs.js";
-import { advance } from "./advance.js";
+import { advance, reportStaleRun } from "./advance.js";
 import { commandIntent, replyNoPermission } from "./command-intent.js";
 import { parseCommand } from "./commands.js";
 import type { WorkerDeps } from "./deps.js";
@@ -35,8 +35,9 @@ export function createJobHandler(deps: WorkerDeps, refusals: Refusals = new Refu
 async function handleRunJob(deps: WorkerDeps, job: Extract<Job, { kind: "reconcile" | "event" }>): Promise<void> {
   const ctx = await loadRunContext(deps, job.target);
   const stored = ctx.history.latest;
+  if (!stored) return reportStaleRun(ctx);
   // An ended run is looked at again only while it still owes the Autopack API some calls.
-  if (!stored || (isTerminal(stored.state) && stored.state.mirror.pending.length === 0)) return;
+  if (isTerminal(stored.state) && stored.state.mirror.pending.length === 0) return;
   await advance(ctx, stored, job.kind === "event" ? job.event : { type: "observe" });
 }
 

@@ -57,7 +57,8 @@ export interface SimActions {
   addLabels(owner: string, repo: string, issue: number, labels: string[]): void;
   removeLabel(owner: string, repo: string, issue: number, label: string): void;
   addComment(owner: string, repo: string, issue: number, spec: { body: string; user: string }): number;
-  editComment(owner: string, repo: string, commentId: number, body: string): void;
+  /** A person edits a comment (`at`: when, as GitHub's `updated_at` will say; now by default). */
+  editComment(owner: string, repo: string, commentId: number, body: string, options?: { at?: string }): void;
   /** A person pushes one commit to a branch (created from the default branch when missing). */
   pushCommit(owner: string, repo: string, branch: string, files: Record<string, string | null>, author: string, message?: string): string;
   /** Moves a branch to a commit (force), or deletes it with undefined. */
@@ -185,11 +186,11 @@ export function createActions(s: SimState): SimActions {
       s.ensureUser(spec.user);
       return wrap("addComment", () => addComment(s, repoFor(s, o, r), issueOf(o, r, n), spec.body, spec.user, false).id);
     },
-    editComment: (o, r, id, body) => {
+    editComment: (o, r, id, body, options = {}) => {
       const found = repoFor(s, o, r).comments.get(id);
       if (!found) throw new Error(`github-sim: no comment ${id} in ${o}/${r}`);
       found.body = body;
-      found.updatedAt = s.now();
+      found.updatedAt = options.at ?? s.now();
     },
     pushCommit: (o, r, branch, files, author, message = "Update files") => s.commitFiles(repoFor(s, o, r), branch, files, author, message),
     setBranch: (o, r, branch, sha) => {

@@ -16,6 +16,9 @@ import { startHarness } from "../test/support/harness.js";
 import { OWNER, REPO, scenario, yamlPlan } from "../test/support/scenario.js";
 import { scriptAgents } from "../test/support/scripted-agents.js";
 
+/** A status comment's block as the app binds it (a comment id and a revision of realistic size). */
+const BINDING = { commentId: 2_345_678_901, rev: 42, writtenAt: new Date().toISOString() };
+
 function time<T>(label: string, runs: number, fn: () => T): { label: string; runs: number; mean_ms: number; p95_ms: number } {
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -90,6 +93,7 @@ async function main() {
     repoUrl: "https://github.com/o/r",
     key,
     mirroring: true,
+    binding: BINDING,
   });
   const results = {
     date: new Date().toISOString(),
@@ -99,11 +103,11 @@ async function main() {
       time("decide: start of a 25-phase run", 2000, () =>
         decide({ state, event: { type: "observe" }, observations: { phases: {} }, config: DEFAULT_REPO_CONFIG, now: new Date() }),
       ),
-      time("encode the signed state block of a 25-phase run", 500, () => encodeStateBlock(started, key)),
+      time("encode the signed state block of a 25-phase run", 500, () => encodeStateBlock(started, key, BINDING)),
     ],
     sizes: {
       status_comment_chars_25_phases: comment.length,
-      state_block_chars_25_phases: encodeStateBlock(started, key).length,
+      state_block_chars_25_phases: encodeStateBlock(started, key, BINDING).length,
       github_comment_limit: 65_536,
     },
     requests: await requestsPerPhase(),

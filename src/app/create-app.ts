@@ -5,9 +5,11 @@ import { probotGitHub } from "../github/octokit-door.js";
 import type { LlmPort } from "../llm/port.js";
 import { InProcessQueue, type InProcessQueueOptions } from "../queue/in-process-queue.js";
 import type { AppJobHandler as JobHandler, AppQueue as JobQueue, AppQueuedJob as QueuedJob, Job } from "../supervisor/jobs.js";
+import { WrittenRevisions } from "../supervisor/run-store.js";
 import { stateKey } from "../supervisor/state-codec.js";
 import { sweepOpenRuns } from "../supervisor/sweep.js";
 import { createJobHandler } from "../supervisor/worker.js";
+import { limitWebhookBodies } from "./body-limit.js";
 import { registerHandlers } from "./handlers.js";
 
 export interface AutopackSettings {
@@ -43,6 +45,8 @@ export function createAutopack(settings: AutopackSettings): Autopack {
   let queue: JobQueue | null = null;
   let sweep: Promise<number> | null = null;
   const app = (probot: Probot) => {
+    // Webhook bodies over GitHub's 25 MB are refused as they stream in, before anything reads them whole.
+    limitWebhookBodies(probot);
     const onError = (error: unknown, item: QueuedJob, attempt: number, final: boolean) =>
       probot.log[final ? "error" : "warn"](
         { job: item.id, kind: item.job.kind, attempt, err: error instanceof Error ? error.message : String(error) },
@@ -64,6 +68,7 @@ export function createAutopack(settings: AutopackSettings): Autopack {
       mirrorRetryMs: settings.mirrorRetryMs ?? 60_000,
       models: settings.models ?? { builder: "unknown", auditor: "unknown" },
       stateKey: stateKey(settings.stateSecret),
+      written: new WrittenRevisions(),
       appId: settings.appId,
       log: probot.log,
       now: settings.now ?? (() => new Date()),

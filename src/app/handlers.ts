@@ -2,12 +2,16 @@ import type { Probot } from "probot";
 import type { z } from "zod";
 import { parsePhaseBranch } from "../github/branches.js";
 import { AUDIT_CHECK_NAME } from "../github/door.js";
-import { issueQueueKey, type AppQueue, type IssueKey, type Job } from "../supervisor/jobs.js";
+import { issueQueueKey, reconcileTag, type AppQueue, type IssueKey, type Job } from "../supervisor/jobs.js";
+import { cannotSteerByAssociation } from "../policy/association.js";
 import { isBot } from "../policy/permissions.js";
+import { parseCommand } from "../supervisor/commands.js";
 import {
+  checkedHere,
   CheckRunPayload,
   CheckSuitePayload,
   CommentPayload,
+  headElsewhere,
   LabeledPayload,
   PullRequestPayload,
   ReviewPayload,
@@ -63,13 +67,23 @@ export function registerHandlers(app: Probot, queue: AppQueue, appId: number): v
   app.on("issue_comment.created", async (context) => {
     const p = parse(CommentPayload, context.payload, "issue_comment.created");
     if (!p || ignoreBot(p.sender, "issue_comment.created")) return;
+    // A comment without a command costs nothing: it is read here, and dropped.
     const body = p.comment.body ?? "";
-    if (!body.includes("/autopack")) return;
+    if (!body.includes("/autopack") || parseCommand(body) === null) return;
     const onPullRequest = p.issue.pull_request ? p.issue.number : null;
+    const outsider = cannotSteerByAssociation(p.comment.author_association, p.repository.owner.type);
     await enqueue(context.id, {
       kind: "intent",
       target: target(p, p.issue.number),
-      intent: { type: "command", sender: p.sender.login, commentId: p.comment.id, body, onPullRequest, phaseId: null },
+      intent: {
+        type: "command",
+        sender: p.sender.login,
+        commentId: p.comment.id,
+        body,
+        onPullRequest,
+        phaseId: null,
+        ...(outsider ? { outsider } : {}),
+      },
     });
   });
 
@@ -77,7 +91,7 @@ export function registerHandlers(app: Probot, queue: AppQueue, appId: number): v
     const p = parse(ReviewPayload, context.payload, "pull_request_review.submitted");
     if (!p || ignoreBot(p.sender, "pull_request_review.submitted")) return;
     const branch = parsePhaseBranch(p.pull_request.head.ref);
-    if (!branch || p.review.state.toLowerCase() !== "changes_requested") return;
+    if (!branch || p.review.state.toLowerCase() !== "changes_requested" || headElsewhere(p.pull_request)) return;
     await enqueue(context.id, {
       kind: "intent",
       target: target(p, branch.issue),
@@ -106,7 +120,10 @@ export function registerHandlers(app: Probot, queue: AppQueue, appId: number): v
     });
   });
 
-  // The repository's own CI finished, or a person merged, closed or pushed: look again.
+  // The repository's own CI finished, or a person merged, closed or pushed: look again. Events about
+  // heads in other repositories (forks, whatever their branch is called) are dropped here: they could
+  // make anyone spend the installation's requests on reconciles. Reconciles of one issue that wait
+  // in the queue are one (`coalesce`).
   const reconcileBranch = async (
     id: string,
     p: { installation: { id: number }; repository: { name: string; owner: { login: string } } },
@@ -114,16 +131,20 @@ export function registerHandlers(app: Probot, queue: AppQueue, appId: number): v
     reason: string,
   ) => {
     const branch = parsePhaseBranch(ref);
-    if (branch) await enqueue(id, { kind: "reconcile", target: target(p, branch.issue), reason });
+    if (!branch) return;
+    const job: Job = { kind: "reconcile", target: target(p, branch.issue), reason };
+    await queue.enqueue({ id, key: issueQueueKey(job.target), job, coalesce: reconcileTag(job.target) });
   };
   app.on(["check_suite.completed"], async (context) => {
     const p = parse(CheckSuitePayload, context.payload, context.name);
-    if (p) await reconcileBranch(context.id, p, p.check_suite.head_branch, "check suite completed");
+    if (p && checkedHere(p.check_suite.pull_requests, p.check_suite.head_branch))
+      await reconcileBranch(context.id, p, p.check_suite.head_branch, "check suite completed");
   });
   app.on("check_run.completed", async (context) => {
     const p = parse(CheckRunPayload, context.payload, "check_run.completed");
-    if (p && p.check_run.name !== AUDIT_CHECK_NAME)
-      await reconcileBranch(context.id, p, p.check_run.check_suite?.head_branch, "check run completed");
+    const branch = p?.check_run.check_suite?.head_branch;
+    if (p && p.check_run.name !== AUDIT_CHECK_NAME && checkedHere(p.check_run.pull_requests, branch))
+      await reconcileBranch(context.id, p, branch, "check run completed");
   });
   app.on("status", async (context) => {
     const p = parse(StatusPayload, context.payload, "status");
@@ -132,7 +153,7 @@ export function registerHandlers(app: Probot, queue: AppQueue, appId: number): v
   });
   app.on(["pull_request.closed", "pull_request.synchronize", "pull_request.reopened"], async (context) => {
     const p = parse(PullRequestPayload, context.payload, context.name);
-    if (!p || (context.payload.action === "synchronize" && isBot(p.sender))) return;
+    if (!p || (context.payload.action === "synchronize" && isBot(p.sender)) || headElsewhere(p.pull_request)) return;
     await reconcileBranch(context.id, p, p.pull_request.head.ref, `pull request ${context.payload.action}`);
   });
 }

@@ -14,12 +14,23 @@ export const LabeledPayload = z.object({
   label: z.object({ name: z.string() }),
 });
 
+/** The head and base repositories of a pull request (the head's is null once a fork is deleted). */
+const PullRepos = z.object({
+  head: z.object({ ref: z.string(), repo: z.object({ id: z.number().int() }).nullable() }),
+  base: z.object({ repo: z.object({ id: z.number().int() }) }),
+});
+
 export const CommentPayload = z.object({
   installation: Installation,
-  repository: Repository,
+  repository: Repository.extend({ owner: z.object({ login: z.string(), type: z.string().optional() }) }),
   sender: Account,
   issue: z.object({ number: z.number().int(), pull_request: z.unknown().optional() }),
-  comment: z.object({ id: z.number().int(), body: z.string().nullable(), user: Account.nullable() }),
+  comment: z.object({
+    id: z.number().int(),
+    body: z.string().nullable(),
+    user: Account.nullable(),
+    author_association: z.string().optional(),
+  }),
 });
 
 export const ReviewPayload = z.object({
@@ -27,7 +38,7 @@ export const ReviewPayload = z.object({
   repository: Repository,
   sender: Account,
   review: z.object({ id: z.number().int(), state: z.string(), body: z.string().nullable() }),
-  pull_request: z.object({ number: z.number().int(), head: z.object({ ref: z.string() }) }),
+  pull_request: PullRepos.extend({ number: z.number().int() }),
 });
 
 export const CheckRunPayload = z.object({
@@ -39,13 +50,15 @@ export const CheckRunPayload = z.object({
     head_sha: z.string(),
     app: z.object({ id: z.number().int() }).nullable().optional(),
     check_suite: z.object({ head_branch: z.string().nullable() }).nullable().optional(),
+    /** The open pull requests whose head is this commit on this branch (none for a fork's head). */
+    pull_requests: z.array(PullRepos).optional(),
   }),
 });
 
 export const CheckSuitePayload = z.object({
   installation: Installation,
   repository: Repository,
-  check_suite: z.object({ head_branch: z.string().nullable() }),
+  check_suite: z.object({ head_branch: z.string().nullable(), pull_requests: z.array(PullRepos).optional() }),
 });
 
 export const StatusPayload = z.object({
@@ -58,5 +71,19 @@ export const PullRequestPayload = z.object({
   installation: Installation,
   repository: Repository,
   sender: Account,
-  pull_request: z.object({ number: z.number().int(), head: z.object({ ref: z.string() }) }),
+  pull_request: PullRepos.extend({ number: z.number().int() }),
 });
+
+/** Whether a pull request's head lives in another repository (a fork, or one deleted since). */
+export function headElsewhere(pr: z.infer<typeof PullRepos>): boolean {
+  return pr.head.repo === null || pr.head.repo.id !== pr.base.repo.id;
+}
+
+/**
+ * Whether a check's event is about a phase branch of this repository: one of the open pull requests
+ * GitHub matched to the checked commit has its head here, on that branch. A fork's check reports
+ * none (or only pull requests from elsewhere), whatever its branch is called.
+ */
+export function checkedHere(pullRequests: z.infer<typeof PullRepos>[] | undefined, branch: string | null | undefined): boolean {
+  return (pullRequests ?? []).some((pr) => !headElsewhere(pr) && pr.head.ref === branch);
+}

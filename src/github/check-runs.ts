@@ -103,3 +103,36 @@ export async function completeAuditCheckRun(
     },
   });
 }
+
+/**
+ * Turns the app's passing `Autopack audit` check runs on `headSha` into `conclusion` (a verdict the
+ * Supervisor did not keep, on a commit whose checks failed): updated in place, so no run that says
+ * `success` stays behind on the commit. Runs still in progress are left to finish; how many changed.
+ */
+export async function overruleAuditCheckRuns(
+  gh: GitHubClient,
+  repo: RepoName,
+  headSha: string,
+  app: AppIdentity | null,
+  result: { conclusion: AuditConclusion; title: string; summary: string },
+): Promise<number> {
+  const runs = await gh.paginate(gh.rest.checks.listForRef, {
+    owner: repo.owner,
+    repo: repo.repo,
+    ref: headSha,
+    check_name: AUDIT_CHECK_NAME,
+    filter: "all",
+    per_page: 100,
+    ...(app !== null ? { app_id: app.id } : {}),
+  });
+  const passing = runs.filter(
+    (run) =>
+      run.name === AUDIT_CHECK_NAME &&
+      run.head_sha === headSha &&
+      run.status === "completed" &&
+      run.conclusion === "success" &&
+      (app === null || run.app?.id === app.id),
+  );
+  for (const run of passing) await completeAuditCheckRun(gh, repo, run.id, result.conclusion, result.title, result.summary);
+  return passing.length;
+}

@@ -61,6 +61,8 @@ export interface RepoGitHub {
   /** A label that is not there counts as removed. */
   removeLabel(issueNumber: number, name: string): Promise<void>;
   react(commentId: number, reaction: Reaction): Promise<void>;
+  /** Whether the app itself has reacted so to the comment (only the app can take its reaction away). */
+  appReacted(commentId: number, reaction: Reaction): Promise<boolean>;
 
   // Pull requests
   pull(pullNumber: number): Promise<PullRequest>;
@@ -101,11 +103,17 @@ export interface RepoGitHub {
   diff(base: string, head: string): Promise<string>;
 
   // Checks
-  /** The repository's own checks on a ref (the app's audit left out). */
-  checks(ref: string): Promise<ChecksSummary>;
+  /**
+   * The repository's own checks on a ref (the app's audit left out). With `awaiting`, a ref whose
+   * checks have not failed and are not running also asks for its check suites, to tell "no CI" from
+   * "CI that has not started yet" (one more request).
+   */
+  checks(ref: string, options?: { awaiting?: boolean }): Promise<ChecksSummary>;
   /** The app's audit check run still running on the commit, or a new one. */
   ensureAuditCheckRun(headSha: string, options?: EnsureCheckRunOptions): Promise<number>;
   completeAuditCheckRun(checkRunId: number, result: AuditCheckResult): Promise<void>;
+  /** Turns every passing `Autopack audit` check run of the app on the commit into `result`; how many it changed. */
+  overruleAuditChecks(headSha: string, result: AuditCheckResult): Promise<number>;
 }
 
 // What the verbs take and answer.
@@ -164,6 +172,8 @@ export interface IssueComment {
   userType: string;
   appId: number | null;
   createdAt: string;
+  /** When the comment's body last changed (equal to `createdAt` for a comment never edited). */
+  updatedAt: string;
 }
 
 export interface LabelEvent {
@@ -316,6 +326,12 @@ export interface ChecksSummary {
   summary: string;
   /** Every finished check run and commit status. */
   probes: Probe[];
+  /**
+   * Other apps whose check suite on the commit has not completed and has no check run yet: CI that
+   * GitHub expects but that has not started (their runs appear seconds later). Only looked for when
+   * asked and nothing has failed or is running; empty otherwise.
+   */
+  awaiting: string[];
 }
 
 export type AuditConclusion = "success" | "failure" | "neutral";

@@ -31,6 +31,7 @@ export async function listComments(gh: GitHubClient, ref: IssueRef): Promise<Iss
     userType: c.user?.type ?? "",
     appId: c.performed_via_github_app?.id ?? null,
     createdAt: c.created_at,
+    updatedAt: c.updated_at,
   }));
 }
 
@@ -93,6 +94,18 @@ export async function removeLabel(gh: GitHubClient, ref: IssueRef, name: string)
 
 export async function reactToComment(gh: GitHubClient, owner: string, repo: string, commentId: number, content: Reaction): Promise<void> {
   await gh.rest.reactions.createForIssueComment({ owner, repo, comment_id: commentId, content });
+}
+
+/** Whether `login` has reacted with `content` to the comment. */
+export async function hasReaction(gh: GitHubClient, repo: RepoName, commentId: number, content: Reaction, login: string): Promise<boolean> {
+  const reactions = await gh.paginate(gh.rest.reactions.listForIssueComment, {
+    owner: repo.owner,
+    repo: repo.repo,
+    comment_id: commentId,
+    content,
+    per_page: 100,
+  });
+  return reactions.some((r) => r.user?.login === login);
 }
 
 /** Open issues carrying `label`, pull requests left out. */

@@ -1,6 +1,6 @@
 import type { Probot } from "probot";
 import type { RepoConfigResult } from "../config/repo-config.js";
-import { authenticatedApp, completeAuditCheckRun, ensureAuditCheckRun } from "./check-runs.js";
+import { authenticatedApp, completeAuditCheckRun, ensureAuditCheckRun, overruleAuditCheckRuns } from "./check-runs.js";
 import type { GitHubClient, RepoName } from "./client.js";
 import { checksOn } from "./commit-checks.js";
 import type {
@@ -34,6 +34,7 @@ import {
   createComment,
   ensureMarkedComment,
   getIssue,
+  hasReaction,
   listComments,
   listLabelEvents,
   listOpenIssuesWithLabel,
@@ -180,6 +181,10 @@ class OctokitRepo implements RepoGitHub {
   react(commentId: number, reaction: Reaction) {
     return reactToComment(this.gh, this.ref.owner, this.ref.repo, commentId, reaction);
   }
+  async appReacted(commentId: number, reaction: Reaction) {
+    const app = await this.identity();
+    return app !== null && app.slug !== "" && hasReaction(this.gh, this.ref, commentId, reaction, `${app.slug}[bot]`);
+  }
 
   pull(pullNumber: number) {
     return getPull(this.gh, this.ref, pullNumber);
@@ -247,13 +252,19 @@ class OctokitRepo implements RepoGitHub {
     return compareDiff(this.gh, this.ref, base, head);
   }
 
-  checks(ref: string): Promise<ChecksSummary> {
-    return checksOn(this.gh, this.ref.owner, this.ref.repo, ref);
+  async checks(ref: string, options: { awaiting?: boolean } = {}): Promise<ChecksSummary> {
+    return checksOn(this.gh, this.ref.owner, this.ref.repo, ref, {
+      awaiting: options.awaiting ?? false,
+      app: options.awaiting ? await this.identity() : null,
+    });
   }
   async ensureAuditCheckRun(headSha: string, options?: EnsureCheckRunOptions) {
     return ensureAuditCheckRun(this.gh, this.ref, headSha, await this.identity(), options);
   }
   completeAuditCheckRun(checkRunId: number, result: AuditCheckResult) {
     return completeAuditCheckRun(this.gh, this.ref, checkRunId, result.conclusion, result.title, result.summary, result.text);
+  }
+  async overruleAuditChecks(headSha: string, result: AuditCheckResult) {
+    return overruleAuditCheckRuns(this.gh, this.ref, headSha, await this.identity(), result);
   }
 }

@@ -110,6 +110,34 @@ describe("InProcessQueue", () => {
   });
 });
 
+describe("InProcessQueue coalescing", () => {
+  it("makes one of the jobs of a key and tag that wait while another runs; untagged and other tags are kept", async () => {
+    const ran: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const queue = new InProcessQueue<Job>({
+      handler: async (j) => {
+        ran.push(j.reason);
+        if (j.reason === "first") await gate;
+      },
+    });
+    await queue.enqueue({ id: "1", key: "issue", job: job("first"), coalesce: "look" });
+    await new Promise((r) => setTimeout(r, 5));
+    // "first" runs; what comes now waits behind it.
+    for (let i = 2; i <= 20; i++) await queue.enqueue({ id: String(i), key: "issue", job: job(`look ${i}`), coalesce: "look" });
+    await queue.enqueue({ id: "event", key: "issue", job: job("event") });
+    await queue.enqueue({ id: "other", key: "issue", job: job("other tag"), coalesce: "else" });
+    await queue.enqueue({ id: "elsewhere", key: "issue 2", job: job("other key"), coalesce: "look" });
+    release();
+    await queue.drain();
+    expect(ran.sort()).toEqual(["event", "first", "look 2", "other key", "other tag"].sort());
+    // Once none waits, the tag queues again.
+    await queue.enqueue({ id: "21", key: "issue", job: job("look 21"), coalesce: "look" });
+    await queue.drain();
+    expect(ran).toContain("look 21");
+  });
+});
+
 describe("InProcessQueue delayed jobs", () => {
   it("runs a delayed job later, once, and drain does not wait for it", async () => {
     const ran: number[] = [];

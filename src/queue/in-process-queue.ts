@@ -22,7 +22,8 @@ interface Lane<T> {
 /**
  * The default queue: in memory, jobs of one key run one after another (a run's reconciles never
  * interleave), different keys run concurrently up to `concurrency`. A job id that is queued, running
- * or recently finished is not queued again (one that failed for good may be). Work queued here dies with the process; the startup
+ * or recently finished is not queued again (one that failed for good may be), nor is a job whose
+ * `coalesce` tag a waiting job of its key carries. Work queued here dies with the process; the startup
  * sweep re-reconciles open runs from their state on GitHub.
  */
 export class InProcessQueue<T> implements JobQueue<T> {
@@ -50,6 +51,10 @@ export class InProcessQueue<T> implements JobQueue<T> {
     if (this.#closed) throw new Error("the queue is closed");
     this.#forgetOld();
     if (this.#known.has(item.id)) return;
+    if (item.coalesce !== undefined && !(item.delayMs !== undefined && item.delayMs > 0)) {
+      const waiting = this.#lanes.get(item.key)?.jobs.some((j) => j.coalesce === item.coalesce);
+      if (waiting) return;
+    }
     this.#known.set(item.id, 0);
     if (item.delayMs !== undefined && item.delayMs > 0) {
       // A delayed job waits outside the lanes (drain does not wait for it) and dies with the process;
@@ -57,7 +62,13 @@ export class InProcessQueue<T> implements JobQueue<T> {
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
         this.#known.delete(item.id);
-        if (!this.#closed) void this.enqueue({ id: item.id, key: item.key, job: item.job });
+        if (!this.#closed)
+          void this.enqueue({
+            id: item.id,
+            key: item.key,
+            job: item.job,
+            ...(item.coalesce !== undefined ? { coalesce: item.coalesce } : {}),
+          });
       }, item.delayMs);
       timer.unref();
       this.#timers.add(timer);

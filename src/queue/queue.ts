@@ -12,6 +12,11 @@ export interface QueuedJob<T> {
   job: T;
   /** Run no sooner than this many milliseconds from now (time-outs, scheduled re-checks). */
   delayMs?: number;
+  /**
+   * Jobs of one key with the same tag that wait to run are one: a job whose tag a waiting job of its
+   * key already carries is dropped (one that is running does not count: it may have looked already).
+   */
+  coalesce?: string;
 }
 
 export type JobHandler<T> = (job: T, meta: { id: string; attempt: number }) => Promise<void>;

@@ -5,7 +5,8 @@ import type { RunContext } from "./run-context.js";
 import type { RunState } from "./run-state.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { fenceFor, forCodeBlock, forPlainLine } from "../policy/outbound.js";
-import { issueQueueKey } from "./jobs.js";
+import { issueQueueKey, reconcileTag } from "./jobs.js";
+import { expectedChecksWaitMs } from "./decide-level.js";
 
 /** Queues the long work a run's state calls for. Ids are run/phase/attempt, so this is idempotent. */
 export async function ensureLongWork(ctx: RunContext, state: RunState): Promise<void> {
@@ -49,13 +50,21 @@ export async function ensureLongWork(ctx: RunContext, state: RunState): Promise<
 export async function scheduleTimeouts(ctx: RunContext, state: RunState, config: RepoConfig, now: Date): Promise<void> {
   for (const [phaseId, rec] of Object.entries(state.phases)) {
     if (rec.step !== "checks") continue;
-    const due = Date.parse(rec.since) + config.ci.timeout_minutes * 60_000 + 1_000;
-    await ctx.deps.queue.enqueue({
-      id: `timeout:${state.run_id}/${phaseId}/${rec.builder_attempts}/${rec.since}`,
-      key: issueQueueKey(ctx.target),
-      job: { kind: "reconcile", target: ctx.target, reason: `checks time-out of ${phaseId}` },
-      delayMs: Math.max(0, due - now.getTime()),
-    });
+    const since = Date.parse(rec.since);
+    // Checks that were expected but never started stop being waited for first (no event says so).
+    const looks: [string, number][] = [
+      ["expected", since + expectedChecksWaitMs(config) + 1_000],
+      ["timeout", since + config.ci.timeout_minutes * 60_000 + 1_000],
+    ];
+    for (const [what, due] of looks) {
+      await ctx.deps.queue.enqueue({
+        id: `${what}:${state.run_id}/${phaseId}/${rec.builder_attempts}/${rec.since}`,
+        key: issueQueueKey(ctx.target),
+        job: { kind: "reconcile", target: ctx.target, reason: `checks ${what === "timeout" ? "time-out" : "expected"} of ${phaseId}` },
+        delayMs: Math.max(0, due - now.getTime()),
+        coalesce: reconcileTag(ctx.target),
+      });
+    }
   }
 }
 
@@ -68,6 +77,7 @@ export async function scheduleMirrorRetry(ctx: RunContext, state: RunState): Pro
     key: issueQueueKey(ctx.target),
     job: { kind: "reconcile", target: ctx.target, reason: "pending mirror calls" },
     delayMs: delay,
+    coalesce: reconcileTag(ctx.target),
   });
 }
 
@@ -100,6 +110,11 @@ export async function performActions(ctx: RunContext, state: RunState, config: R
             ctx.isOurs,
           );
         }
+        break;
+      }
+      case "overrule-audit": {
+        const summary = `Autopack does not stand by this verdict: ${forPlainLine(action.reason, 500)}. Phase ${action.phaseId} of run \`${state.run_id}\` went on from here; see the run's status comment on #${ctx.ref.issue}.`;
+        await github.overruleAuditChecks(action.sha, { conclusion: "failure", title: "Withdrawn: the verdict no longer stands", summary });
         break;
       }
       case "escalate": {

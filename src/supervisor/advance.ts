@@ -8,6 +8,8 @@ import { observePhases } from "./observe-github.js";
 import type { RunContext } from "./run-context.js";
 import type { RunState } from "./run-state.js";
 import { saveStatus, type StoredRun } from "./run-store.js";
+import type { BlockBinding } from "./state-codec.js";
+import { fitStatus } from "./state-budget.js";
 import { renderStatusComment } from "./status-comment.js";
 
 export const CONFIG_ERROR_MARKER = "<!-- autopack:config-error -->";
@@ -26,6 +28,33 @@ export async function reportConfigProblems(ctx: RunContext, problems: string[], 
   await ctx.github.ensureComment(ctx.ref.issue, CONFIG_ERROR_MARKER, body, ctx.isOurs, ctx.comments);
   await ctx.github.addLabels(ctx.ref.issue, [LABELS.invalid]);
   ctx.deps.log.warn({ issue: ctx.ref, problems }, "invalid repository configuration");
+}
+
+/**
+ * The issue's latest run holds a block that is authentic but not the app's last write of its status
+ * comment (pasted back, or left over): Autopack cannot tell which state is the latest, so it does not
+ * act on it, and says so once.
+ */
+export async function reportStaleRun(ctx: RunContext): Promise<void> {
+  const stale = ctx.history.stale;
+  if (stale === null) return;
+  const body = [
+    `Autopack has stopped working on run \`${stale.runId}\`: its status comment cannot be trusted any more, because ${stale.why}.`,
+    "Autopack keeps a run's state only in that comment, so it cannot tell whether the state there is the latest, and does not act on it.",
+    "",
+    "To go on, remove the label that starts Autopack and add it again: a new run starts from the plan. Open pull requests of this run are left as they are.",
+  ].join("\n");
+  await ctx.github.ensureComment(
+    ctx.ref.issue,
+    `<!-- autopack:state-refused comment=${stale.commentId} -->`,
+    body,
+    ctx.isOurs,
+    ctx.comments,
+  );
+  ctx.deps.log.warn(
+    { issue: ctx.ref, runId: stale.runId, comment: stale.commentId, why: stale.why },
+    "status comment refused: not the app's latest write",
+  );
 }
 
 /**
@@ -62,20 +91,27 @@ export async function advance(
   }
   // Sending the mirror calls is the turn's one change to the state after `decide`: what the service
   // took leaves the run's mirror record.
-  const state: RunState = {
+  const flushed: RunState = {
     ...decision.state,
     mirror: await flushMirror(decision.state.run_id, decision.state.mirror, deps.api, deps.log),
   };
-  const body = renderStatusComment({
-    state,
-    config,
-    models: [deps.models.builder, deps.models.auditor],
-    now,
-    repoUrl: ctx.repo.htmlUrl,
-    key: deps.stateKey,
-    mirroring: deps.api.enabled,
-  });
-  await saveStatus(ctx.github, ctx.ref.issue, stored.commentId === null ? null : (stored as StoredRun), body);
+  const saved = stored.commentId === null ? null : (stored as StoredRun);
+  const render = (s: RunState, binding: BlockBinding) =>
+    renderStatusComment({
+      state: s,
+      config,
+      models: [deps.models.builder, deps.models.auditor],
+      now,
+      repoUrl: ctx.repo.htmlUrl,
+      key: deps.stateKey,
+      mirroring: deps.api.enabled,
+      binding,
+    });
+  // The record must fit its comment, whatever the turn added: what does not fit is cut, and said.
+  // (Measured with the binding of the next write: its numbers are all that differs.)
+  const next: BlockBinding = { commentId: saved?.commentId ?? 0, rev: (saved?.binding.rev ?? 0) + 1, writtenAt: now.toISOString() };
+  const { state } = fitStatus(flushed, (s) => render(s, next));
+  await saveStatus(ctx.github, ctx.ref.issue, saved, (binding) => render(state, binding), deps.written);
   await syncLabels(ctx, state);
   await performActions(ctx, state, config, decision.actions);
   await ensureLongWork(ctx, state);

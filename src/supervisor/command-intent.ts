@@ -1,6 +1,7 @@
+import type { IssueComment, RepoGitHub } from "../github/door.js";
 import { forCodeSpan } from "../policy/outbound.js";
 import { reply } from "./act.js";
-import { advance } from "./advance.js";
+import { advance, reportStaleRun } from "./advance.js";
 import { HELP_TEXT, parseCommand } from "./commands.js";
 import type { SupervisorEvent } from "./events.js";
 import { reviewFeedback } from "./review-feedback.js";
@@ -20,6 +21,26 @@ export interface CommandArgs {
 }
 
 /**
+ * The one reply someone without write access gets on an issue or pull request, however often they
+ * ask: a marked comment, found again before anything is posted.
+ */
+export async function replyNoPermission(
+  opened: { github: RepoGitHub },
+  issue: number,
+  sender: string,
+  isOurs: (c: IssueComment) => boolean,
+  comments?: IssueComment[],
+): Promise<void> {
+  await opened.github.ensureComment(
+    issue,
+    `<!-- autopack:no-permission user=${sender} -->`,
+    `Sorry @${sender}, only people with write access to this repository can steer Autopack.`,
+    isOurs,
+    comments,
+  );
+}
+
+/**
  * `/autopack …` in a comment. The app reacts 👀 when it reads the command, then 🚀 when it is carried
  * out or 😕 when it cannot be. People without write access get one polite reply at most.
  */
@@ -31,12 +52,7 @@ export async function commandIntent(ctx: RunContext, args: CommandArgs): Promise
   const react = (content: "eyes" | "rocket" | "confused") => github.react(args.commentId, content);
   if (!args.decision.allowed) {
     deps.log.info({ issue: ctx.ref, sender: args.sender, role: args.decision.role }, "command from a user without write access; refused");
-    await github.ensureComment(
-      replyTo,
-      `<!-- autopack:no-permission user=${args.sender} -->`,
-      `Sorry @${args.sender}, only people with write access to this repository can steer Autopack.`,
-      ctx.isOurs,
-    );
+    await replyNoPermission(ctx, replyTo, args.sender, ctx.isOurs, replyTo === ctx.ref.issue ? ctx.comments : undefined);
     return;
   }
   await react("eyes");
@@ -52,7 +68,9 @@ export async function commandIntent(ctx: RunContext, args: CommandArgs): Promise
   }
   const stored = ctx.history.latest;
   if (!stored) {
-    await reply(ctx, replyTo, "There is no Autopack run on this issue. Add the `autopack` label to an issue with a plan to start one.");
+    if (ctx.history.stale !== null) await reportStaleRun(ctx);
+    else
+      await reply(ctx, replyTo, "There is no Autopack run on this issue. Add the `autopack` label to an issue with a plan to start one.");
     await react("confused");
     return;
   }

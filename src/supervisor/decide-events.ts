@@ -1,7 +1,8 @@
 import { MAX_MINOR_ISSUES_PER_PHASE } from "../plan/budgets.js";
 import { budgetOf, firstLine, phaseOf, runBudgetProblem, type Ctx } from "./decision.js";
 import { escalate, movePhase, moveRun, rebuild, requeue, startAudit } from "./moves.js";
-import { isTerminal } from "./run-state.js";
+import type { SupervisorEvent } from "./events.js";
+import { isTerminal, type PhaseRecord } from "./run-state.js";
 import { ACTIVE_STEPS } from "./transitions.js";
 
 /** What an event (a finished build or audit, a person's request) changes. Duplicates and late results change nothing. */
@@ -48,7 +49,10 @@ export function applyEvent(ctx: Ctx): void {
     case "audit-finished": {
       const rec = state.phases[event.phaseId];
       const phase = phaseOf(ctx, event.phaseId);
-      if (!rec || !phase || rec.step !== "auditing" || rec.auditor_attempts !== event.attempt) return;
+      if (!rec || !phase || rec.step !== "auditing" || rec.auditor_attempts !== event.attempt) {
+        if (rec && phase) overruleLateApproval(ctx, phase.phase_id, rec, event);
+        return;
+      }
       rec.tokens += event.tokens;
       state.tokens += event.tokens;
       state.work_minutes += event.minutes;
@@ -142,6 +146,24 @@ export function applyEvent(ctx: Ctx): void {
       return;
     }
   }
+}
+
+/**
+ * An approval that came after its phase went back to the Builder or to a person (its head's checks
+ * failed during the audit, a person requested changes) is not the phase's verdict: the check run the
+ * audit completed as `success` must not stay passing on that head. Elsewhere (a newer audit of the
+ * head, an approval the phase holds, a stopped run) the check run is left as the audit wrote it.
+ */
+function overruleLateApproval(
+  ctx: Ctx,
+  phaseId: string,
+  rec: PhaseRecord,
+  event: Extract<SupervisorEvent, { type: "audit-finished" }>,
+): void {
+  if (event.recommendation !== "approve" || event.stale || rec.head_sha !== event.sha) return;
+  if (rec.step !== "building" && rec.step !== "waiting" && rec.step !== "escalated") return;
+  const where = rec.step === "escalated" ? "to a person" : "back to the Builder";
+  ctx.actions.push({ type: "overrule-audit", phaseId, sha: event.sha, reason: `this approval came after the phase had gone ${where}` });
 }
 
 export function renderFindings(

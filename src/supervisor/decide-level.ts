@@ -1,6 +1,9 @@
 /** The level-triggered part of `decide`: what GitHub shows, the run's budgets, and scheduling. */
+import type { RepoConfig } from "../config/repo-config.js";
+import type { ChecksSummary } from "../github/door.js";
 import { phasesOfTier } from "../plan/schema.js";
 import type { PhaseObservation } from "./events.js";
+import type { PhaseRecord } from "./run-state.js";
 import { runBudgetProblem, type Ctx } from "./decision.js";
 import { escalate, movePhase, moveRun, rebuild, release, startAudit } from "./moves.js";
 import { ACTIVE_STEPS } from "./transitions.js";
@@ -44,17 +47,55 @@ export function observe(ctx: Ctx): void {
     if (rec.step === "checks") {
       const checks = seen.checks;
       if (ctx.config.ci.wait && checks === null) continue; // not looked at yet: the next look decides
-      if (checks !== null && checks.state !== "pending") release(ctx, rec, checks.probes);
-      if (!ctx.config.ci.wait || checks === null || checks.state === "none" || checks.state === "success")
-        startAudit(ctx, phase, rec, "checks-passed");
-      else if (checks.state === "failure")
+      const state = checks === null ? "none" : gateState(ctx, rec, checks);
+      if (checks !== null && state !== "pending") release(ctx, rec, checks.probes);
+      if (!ctx.config.ci.wait || checks === null || state === "none" || state === "success") startAudit(ctx, phase, rec, "checks-passed");
+      else if (state === "failure") {
+        overruleAudit(ctx, phase.phase_id, rec, "the repository's checks failed on this commit");
         rebuild(ctx, phase, rec, "checks-failed", `The repository's checks failed on ${rec.head_sha?.slice(0, 7)}:\n${checks.summary}`);
-      else if (ctx.now.getTime() - Date.parse(rec.since) > ctx.config.ci.timeout_minutes * 60_000) {
+      } else if (ctx.now.getTime() - Date.parse(rec.since) > ctx.config.ci.timeout_minutes * 60_000) {
         release(ctx, rec, checks?.probes ?? []);
         escalate(ctx, phase.phase_id, rec, `checks did not finish within ${ctx.config.ci.timeout_minutes} minutes`);
       }
+    } else if ((rec.step === "auditing" || rec.step === "awaiting_merge") && ctx.config.ci.wait && seen.checks?.state === "failure") {
+      // A check that reported after the audit started (or after the approval) failed: the head is not
+      // good, whatever the Auditor says. Its verdict stops passing, and the phase goes back to the Builder.
+      const when = rec.step === "auditing" ? "while it was being audited" : "after the Auditor approved it";
+      overruleAudit(ctx, phase.phase_id, rec, "the repository's checks failed on this commit after the audit");
+      rebuild(
+        ctx,
+        phase,
+        rec,
+        "checks-failed",
+        `The repository's checks failed on ${rec.head_sha?.slice(0, 7)} ${when}:\n${seen.checks.summary}`,
+      );
     }
   }
+}
+
+/**
+ * How long a head's check suites that have not reported yet (or the base branch's checks, when the
+ * head has no suite at all) are waited for before the head counts as having no CI: GitHub creates a
+ * suite at the push for every app with checks to run, and some apps never run any.
+ */
+export const EXPECTED_CHECKS_MINUTES = 10;
+
+/** The head's checks as the gate sees them: checks still expected within their wait are pending. */
+export function gateState(ctx: Ctx, rec: PhaseRecord, checks: ChecksSummary): ChecksSummary["state"] {
+  if ((checks.state !== "none" && checks.state !== "success") || checks.awaiting.length === 0) return checks.state;
+  const waited = ctx.now.getTime() - Date.parse(rec.since);
+  return waited < expectedChecksWaitMs(ctx.config) ? "pending" : checks.state;
+}
+
+/** The wait for checks that are expected but have not started, never past the checks' time-out. */
+export function expectedChecksWaitMs(config: RepoConfig): number {
+  return Math.min(EXPECTED_CHECKS_MINUTES, config.ci.timeout_minutes) * 60_000;
+}
+
+/** The verdict on the phase's head stops passing: asked for whenever its checks failed after (or around) an audit. */
+function overruleAudit(ctx: Ctx, phaseId: string, rec: PhaseRecord, reason: string): void {
+  const audited = rec.step === "auditing" || rec.step === "awaiting_merge" || rec.audited_sha === rec.head_sha;
+  if (rec.head_sha !== null && audited) ctx.actions.push({ type: "overrule-audit", phaseId, sha: rec.head_sha, reason });
 }
 
 export function enforceRunBudgets(ctx: Ctx): void {

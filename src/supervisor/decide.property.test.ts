@@ -205,7 +205,12 @@ class Sim {
       if (!pr) continue;
       phases[phaseId] = {
         pr: { number: pr.number, state: pr.open ? "open" : "closed", merged: pr.merged, headSha: pr.head },
-        checks: { state: pr.open ? (this.checks.get(pr.head) ?? "none") : "none", summary: `checks of ${pr.head}`, probes: [] },
+        checks: {
+          state: pr.open ? (this.checks.get(pr.head) ?? "none") : "none",
+          summary: `checks of ${pr.head}`,
+          probes: [],
+          awaiting: [],
+        },
       };
     }
     return { phases };
@@ -230,8 +235,10 @@ class Sim {
     );
     if (opts.ignored) {
       // An event decide must ignore is the same as a plain look at GitHub.
+      // (It may only ask that a verdict the phase did not keep stop passing.)
+      const withoutOverrules = (d: Decision) => ({ ...d, actions: d.actions.filter((a) => a.type !== "overrule-audit") });
       const plain = decide({ ...input, event: { type: "observe" } });
-      if (JSON.stringify(plain) !== JSON.stringify(decision))
+      if (JSON.stringify(withoutOverrules(plain)) !== JSON.stringify(withoutOverrules(decision)))
         this.fail(`an event that should be ignored changed something: ${JSON.stringify(event)}`);
     }
     this.checkTransition(before, decision);

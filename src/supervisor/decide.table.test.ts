@@ -168,10 +168,11 @@ function seen(
   checksState: NonNullable<PhaseObservation["checks"]>["state"] = "none",
   how: "open" | "merged" | "closed" = "open",
   summary = "",
+  awaiting: string[] = [],
 ): PhaseObservation {
   return {
     pr: { number, state: how === "open" ? "open" : "closed", merged: how === "merged", headSha },
-    checks: { state: checksState, summary, probes: [] },
+    checks: { state: checksState, summary, probes: [], awaiting },
   };
 }
 
@@ -188,6 +189,7 @@ const build = (phaseId: string, attempt: number, feedback: string | null = null)
 const audit = (phaseId: string, attempt: number, sha: string, pr: number): Action => ({ type: "audit", phaseId, attempt, sha, pr });
 const escalate = (phaseId: string, reason: string): Action => ({ type: "escalate", phaseId, reason });
 const merge = (phaseId: string, pr: number, sha: string): Action => ({ type: "merge", phaseId, pr, sha });
+const overrule = (phaseId: string, sha: string, reason: string): Action => ({ type: "overrule-audit", phaseId, sha, reason });
 const FINISH: Action = { type: "finish" };
 
 const AUDITOR_ASKED = "The Auditor asked for changes: s";
@@ -594,9 +596,17 @@ const auditFinished: Row[] = [
     actions: [],
   },
   {
-    name: "an audit result for a phase sent back to the Builder changes nothing",
+    name: "an approval for a phase sent back to the Builder changes nothing, and its check run stops passing",
     state: runWith({ P1: building(2, { auditor_attempts: 1, head_sha: "a1", pr: 101 }), P2: building(1) }),
     event: audited("P1", 1, "a1", "approve"),
+    run: "PHASE_EXECUTION",
+    phases: { P1: { ...building(2), verdict: null } },
+    actions: [overrule("P1", "a1", "this approval came after the phase had gone back to the Builder")],
+  },
+  {
+    name: "a revise for a phase sent back to the Builder changes nothing and overrules nothing",
+    state: runWith({ P1: building(2, { auditor_attempts: 1, head_sha: "a1", pr: 101 }), P2: building(1) }),
+    event: audited("P1", 1, "a1", "revise"),
     run: "PHASE_EXECUTION",
     phases: { P1: { ...building(2), verdict: null } },
     actions: [],
@@ -627,6 +637,27 @@ const auditFinished: Row[] = [
     run: "PHASE_EXECUTION",
     phases: { P1: { step: "escalated" } },
     actions: [escalate("P1", "the build committed but no pull request could be opened")],
+  },
+  {
+    name: "an approval whose head's checks failed in the meantime: back to the Builder, nothing merged",
+    state: runWith({ P1: auditing("a1", 101), P2: building(1) }),
+    event: audited("P1", 1, "a1", "approve"),
+    obs: { P1: seen(101, "a1", "failure", "open", "red") },
+    cfg: { auto_merge: true },
+    run: "PHASE_EXECUTION",
+    phases: { P1: { ...building(2), audited_sha: "a1", verdict: "approve" } },
+    actions: [
+      overrule("P1", "a1", "the repository's checks failed on this commit after the audit"),
+      build("P1", 2, "The repository's checks failed on a1 after the Auditor approved it:\nred"),
+    ],
+  },
+  {
+    name: "a late approval for a phase that went to a person stops passing too",
+    state: runWith({ P1: escalated({ auditor_attempts: 1, head_sha: "a1", pr: 101 }), P2: building(1) }),
+    event: audited("P1", 1, "a1", "approve"),
+    run: "PHASE_EXECUTION",
+    phases: { P1: { step: "escalated", verdict: null } },
+    actions: [overrule("P1", "a1", "this approval came after the phase had gone to a person")],
   },
 ];
 
@@ -796,6 +827,115 @@ const observations: Row[] = [
     cfg: NO_CI,
     run: "PHASE_EXECUTION",
     actions: [audit("P1", 1, "a1", 101)],
+  },
+  {
+    name: "checks: none yet, but a check suite waits on the head -> wait",
+    state: runWith({ P1: checks("a1", 101), P2: building(1) }),
+    event: OBSERVE,
+    obs: { P1: seen(101, "a1", "none", "open", "", ["github-actions"]) },
+    run: "PHASE_EXECUTION",
+    phases: { P1: { step: "checks", since: T0.toISOString() } },
+    actions: [],
+  },
+  {
+    name: "checks: success, but another app's suite has not reported yet -> wait",
+    state: runWith({ P1: checks("a1", 101), P2: building(1) }),
+    event: OBSERVE,
+    obs: { P1: seen(101, "a1", "success", "open", "", ["circleci"]) },
+    run: "PHASE_EXECUTION",
+    phases: { P1: { step: "checks" } },
+    actions: [],
+  },
+  {
+    name: "checks: a suite that never reports is waited for 10 minutes, then the head counts as having no CI",
+    state: runWith({ P1: checks("a1", 101), P2: building(1) }),
+    event: OBSERVE,
+    obs: { P1: seen(101, "a1", "none", "open", "", ["github-actions"]) },
+    now: minutesAfter(10),
+    run: "PHASE_EXECUTION",
+    phases: { P1: { step: "auditing", auditor_attempts: 1 } },
+    actions: [audit("P1", 1, "a1", 101)],
+  },
+  {
+    name: "checks: the wait for a suite that never reports is never longer than ci.timeout_minutes",
+    state: runWith({ P1: checks("a1", 101), P2: building(1) }),
+    event: OBSERVE,
+    obs: { P1: seen(101, "a1", "none", "open", "", ["github-actions"]) },
+    cfg: { ci: { timeout_minutes: 3 } },
+    now: minutesAfter(3),
+    run: "PHASE_EXECUTION",
+    phases: { P1: { step: "auditing" } },
+    actions: [audit("P1", 1, "a1", 101)],
+  },
+  {
+    name: "checks: failure on a head the Auditor approved before (re-run) -> its verdict stops passing, back to the Builder",
+    state: runWith({ P1: checks("a1", 101, { auditor_attempts: 1, audited_sha: "a1", verdict: "approve" }), P2: building(1) }),
+    event: OBSERVE,
+    obs: { P1: seen(101, "a1", "failure", "open", "red") },
+    run: "PHASE_EXECUTION",
+    phases: { P1: building(2) },
+    actions: [
+      overrule("P1", "a1", "the repository's checks failed on this commit"),
+      build("P1", 2, "The repository's checks failed on a1:\nred"),
+    ],
+  },
+  {
+    name: "auditing: a check that fails during the audit -> back to the Builder, the audit's verdict will not pass",
+    state: runWith({ P1: auditing("a1", 101), P2: building(1) }),
+    event: OBSERVE,
+    obs: { P1: seen(101, "a1", "failure", "open", "late red") },
+    run: "PHASE_EXECUTION",
+    phases: { P1: { ...building(2), auditor_attempts: 1 } },
+    actions: [
+      overrule("P1", "a1", "the repository's checks failed on this commit after the audit"),
+      build("P1", 2, "The repository's checks failed on a1 while it was being audited:\nlate red"),
+    ],
+  },
+  {
+    name: "awaiting merge: a check that fails after the approval -> back to the Builder, the approval stops passing",
+    state: runWith({ P1: awaiting("a1", 101), P2: building(1) }),
+    event: OBSERVE,
+    obs: { P1: seen(101, "a1", "failure", "open", "late red") },
+    run: "PHASE_EXECUTION",
+    phases: { P1: building(2) },
+    actions: [
+      overrule("P1", "a1", "the repository's checks failed on this commit after the audit"),
+      build("P1", 2, "The repository's checks failed on a1 after the Auditor approved it:\nlate red"),
+    ],
+  },
+  {
+    name: "awaiting merge: a late failure with no build left -> escalated, the approval stops passing",
+    state: runWith({ P1: building(1), P2: awaiting("b2", 102, { builder_attempts: 2 }) }),
+    event: OBSERVE,
+    obs: { P2: seen(102, "b2", "failure", "open", "red") },
+    run: "PHASE_EXECUTION",
+    phases: { P2: { step: "escalated" } },
+    actions: [
+      overrule("P2", "b2", "the repository's checks failed on this commit after the audit"),
+      escalate(
+        "P2",
+        "Builder attempts exhausted (2); last problem: The repository's checks failed on b2 after the Auditor approved it: red",
+      ),
+    ],
+  },
+  {
+    name: "awaiting merge with ci.wait off: the repository's checks are not looked at",
+    state: runWith({ P1: awaiting("a1", 101), P2: building(1) }),
+    event: OBSERVE,
+    obs: { P1: seen(101, "a1", "failure", "open", "red") },
+    cfg: NO_CI,
+    run: "PHASE_EXECUTION",
+    phases: { P1: { step: "awaiting_merge" } },
+    actions: [],
+  },
+  {
+    name: "awaiting merge: pending or passing checks change nothing",
+    state: runWith({ P1: awaiting("a1", 101), P2: awaiting("b1", 102) }),
+    event: OBSERVE,
+    obs: { P1: seen(101, "a1", "pending"), P2: seen(102, "b1", "success") },
+    run: "PHASE_EXECUTION",
+    phases: { P1: { step: "awaiting_merge" }, P2: { step: "awaiting_merge" } },
+    actions: [],
   },
   {
     name: "an observation of another PR is not this phase's",
@@ -1235,7 +1375,7 @@ describe("decide, transition by transition", () => {
     expect(pending.mirror.pending).toEqual([]);
     const failed = {
       ...seen(101, waiting.phases["P1"]!.head_sha!, "failure", "open", "1 failed"),
-      checks: { state: "failure" as const, summary: "1 failed", probes: [probe] },
+      checks: { state: "failure" as const, summary: "1 failed", probes: [probe], awaiting: [] },
     };
     const done = play({ state: pending, event: OBSERVE, obs: { P1: failed } }).state;
     expect(done.mirror.pending).toEqual([{ ...call, body: { ...BUILDER_RESULT, probe_results: [probe] } }]);

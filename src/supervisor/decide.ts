@@ -26,9 +26,11 @@ export function decide(input: DecideInput): Decision {
   if (!isTerminal(state)) schedule(ctx);
   // Whatever no longer waits for checks sends what it held back.
   for (const rec of Object.values(state.phases)) if (rec.step !== "checks" && rec.held.length > 0) release(ctx, rec, []);
-  if (!isTerminal(state)) return { state, actions };
+  // An approval that its head's checks took back in the same turn merges nothing.
+  const kept = actions.filter((a) => a.type !== "merge" || state.phases[a.phaseId]?.step === "awaiting_merge");
+  if (!isTerminal(state)) return { state, actions: kept };
   // An ended run starts no more work, whatever the event asked for.
-  const final = actions.filter((a) => a.type !== "build" && a.type !== "audit");
+  const final = kept.filter((a) => a.type !== "build" && a.type !== "audit");
   if (!wasTerminal) final.push({ type: "finish" });
   return { state, actions: final };
 }

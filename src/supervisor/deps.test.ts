@@ -9,6 +9,7 @@ const comment = (over: Partial<IssueComment>): IssueComment => ({
   userType: "Bot",
   appId: 42,
   createdAt: "",
+  updatedAt: "",
   ...over,
 });
 

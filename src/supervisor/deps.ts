@@ -2,6 +2,7 @@ import type { AutopackApi } from "../autopack-api/client.js";
 import type { GitHubApp, IssueComment } from "../github/door.js";
 import type { LlmPort } from "../llm/port.js";
 import type { AppQueue } from "./jobs.js";
+import type { WrittenRevisions } from "./run-store.js";
 
 export interface Log {
   debug(fields: object, message: string): void;
@@ -24,6 +25,8 @@ export interface WorkerDeps {
   models: { builder: string; auditor: string };
   /** HMAC key of the state blocks. */
   stateKey: Buffer;
+  /** The revisions of status comments this process wrote (a block older than these is stale). */
+  written?: WrittenRevisions;
   /** This app's id: its comments carry it in `performed_via_github_app`. */
   appId: number;
   log: Log;

@@ -4,7 +4,11 @@ import type { FindingRef, StoredMirrorCall } from "./run-state.js";
 /** What the reconcile saw on GitHub for one phase. */
 export interface PhaseObservation {
   pr: { number: number; state: "open" | "closed"; merged: boolean; headSha: string } | null;
-  /** The repository's own checks on the PR head (the app's audit check excluded); null when not looked at. */
+  /**
+   * The repository's own checks on the PR head (the app's audit check excluded); null when not looked
+   * at. Looked at while the phase waits for them, is audited or awaits its merge (a check that reports
+   * late still counts).
+   */
   checks: ChecksSummary | null;
 }
 
@@ -54,6 +58,8 @@ export type Action =
   | { type: "build"; phaseId: string; attempt: number; feedback: string | null; startOver: boolean }
   | { type: "audit"; phaseId: string; attempt: number; sha: string; pr: number }
   | { type: "merge"; phaseId: string; pr: number; sha: string }
+  /** The app's passing audit check runs on `sha` stop passing: the Supervisor did not keep that verdict. */
+  | { type: "overrule-audit"; phaseId: string; sha: string; reason: string }
   | {
       type: "escalate";
       phaseId: string | null;

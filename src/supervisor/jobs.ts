@@ -25,14 +25,34 @@ export type Job =
 export type Intent =
   /** `body`: the issue body the labelled webhook carried, as it was when the label was added. */
   | { type: "start"; sender: string; label: string; body: string }
-  /** `onPullRequest`: the PR the comment is on; until `phaseId` is known the target is that PR, not the run's issue. */
-  | { type: "command"; sender: string; commentId: number; body: string; onPullRequest: number | null; phaseId: string | null }
+  /**
+   * `onPullRequest`: the PR the comment is on; until `phaseId` is known the target is that PR, not the
+   * run's issue. `outsider`: the webhook already says the sender has no write access (see
+   * `cannotSteerByAssociation`); never set to let anyone in.
+   */
+  | {
+      type: "command";
+      sender: string;
+      commentId: number;
+      body: string;
+      onPullRequest: number | null;
+      phaseId: string | null;
+      outsider?: boolean;
+    }
   | { type: "review"; sender: string; pullNumber: number; phaseId: string; reviewId: number; state: string; body: string }
   | { type: "rerun-audit"; sender: string; phaseId: string; headSha: string };
 
 export type AppQueue = JobQueue<Job>;
 export type AppQueuedJob = QueuedJob<Job>;
 export type AppJobHandler = JobHandler<Job>;
+
+/**
+ * The coalescing tag of an issue's reconciles: one that waits in the queue already looks at everything
+ * the next would (a reconcile observes GitHub afresh), so more of them while it waits are one.
+ */
+export function reconcileTag(target: Pick<IssueKey, "owner" | "repo" | "issue">): string {
+  return `reconcile:${issueQueueKey(target)}`;
+}
 
 /** The serialisation key of everything that reads or writes one issue's run. */
 export function issueQueueKey(target: Pick<IssueKey, "owner" | "repo" | "issue">): string {

@@ -50,10 +50,18 @@ export function escalate(
   ctx.actions.push({ type: "escalate", phaseId, reason, ...(details ? { details } : {}) });
 }
 
+/** Feedback for the Builder a phase keeps at most (it lives in the run's record, in a comment). */
+export const MAX_FEEDBACK_CHARS = 20_000;
+
+function capFeedback(feedback: string | null): string | null {
+  return feedback !== null && feedback.length > MAX_FEEDBACK_CHARS ? `${feedback.slice(0, MAX_FEEDBACK_CHARS - 1)}…` : feedback;
+}
+
 /** Starts the next Builder attempt of a phase, or escalates when its budget is spent. */
 export function rebuild(ctx: Ctx, phase: Phase, rec: PhaseRecord, why: PhaseCause, feedback: string | null): void {
   const budget = budgetOf(ctx, phase);
   // Kept even when the phase escalates below: a later retry starts from this feedback.
+  feedback = capFeedback(feedback);
   rec.feedback = feedback;
   if (rec.builder_attempts - rec.builder_floor >= budget.builder_attempts) {
     escalate(
@@ -91,7 +99,7 @@ export function startAudit(ctx: Ctx, phase: Phase, rec: PhaseRecord, why: PhaseC
 
 /** Back in line for the Builder: schedule() starts it when its tier is current and a slot is free. */
 export function requeue(ctx: Ctx, rec: PhaseRecord, why: PhaseCause, feedback: string | null): void {
-  rec.feedback = feedback;
+  rec.feedback = capFeedback(feedback);
   movePhase(ctx, rec, "waiting", why);
 }
 

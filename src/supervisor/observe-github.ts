@@ -2,10 +2,16 @@ import type { RepoGitHub } from "../github/door.js";
 import type { Observations, PhaseObservation } from "./events.js";
 import type { RunState } from "./run-state.js";
 
+/** What `awaiting` says when only the base branch suggests that CI will report. */
+export const BASE_BRANCH_CHECKS = "the base branch's checks";
+
 /**
  * Looks at what GitHub shows for every phase that has a pull request: open, merged or closed, its
- * head, and (while a phase waits for them) the repository's checks on that head. A head with no
- * checks counts as "no CI" only when the base branch has none either; otherwise CI is expected.
+ * head, and the repository's checks on that head while the phase waits for them, is audited or awaits
+ * its merge (a failure that reports after the audit still counts). "No checks yet" is not "no CI": a
+ * head whose checks have not started names the apps whose check suite waits on it (`awaiting`), or,
+ * with no suite either, the base branch's checks when the base branch has some; `decide` waits for
+ * them a while (see `EXPECTED_CHECKS_MINUTES`).
  */
 export async function observePhases(github: RepoGitHub, state: RunState, baseBranch: string): Promise<Observations> {
   const phases: Record<string, PhaseObservation> = {};
@@ -17,13 +23,17 @@ export async function observePhases(github: RepoGitHub, state: RunState, baseBra
       pr: { number: pr.number, state: pr.state, merged: pr.merged, headSha: pr.headSha },
       checks: null,
     };
-    const waitsForChecks = rec.step === "checks" || (rec.head_sha !== null && rec.head_sha !== pr.headSha);
-    if (pr.state === "open" && waitsForChecks) {
-      observation.checks = await github.checks(pr.headSha);
-      if (observation.checks.state === "none") {
+    const headMoved = rec.head_sha !== null && rec.head_sha !== pr.headSha;
+    const waitsForChecks = rec.step === "checks" || headMoved;
+    const watched = rec.step === "auditing" || rec.step === "awaiting_merge";
+    if (pr.state === "open" && (waitsForChecks || watched)) {
+      // Only a phase that waits for its checks needs to know whether more are coming.
+      const checks = await github.checks(pr.headSha, { awaiting: waitsForChecks });
+      if (waitsForChecks && checks.state === "none" && checks.awaiting.length === 0) {
         baseHasChecks ??= (await github.checks(baseBranch)).state !== "none";
-        if (baseHasChecks) observation.checks = { state: "pending", summary: "", probes: [] };
+        if (baseHasChecks) checks.awaiting = [BASE_BRANCH_CHECKS];
       }
+      observation.checks = checks;
     }
     phases[phaseId] = observation;
   }

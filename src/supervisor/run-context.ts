@@ -2,7 +2,7 @@ import type { RepoConfigResult } from "../config/repo-config.js";
 import type { InstallationGitHub, IssueComment, RepoGitHub } from "../github/door.js";
 import type { IssueKey } from "./jobs.js";
 import { commentFilter, type WorkerDeps } from "./deps.js";
-import { readRunHistory, type RepoInfo, type RunHistory } from "./run-store.js";
+import { checkLegacySeal, readRunHistory, type RepoInfo, type RunHistory } from "./run-store.js";
 import { steerGate, type SteerGate } from "./steer-gate.js";
 
 /** The issue a run lives on. */
@@ -41,10 +41,14 @@ export async function loadRunContext(deps: WorkerDeps, target: IssueKey, opened?
   const { installation, github, steer } = opened ?? (await openRepo(deps, target));
   const ref: IssueRef = { owner: target.owner, repo: target.repo, issue: target.issue };
   const repo = await github.info();
-  // This app's bot user (`<slug>[bot]`), for comments GitHub does not mark with the app's id.
-  const app = await installation.appIdentity();
-  const isOurs = commentFilter(deps.appId, app?.slug ? `${app.slug}[bot]` : null);
+  const isOurs = await ourComments(deps, { installation });
   const [comments, config] = await Promise.all([github.comments(target.issue), github.config()]);
-  const history = readRunHistory(comments, isOurs, deps.stateKey, repo.id, target.issue);
+  const history = await checkLegacySeal(github, readRunHistory(comments, isOurs, deps.stateKey, repo.id, target.issue, deps.written));
   return { deps, github, steer, target, ref, repo, comments, history, config, isOurs };
+}
+
+/** Whether a comment was written by this app: its id, or its bot user (`<slug>[bot]`, asked once) where GitHub leaves the id out. */
+export async function ourComments(deps: WorkerDeps, opened: Pick<JobGitHub, "installation">): Promise<(c: IssueComment) => boolean> {
+  const app = await opened.installation.appIdentity();
+  return commentFilter(deps.appId, app?.slug ? `${app.slug}[bot]` : null);
 }

@@ -4,7 +4,7 @@ import { decide } from "./decide.js";
 import { DEFAULT_REPO_CONFIG } from "../config/repo-config.js";
 import type { RunState } from "./run-state.js";
 import { newRunState } from "./start-run.js";
-import { decodeStateBlock, encodeStateBlock, stateKey } from "./state-codec.js";
+import { decodeStateBlock, encodeV1StateBlock, stateKey } from "./state-codec.js";
 import { phaseStateOf } from "./transitions.js";
 
 const plan: Plan = {
@@ -37,9 +37,9 @@ describe("state blocks written before the step was stored once (v1)", () => {
       config: DEFAULT_REPO_CONFIG,
       now,
     }).state;
-    const block = encodeStateBlock(asV1(started, true) as RunState, key);
-    const loaded = decodeStateBlock(block, key, 5, 3);
-    expect(loaded).toEqual({ ok: true, state: started });
+    const block = encodeV1StateBlock(asV1(started, true) as RunState, key);
+    const loaded = decodeStateBlock(block, key, 5, 3, 77);
+    expect(loaded).toEqual({ ok: true, format: "v1", state: started });
     if (!loaded.ok) return;
     expect(loaded.state.v).toBe(2);
     expect(loaded.state.phases["P1"]).not.toHaveProperty("state");
@@ -50,6 +50,6 @@ describe("state blocks written before the step was stored once (v1)", () => {
     const state = newRunState({ plan, repoId: 5, issue: 3, n: 1, startedBy: "alice", now });
     const v1 = asV1(state, true) as { mirror: { pending: unknown[] } };
     v1.mirror.pending = [{ op: "builder_result", runId: state.run_id, phaseId: "P1", body: { what: "not a builder result" } }];
-    expect(decodeStateBlock(encodeStateBlock(v1 as unknown as RunState, key), key, 5, 3)).toEqual({ ok: false, reason: "malformed" });
+    expect(decodeStateBlock(encodeV1StateBlock(v1 as unknown as RunState, key), key, 5, 3, 77)).toEqual({ ok: false, reason: "malformed" });
   });
 });

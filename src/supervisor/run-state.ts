@@ -81,6 +81,8 @@ export const RunStateSchema = z.object({
   reason: z.string().nullable(),
   /** Who cancelled the run (`/autopack cancel`), while it stays cancelled. */
   cancelled_by: z.string().nullable(),
+  /** What was cut from this record to fit its comment, for people (the latest few). */
+  left_out: z.array(z.string()).default([]),
   plan: PlanSchema,
 });
 export type RunState = z.infer<typeof RunStateSchema>;

@@ -32,6 +32,7 @@ export function newRunState(args: NewRunArgs): RunState {
     mirror: { pending: [{ op: "start", runId, body: runStartBody(runId, args.plan) }], last_error: null, last_refusal: null },
     reason: null,
     cancelled_by: null,
+    left_out: [],
     plan: args.plan,
   };
 }

@@ -4,7 +4,7 @@ import { estimateCost, formatTokens, runHeadline } from "./run-text.js";
 import { phaseBudget } from "../plan/budgets.js";
 import { isTerminal, type PhaseRecord, type RunState } from "./run-state.js";
 import { phaseStateOf } from "./transitions.js";
-import { encodeStateBlock } from "./state-codec.js";
+import { encodeStateBlock, type BlockBinding } from "./state-codec.js";
 import { forPlainLine, forTableCell } from "../policy/outbound.js";
 
 /** Marks the app's status comments (the signed state block is what is trusted, not this). */
@@ -59,10 +59,12 @@ export interface StatusView {
   key: Buffer;
   /** Whether the app mirrors into an orchestrator (the Autopack API it was given is a real one). */
   mirroring: boolean;
+  /** The comment and write the state block is bound to. */
+  binding: BlockBinding;
 }
 
 /** The whole status comment: a table of tiers and phases, run totals, next step and the signed state. */
-export function renderStatusComment({ state, config, models, now, repoUrl, key, mirroring }: StatusView): string {
+export function renderStatusComment({ state, config, models, now, repoUrl, key, mirroring, binding }: StatusView): string {
   const run = state.plan.run;
   const rows = state.plan.phases.map((phase) => {
     const rec = state.phases[phase.phase_id];
@@ -94,8 +96,11 @@ export function renderStatusComment({ state, config, models, now, repoUrl, key, 
     "",
     `**Next:** ${nextStep(state)}`,
     "",
+    ...(state.left_out.length > 0
+      ? [`<sub>Cut from this run's record to fit this comment: ${state.left_out.map((w) => forPlainLine(w, 160)).join("; ")}.</sub>`, ""]
+      : []),
     "<sub>Commands (write access): `/autopack status`, `/autopack retry [PHASE…]`, `/autopack cancel`, `/autopack help`.</sub>",
     "",
-    encodeStateBlock(state, key),
+    encodeStateBlock(state, key, binding),
   ].join("\n");
 }

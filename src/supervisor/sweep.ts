@@ -1,5 +1,5 @@
 import type { GitHubApp } from "../github/door.js";
-import { issueQueueKey, type AppQueue } from "./jobs.js";
+import { issueQueueKey, reconcileTag, type AppQueue } from "./jobs.js";
 import type { Log } from "./deps.js";
 
 export interface SweepDeps {
@@ -30,6 +30,7 @@ export async function sweepOpenRuns(deps: SweepDeps, sweepId: string): Promise<n
             id: `sweep:${sweepId}:${issueQueueKey(target)}`,
             key: issueQueueKey(target),
             job: { kind: "reconcile", target, reason: "startup sweep" },
+            coalesce: reconcileTag(target),
           });
           queued++;
         }

@@ -65,7 +65,12 @@ export const PHASE_TRANSITIONS: readonly Transition<PhaseStep, PhaseCause>[] = [
   { from: ["building"], to: "checks", why: "built", says: "the attempt committed and opened its PR; the repository's checks run" },
   { from: ["building"], to: "auditing", why: "built-without-ci-gate", says: "the attempt committed and `ci.wait` is off" },
   { from: ["checks"], to: "auditing", why: "checks-passed", says: "the head's checks passed (or the repository has none)" },
-  { from: ["checks"], to: "building", why: "checks-failed", says: "a check failed; its output goes to the Builder" },
+  {
+    from: ["checks", "auditing", "awaiting_merge"],
+    to: "building",
+    why: "checks-failed",
+    says: "a check failed, even one that reported after the audit started or approved; its output goes to the Builder",
+  },
   { from: ["auditing"], to: "awaiting_merge", why: "audit-approved", says: "the Auditor approved the head" },
   {
     from: ["auditing"],
@@ -92,10 +97,10 @@ export const PHASE_TRANSITIONS: readonly Transition<PhaseStep, PhaseCause>[] = [
     says: "a person closed the phase PR without merging it",
   },
   {
-    from: ["waiting", "building", "checks", "auditing"],
+    from: ["waiting", "building", "checks", "auditing", "awaiting_merge"],
     to: "escalated",
     why: "needs-a-person",
-    says: "the Auditor escalated, a budget or the checks' time ran out, the model server refused the app, or the Builder's change would alter what runs in CI or on install",
+    says: "the Auditor escalated, a budget or the checks' time ran out (an approved phase whose checks failed late has no build left), the model server refused the app, or the Builder's change would alter what runs in CI or on install",
   },
   {
     from: ["waiting", "checks", "auditing", "awaiting_merge", "escalated", "cancelled"],

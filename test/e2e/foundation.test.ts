@@ -79,7 +79,7 @@ describe("a labelled issue with a plan", () => {
     expect(body).toContain("**Next:** Working on tier T1 (Parser).");
     expect(body).toContain("**Mirror** in sync");
 
-    const decoded = decodeStateBlock(body, stateKey(WEBHOOK_SECRET), repoId, issue);
+    const decoded = decodeStateBlock(body, stateKey(WEBHOOK_SECRET), repoId, issue, comments[0]!.id);
     expect(decoded.ok && decoded.state.run_id).toBe(runId);
 
     const starts = h.api!.calls.filter((c) => c.path === "/runs/start");

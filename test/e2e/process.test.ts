@@ -4,7 +4,7 @@ import { startFakeAutopackApi, type FakeAutopackApi } from "../support/fake-auto
 import { startFakeLlm, type FakeLlm } from "../support/fake-llm.js";
 import { startGitHubSim, type GitHubSim } from "../support/github-sim/index.js";
 import { OWNER, REPO, yamlPlan } from "../support/scenario.js";
-import { deliverWebhook } from "../support/webhooks.js";
+import { deliverWebhook, postLarge } from "../support/webhooks.js";
 import { checkInvariants } from "../support/world.js";
 import { startApp as startAppProcess, until } from "../support/app-process.js";
 
@@ -76,5 +76,8 @@ describe("the app as a process, configured only through the environment", () => 
     // A forged delivery is refused.
     const forged = await deliverWebhook(webhookUrl, event.name, event.payload, "wrong-secret");
     expect(forged.status).toBeGreaterThanOrEqual(400);
+    // So is a body over GitHub's 25 MB, as it streams in (Probot's own server has the limit in front too).
+    const oversized = await postLarge(webhookUrl, 26 * 1024 * 1024);
+    expect(oversized.status).toBe(413);
   }, 90_000);
 });

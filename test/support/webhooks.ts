@@ -202,3 +202,59 @@ export function deliverEvent(
 ): Promise<{ status: number; body: string }> {
   return deliverWebhook(url, event.name, event.payload, secret, deliveryId);
 }
+
+/**
+ * POSTs `totalBytes` of JSON-looking body in chunks (no `content-length`: chunked transfer encoding),
+ * or with a declared `contentLength`, and stops sending as soon as an answer arrives. Says the answer's
+ * status (null if the connection closed without one) and how many bytes were sent by then.
+ */
+export async function postLarge(
+  url: string,
+  totalBytes: number,
+  options: { contentLength?: number; headers?: Record<string, string> } = {},
+): Promise<{ status: number | null; sent: number }> {
+  const { request } = await import("node:http");
+  return new Promise((resolve) => {
+    let sent = 0;
+    let status: number | null = null;
+    let settled = false;
+    const done = () => {
+      if (settled) return;
+      settled = true;
+      resolve({ status, sent });
+    };
+    const req = request(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "issues",
+        "x-github-delivery": randomUUID(),
+        "x-hub-signature-256": `sha256=${"0".repeat(64)}`,
+        ...(options.contentLength !== undefined ? { "content-length": String(options.contentLength) } : {}),
+        ...options.headers,
+      },
+    });
+    req.on("response", (res) => {
+      status = res.statusCode ?? null;
+      res.resume();
+      res.on("end", done);
+      res.on("error", done);
+    });
+    req.on("error", () => setTimeout(done, 50));
+    req.on("close", () => setTimeout(done, 50));
+    const chunk = Buffer.alloc(64 * 1024, "a");
+    const write = () => {
+      while (sent < totalBytes && status === null) {
+        const piece = chunk.subarray(0, Math.min(chunk.length, totalBytes - sent));
+        sent += piece.length;
+        if (!req.write(piece)) {
+          req.once("drain", write);
+          return;
+        }
+      }
+      if (status === null && sent >= totalBytes) req.end();
+    };
+    req.write('{"padding":"');
+    write();
+  });
+}

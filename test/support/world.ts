@@ -33,6 +33,8 @@ export interface WorldOptions extends HarnessOptions {
   people?: Record<string, Role>;
   /** Invariants this test breaks on purpose, by name; each must then really be broken. */
   allow?: Invariant[];
+  /** Apps that get a check suite on every push to `acme/widgets` (`github-actions`: the repository has workflows). */
+  suitesOnPush?: string[];
 }
 
 export interface World {
@@ -51,9 +53,9 @@ export interface World {
  * `acme/widgets` with a maintainer, and the checks every test must pass when it closes.
  */
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
-  const { files = {}, people = {}, allow = [], ...harness } = options;
+  const { files = {}, people = {}, allow = [], suitesOnPush = [], ...harness } = options;
   const h = await startHarness(harness);
-  h.sim.addRepo({ owner: OWNER, name: REPO, files: { "README.md": "# widgets\n", ...files } });
+  h.sim.addRepo({ owner: OWNER, name: REPO, files: { "README.md": "# widgets\n", ...files }, suitesOnPush });
   h.sim.setPermission(OWNER, REPO, "maintainer", "maintain");
   for (const [login, role] of Object.entries(people)) h.sim.setPermission(OWNER, REPO, login, role);
   const allowed = new Set<Invariant>(allow);

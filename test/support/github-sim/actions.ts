@@ -29,7 +29,21 @@ export interface CheckRunSpec {
 
 /** What people and the repository's own CI do, straight to the state (no HTTP, no checks). */
 export interface SimActions {
-  addRepo(spec: { owner: string; name: string; defaultBranch?: string; files?: Record<string, string>; private?: boolean }): SimRepo;
+  /**
+   * `suitesOnPush`: slugs of the apps that get a check suite (queued, no run yet) on every push to a
+   * branch, as GitHub does for the apps with checks to run: `github-actions` for a repository with
+   * workflows, the app's own slug (GitHub makes a suite for every app with the checks permission).
+   */
+  addRepo(spec: {
+    owner: string;
+    name: string;
+    defaultBranch?: string;
+    files?: Record<string, string>;
+    private?: boolean;
+    suitesOnPush?: string[];
+  }): SimRepo;
+  /** Changes which apps get a check suite on every push (see `addRepo`). */
+  setSuitesOnPush(owner: string, repo: string, slugs: string[]): void;
   addUser(login: string, type?: "User" | "Bot"): void;
   setPermission(owner: string, repo: string, login: string, role: Role): void;
   /** A custom repository role named `name`, built on `base` (GitHub answers `permission` from the base, `role_name` from the name). */
@@ -46,7 +60,8 @@ export interface SimActions {
   addLabels(owner: string, repo: string, issue: number, labels: string[], by?: string): void;
   removeLabel(owner: string, repo: string, issue: number, label: string, by?: string): void;
   addComment(owner: string, repo: string, issue: number, spec: { body: string; user: string }): number;
-  editComment(owner: string, repo: string, commentId: number, body: string): void;
+  /** A person edits a comment (`at`: when, as GitHub's `updated_at` will say; now by default). */
+  editComment(owner: string, repo: string, commentId: number, body: string, options?: { at?: string }): void;
   /** A person with write access deletes a comment (anyone's). */
   deleteComment(owner: string, repo: string, commentId: number): void;
   /** A person pushes one commit to a branch (created from the default branch when missing). */
@@ -118,6 +133,9 @@ export function createActions(s: SimState): SimActions {
         headSha,
       };
     },
+    setSuitesOnPush: (o, r, slugs) => {
+      repoFor(s, o, r).suitesOnPush = slugs.map((slug) => s.appBySlug(slug));
+    },
     addUser: (login, type = "User") => void s.ensureUser(login, type),
     setPermission: (o, r, login, role) => {
       s.ensureUser(login);
@@ -183,11 +201,11 @@ export function createActions(s: SimState): SimActions {
       s.ensureUser(spec.user);
       return wrap("addComment", () => addComment(s, repoFor(s, o, r), issueOf(o, r, n), spec.body, spec.user, false).id);
     },
-    editComment: (o, r, id, body) => {
+    editComment: (o, r, id, body, options = {}) => {
       const found = repoFor(s, o, r).comments.get(id);
       if (!found) throw new Error(`github-sim: no comment ${id} in ${o}/${r}`);
       found.body = body;
-      found.updatedAt = s.now();
+      found.updatedAt = options.at ?? s.now();
     },
     deleteComment: (o, r, id) => {
       const repo = repoFor(s, o, r);

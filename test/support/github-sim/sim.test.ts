@@ -245,6 +245,27 @@ describe("github-sim: git database", () => {
   });
 });
 
+describe("github-sim: checks", () => {
+  it("makes a queued check suite at every push for the apps set to get one; their runs come later, in that suite", async () => {
+    sim.addRepo({ owner: "acme", name: "ci", files: { "a.txt": "a\n" }, suitesOnPush: ["github-actions"] });
+    const sha = sim.pushCommit("acme", "ci", "feature", { "b.txt": "b\n" }, "alice");
+    const list = () => octokit.rest.checks.listSuitesForRef({ owner: "acme", repo: "ci", ref: sha });
+    const before = (await list()).data.check_suites;
+    expect(before.map((x) => [x.app?.slug, x.head_branch, x.status, x.conclusion, x.latest_check_runs_count])).toEqual([
+      ["github-actions", "feature", "queued", null, 0],
+    ]);
+    sim.addCheckRun("acme", "ci", sha, { name: "test", status: "completed", conclusion: "failure" });
+    const after = (await list()).data.check_suites;
+    expect(after.map((x) => [x.id, x.status, x.conclusion, x.latest_check_runs_count])).toEqual([
+      [before[0]!.id, "completed", "failure", 1],
+    ]);
+    // A repository without workflows gets none.
+    sim.setSuitesOnPush("acme", "ci", []);
+    const bare = sim.pushCommit("acme", "ci", "feature", { "c.txt": "c\n" }, "alice");
+    expect((await octokit.rest.checks.listSuitesForRef({ owner: "acme", repo: "ci", ref: bare })).data.check_suites).toEqual([]);
+  });
+});
+
 describe("github-sim: OpenAPI checks", () => {
   it("records an unknown route and a body GitHub's schema refuses, and answers 404 / 422", async () => {
     sim.addRepo({ owner: "acme", name: "oas" });

@@ -17,6 +17,7 @@ export class SimState {
   readonly repos = new Map<string, RepoState>();
   readonly botLogin: string;
   private lastId = 1000;
+  private readonly otherApps = new Map<string, AppRef>();
 
   constructor(
     readonly options: SimOptions,
@@ -79,7 +80,14 @@ export class SimState {
     return repo;
   }
 
-  addRepo(spec: { owner: string; name: string; defaultBranch?: string; files?: Record<string, string>; private?: boolean }): RepoState {
+  addRepo(spec: {
+    owner: string;
+    name: string;
+    defaultBranch?: string;
+    files?: Record<string, string>;
+    private?: boolean;
+    suitesOnPush?: string[];
+  }): RepoState {
     if (this.findRepo(spec.owner, spec.name)) throw new Error(`repository ${spec.owner}/${spec.name} exists already`);
     this.ensureUser(spec.owner);
     const repo: RepoState = {
@@ -104,6 +112,7 @@ export class SimState {
       statuses: [],
       roles: new Map([[spec.owner.toLowerCase(), "admin"]]),
       customRoles: new Map(),
+      suitesOnPush: (spec.suitesOnPush ?? []).map((slug) => this.appBySlug(slug)),
     };
     this.repos.set(`${spec.owner}/${spec.name}`.toLowerCase(), repo);
     const flat = new Map(
@@ -158,12 +167,30 @@ export class SimState {
     return repo.refs.get(`refs/heads/${branch}`);
   }
 
+  /** An app by its slug: GitHub Actions, this app, or another app made up for the test. */
+  appBySlug(slug: string): AppRef {
+    if (slug === CI_APP.slug) return CI_APP;
+    if (slug === this.app.slug) return this.app;
+    const known = this.otherApps.get(slug);
+    if (known) return known;
+    const app: AppRef = { id: 20_000 + this.otherApps.size, slug, name: slug, owner: slug };
+    this.otherApps.set(slug, app);
+    return app;
+  }
+
   /** Moves (or deletes, with undefined) a ref, and keeps open pull requests in step. */
   setRef(repo: RepoState, ref: string, sha: string | undefined): void {
     if (sha === undefined) repo.refs.delete(ref);
     else repo.refs.set(ref, sha);
     const branch = ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : undefined;
     if (!branch) return;
+    // A push: GitHub creates the check suites of the apps that will run checks, before any run exists.
+    if (sha !== undefined) {
+      for (const app of repo.suitesOnPush) {
+        if (repo.checkSuites.some((x) => x.headSha === sha && x.app.id === app.id)) continue;
+        repo.checkSuites.push({ id: this.nextId(), headSha: sha, headBranch: branch, app, createdAt: this.now() });
+      }
+    }
     for (const issue of repo.issues.values()) {
       const pull = issue.pull;
       if (!pull || issue.state !== "open") continue;

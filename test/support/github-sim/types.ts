@@ -189,6 +189,12 @@ export interface RepoState {
   roles: Map<string, Role>;
   /** Lower-cased login -> the name of a custom repository role, which GitHub answers as `role_name`. */
   customRoles: Map<string, string>;
+  /**
+   * Apps that get a check suite on every commit pushed to a branch, as GitHub makes one at the push
+   * for each app with checks to run (GitHub Actions when the repository has workflows); their check
+   * runs come later, when a test adds them.
+   */
+  suitesOnPush: AppRef[];
 }
 
 export type { Signature };

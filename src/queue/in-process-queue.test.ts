@@ -153,6 +153,30 @@ describe("InProcessQueue delayed jobs", () => {
     expect(ran[0]! - queuedAt).toBeGreaterThanOrEqual(35);
   });
 
+  it("retries nothing once it is closing: a job that fails then is reported as failed for good", async () => {
+    let runs = 0;
+    const reports: boolean[] = [];
+    let started: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const queue = new InProcessQueue<Job>({
+      attempts: 5,
+      minRetryDelayMs: 1,
+      maxRetryDelayMs: 2,
+      handler: async () => {
+        runs++;
+        started();
+        await new Promise((r) => setTimeout(r, 30));
+        throw new Error("the installation token expired");
+      },
+      onError: (_error, _job, _attempt, final) => reports.push(final),
+    });
+    await queue.enqueue({ id: "a", key: "k", job: job("a") });
+    await running;
+    await queue.close();
+    expect(runs).toBe(1);
+    expect(reports).toEqual([true]);
+  });
+
   it("drops delayed jobs on close", async () => {
     let runs = 0;
     const queue = new InProcessQueue<Job>({ handler: async () => void runs++ });

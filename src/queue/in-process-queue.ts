@@ -150,7 +150,11 @@ export class InProcessQueue<T> implements JobQueue<T> {
           maxTimeout: maxRetryDelayMs,
           factor: 2,
           randomize: true,
-          onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => onError?.(error, item, attemptNumber, retriesLeft === 0),
+          // A process that is closing (SIGTERM) retries nothing: its credentials and queue are going away,
+          // and the next process's startup sweep reconciles the issue afresh.
+          onFailedAttempt: ({ error, attemptNumber, retriesLeft }) =>
+            onError?.(error, item, attemptNumber, retriesLeft === 0 || this.#closed),
+          shouldRetry: () => !this.#closed,
         },
       );
       return true;

@@ -38,6 +38,20 @@ function fit(text: string, max: number): string {
   return text.slice(0, end) + note;
 }
 
+/** The `Autopack audit` check runs on `headSha` made by the app (`app`, when known), every page of them. */
+async function appAuditRuns(gh: GitHubClient, repo: RepoName, headSha: string, app: AppIdentity | null) {
+  const runs = await gh.paginate(gh.rest.checks.listForRef, {
+    owner: repo.owner,
+    repo: repo.repo,
+    ref: headSha,
+    check_name: AUDIT_CHECK_NAME,
+    filter: "all",
+    per_page: 100,
+    ...(app !== null ? { app_id: app.id } : {}),
+  });
+  return runs.filter((run) => run.name === AUDIT_CHECK_NAME && run.head_sha === headSha && (app === null || run.app?.id === app.id));
+}
+
 /**
  * The app's (`app`, when known) `Autopack audit` check run on `headSha` that is still running, or a
  * new one created `in_progress`: a retried job reuses its check run instead of adding a duplicate.
@@ -49,22 +63,7 @@ export async function ensureAuditCheckRun(
   app: AppIdentity | null,
   options: EnsureCheckRunOptions = {},
 ): Promise<number> {
-  const runs = await gh.paginate(gh.rest.checks.listForRef, {
-    owner: repo.owner,
-    repo: repo.repo,
-    ref: headSha,
-    check_name: AUDIT_CHECK_NAME,
-    filter: "all",
-    per_page: 100,
-    ...(app !== null ? { app_id: app.id } : {}),
-  });
-  const running = runs.find(
-    (run) =>
-      run.name === AUDIT_CHECK_NAME &&
-      run.head_sha === headSha &&
-      (run.status === "in_progress" || run.status === "queued") &&
-      (app === null || run.app?.id === app.id),
-  );
+  const running = (await appAuditRuns(gh, repo, headSha, app)).find((run) => run.status === "in_progress" || run.status === "queued");
   if (running !== undefined) return running.id;
   const { data } = await gh.rest.checks.create({
     owner: repo.owner,
@@ -116,23 +115,7 @@ export async function overruleAuditCheckRuns(
   app: AppIdentity | null,
   result: { conclusion: AuditConclusion; title: string; summary: string },
 ): Promise<number> {
-  const runs = await gh.paginate(gh.rest.checks.listForRef, {
-    owner: repo.owner,
-    repo: repo.repo,
-    ref: headSha,
-    check_name: AUDIT_CHECK_NAME,
-    filter: "all",
-    per_page: 100,
-    ...(app !== null ? { app_id: app.id } : {}),
-  });
-  const passing = runs.filter(
-    (run) =>
-      run.name === AUDIT_CHECK_NAME &&
-      run.head_sha === headSha &&
-      run.status === "completed" &&
-      run.conclusion === "success" &&
-      (app === null || run.app?.id === app.id),
-  );
+  const passing = (await appAuditRuns(gh, repo, headSha, app)).filter((run) => run.status === "completed" && run.conclusion === "success");
   for (const run of passing) await completeAuditCheckRun(gh, repo, run.id, result.conclusion, result.title, result.summary);
   return passing.length;
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { cursorAgentId } from "../../src/cursor/agent-id.js";
 import type { FakeCursor } from "../support/fake-cursor/index.js";
 import type { Harness, HarnessOptions } from "../support/harness.js";
 import { OWNER, REPO } from "../support/scenario.js";
@@ -176,6 +177,45 @@ describe("builder: cursor", () => {
     expect(cursor.launches).toHaveLength(1);
     expect(h.sim.pulls(OWNER, REPO)).toHaveLength(1);
     expect(s.status(issue)).toMatch(/P1: Add the greeter \| gate · approved, waiting for merge \| 1\/3/);
+  });
+
+  it("follows the run a process launched before it died, while that run still goes on", async () => {
+    const s = await world();
+    scriptAgents(h.llm, { audits: { P1: [approve] } });
+    h.hold = true;
+    const issue = await s.label(PLAN);
+    // What the process that died left behind: the attempt's agent, launched, its run going on.
+    const runId = `gh-${h.sim.repository(OWNER, REPO).id}-${issue}-1`;
+    cursor.script({ finish: { "src/greet.ts": GREETER }, summary: "Added greet()" });
+    const launched = await fetch(`${cursor.url}/v1/agents`, {
+      method: "POST",
+      headers: { authorization: `Basic ${Buffer.from(`${cursor.apiKey}:`).toString("base64")}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        agentId: cursorAgentId(`${OWNER}/${REPO}`, runId, "P1"),
+        prompt: { text: "Implement P1" },
+        repos: [{ url: `https://github.com/${OWNER}/${REPO}`, startingRef: "main" }],
+        branchName: `autopack/${issue}/P1`,
+        autoCreatePR: false,
+      }),
+    });
+    expect(launched.status).toBe(201);
+
+    await h.release();
+    expect(cursor.launches).toHaveLength(1);
+    expect(cursor.followUps).toEqual([]);
+    expect(h.sim.fileAt(OWNER, REPO, s.pull(issue, "P1").head.sha, "src/greet.ts")).toBe(GREETER);
+    expect(s.status(issue)).toContain("approved, waiting for merge");
+  });
+
+  it("resets a denied push also when the run ends in ERROR", async () => {
+    const s = await world();
+    cursor.script({ error: "crashed", push: { ".env": "TOKEN=1\n" } });
+    const base = h.sim.branchHead(OWNER, REPO, "main");
+    const issue = await s.label(PLAN);
+    expect(h.sim.branchHead(OWNER, REPO, `autopack/${issue}/P1`)).toBe(base);
+    expect(cursor.followUps).toEqual([]);
+    expect(s.labels(issue)).toContain("autopack:needs-human");
+    expect(plain(s.status(issue))).toContain('".env" matches the denied path ".env"');
   });
 
   it("answers a repeated launch's 409 by following the agent already there", async () => {

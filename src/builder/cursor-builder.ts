@@ -80,7 +80,11 @@ async function attempt(input: CursorBuildInput, meter: { tokens: number }, start
     run = latest !== null && isThisAttempts(latest, input.stepSince) ? latest : await followUp(cursor, agentId, prompt(true));
   }
 
-  run = await follow(cursor, agentId, run);
+  run = await follow(cursor, agentId, run).catch(async (error: unknown) => {
+    // An attempt that ends leaves no run of its agent going: the next attempt would take it for its own.
+    await cursor.cancel(agentId, run.id).catch(() => undefined);
+    throw error;
+  });
   meter.tokens = (await cursor.tokens(agentId, run.id).catch(() => null)) ?? 0;
   const said = sanitiseUntrusted(run.result ?? run.summary ?? "").trim();
 
@@ -160,8 +164,8 @@ async function follow(cursor: CursorApi, agentId: string, first: CursorRun): Pro
   let pause = minMs;
   while (!FINAL_RUN_STATUSES.has(run.status)) {
     if (Date.now() >= deadline) {
-      await cursor.cancel(agentId, run.id).catch(() => undefined);
-      throw new BuildFailure(`the Cursor agent did not finish within ${Math.round(maxWaitMs / 60_000)} minutes; its run was cancelled`);
+      const limit = maxWaitMs >= 60_000 ? `${Math.round(maxWaitMs / 60_000)} minutes` : `${Math.round(maxWaitMs / 1000)} s`;
+      throw new BuildFailure(`the Cursor agent did not finish within ${limit}; its run was cancelled`);
     }
     await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
     pause = Math.min(pause * 2, maxMs);

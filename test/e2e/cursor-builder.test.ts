@@ -207,6 +207,17 @@ describe("builder: cursor", () => {
     expect(s.status(issue)).toContain("approved, waiting for merge");
   });
 
+  it("cancels a run that outlasts its time, and the next attempt is a follow-up", async () => {
+    const s = await world();
+    cursor.script({ hang: true }, { finish: { "src/greet.ts": GREETER }, summary: "Added greet()" });
+    scriptAgents(h.llm, { audits: { P1: [approve] } });
+    const issue = await s.label(PLAN);
+    expect([...cursor.agents.values()][0]!.runs.map((r) => r.status)).toEqual(["CANCELLED", "FINISHED"]);
+    expect(cursor.followUps.map((f) => f.status)).toEqual([201]);
+    expect(cursor.followUps[0]!.prompt).toContain("did not finish within 3 s; its run was cancelled");
+    expect(s.status(issue)).toMatch(/approved, waiting for merge \| 2\/3/);
+  });
+
   it("resets a denied push also when the run ends in ERROR", async () => {
     const s = await world();
     cursor.script({ error: "crashed", push: { ".env": "TOKEN=1\n" } });

@@ -118,7 +118,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
               minRetryDelayMs: 5,
               maxRetryDelayMs: 1_500,
               timeoutMs: 5_000,
-              follow: { minMs: 5, maxMs: 20, maxWaitMs: 20_000 },
+              follow: { minMs: 5, maxMs: 20, maxWaitMs: 3_000 },
             })
           : null,
       mirrorRetryMs: 100,

@@ -2,6 +2,7 @@ import { cursorAgentId } from "../cursor/agent-id.js";
 import type { CursorApi } from "../cursor/client.js";
 import { CursorError } from "../cursor/errors.js";
 import { FINAL_RUN_STATUSES, type CursorRun } from "../cursor/schemas.js";
+import { errorMessage, httpStatus } from "../github/errors.js";
 import { sanitiseUntrusted } from "../policy/untrusted.js";
 import { cursorPrompt } from "./cursor-prompt.js";
 import { pushViolations, readPush, type PushedChanges } from "./cursor-push-check.js";
@@ -178,11 +179,21 @@ async function follow(cursor: CursorApi, agentId: string, first: CursorRun): Pro
 async function refuseBadPush(input: CursorBuildInput, pushed: PushedChanges, before: string, head: string): Promise<void> {
   const violation = await pushViolations(input.github, pushed, { before, head }, input.config, input.phase);
   if (violation === null) return;
-  const moved = await input.github.setBranch(input.branch, before, { exists: true, force: true, expected: head });
+  // GitHub may refuse an app without the workflows permission a ref move that changes a workflow file:
+  // the phase still goes to a person, told that the branch holds the push.
+  const moved = await input.github
+    .setBranch(input.branch, before, { exists: true, force: true, expected: head })
+    .catch((error: unknown) => {
+      // Anything but a refusal (a 5xx) fails the job, which is tried again and checks the push again.
+      if (httpStatus(error) !== 403 && httpStatus(error) !== 422) throw error;
+      return `refused: ${errorMessage(error).slice(0, 200)}`;
+    });
   const undone =
     moved === "not-fast-forward"
       ? `The branch moved again since, so it was not reset: ${input.branch} still holds the agent's push.`
-      : `${input.branch} was reset to ${before.slice(0, 7)}, where it was before the agent; nothing was audited.`;
+      : moved.startsWith("refused")
+        ? `GitHub refused to reset ${input.branch} (${moved}): it still holds the agent's push; reset or delete it by hand.`
+        : `${input.branch} was reset to ${before.slice(0, 7)}, where it was before the agent; nothing was audited.`;
   throw new NeedsPerson(`the Cursor agent pushed a change no Builder may make: ${violation.reason}. ${undone}`, diffOf(pushed.patch, violation.offending));
 }
 

@@ -76,9 +76,14 @@ async function attempt(input: CursorBuildInput, meter: { tokens: number }, start
     const launched = await cursor.launch({ agentId, prompt: prompt(false), repository, startingRef: baseSha, branchName: input.branch });
     run = launched.created ? launched.run : await latestRun(cursor, agentId);
   } else {
-    before = input.recordedHead ?? baseSha;
+    before = input.startOver ? baseSha : (input.recordedHead ?? baseSha);
     const latest = agent.latestRunId ? await cursor.run(agentId, agent.latestRunId) : null;
-    run = latest !== null && isThisAttempts(latest, input.stepSince) ? latest : await followUp(cursor, agentId, prompt(true));
+    if (latest !== null && isThisAttempts(latest, input.stepSince)) run = latest;
+    else {
+      const restart = input.startOver ? await resetForStartOver(input, baseSha) : null;
+      if (restart !== null) before = restart.before;
+      run = await followUp(cursor, agentId, prompt(true) + (restart?.told ?? ""));
+    }
   }
 
   run = await follow(cursor, agentId, run).catch(async (error: unknown) => {
@@ -173,6 +178,23 @@ async function follow(cursor: CursorApi, agentId: string, first: CursorRun): Pro
     run = await cursor.run(agentId, run.id);
   }
   return run;
+}
+
+/**
+ * A start over (the phase's PR was closed unmerged): the branch goes back to the base, over the head the
+ * run's state recorded only, and the agent is told to start from there. A branch that moved since
+ * (someone pushed) is kept, and the agent works on top of it.
+ */
+async function resetForStartOver(input: CursorBuildInput, baseSha: string): Promise<{ before: string; told: string }> {
+  const head = await input.github.branchSha(input.branch);
+  if (head === null || head === baseSha) return { before: baseSha, told: startOverNote(input.branch, baseSha) };
+  if (head !== input.recordedHead) return { before: head, told: "" };
+  const moved = await input.github.setBranch(input.branch, baseSha, { exists: true, force: true, expected: head });
+  return moved === "not-fast-forward" ? { before: head, told: "" } : { before: baseSha, told: startOverNote(input.branch, baseSha) };
+}
+
+function startOverNote(branch: string, baseSha: string): string {
+  return `\n\nThe phase's pull request was closed unmerged: Autopack reset \`${branch}\` to the base (${baseSha}). Start over from there: fetch it and reset your local branch to \`origin/${branch}\` before you work.`;
 }
 
 /** A push that breaks the rules is undone (the branch goes back to where it was before the agent) and the phase goes to a person. */

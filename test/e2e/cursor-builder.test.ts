@@ -104,6 +104,24 @@ describe("builder: cursor", () => {
     expect(s.status(issue)).toMatch(/P1: Add the greeter \| gate · approved, waiting for merge \| 2\/3/);
   });
 
+  it("starts over from the base when the PR was closed unmerged and the phase is retried", async () => {
+    const s = await world();
+    cursor.script({ finish: { "src/a.txt": "a first idea\n" }, summary: "First" }, { finish: { "src/b.txt": "a better idea\n" }, summary: "Second" });
+    scriptAgents(h.llm, { audits: { P1: [approve, approve] } });
+    const issue = await s.label(PLAN);
+    await s.close(issue, "P1");
+    await s.comment(issue, "/autopack retry P1", "maintainer");
+
+    expect(cursor.followUps).toHaveLength(1);
+    expect(cursor.followUps[0]!.prompt).toContain(`Autopack reset \`autopack/${issue}/P1\` to the base`);
+    const reopened = h.sim.pulls(OWNER, REPO).filter((p) => p.state === "open");
+    expect(reopened).toHaveLength(1);
+    const head = reopened[0]!.head.sha;
+    expect(h.sim.commit(OWNER, REPO, head)?.parents.map((p) => p.sha)).toEqual([h.sim.branchHead(OWNER, REPO, "main")]);
+    expect(h.sim.fileAt(OWNER, REPO, head, "src/a.txt")).toBeUndefined();
+    expect(s.status(issue)).toContain("approved, waiting for merge");
+  });
+
   it("counts a run that ends in ERROR or EXPIRED as a failed attempt, and says why in the status comment", async () => {
     const s = await world({ config: "builder: cursor\nbudgets:\n  default:\n    builder_attempts: 2\n" });
     cursor.script({ error: "The agent could not install dependencies" }, { expire: true });

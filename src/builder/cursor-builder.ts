@@ -101,10 +101,15 @@ async function attempt(input: CursorBuildInput, meter: { tokens: number }, start
   if (moved && pushed !== null) await refuseBadPush(input, pushed, before, head);
 
   if (run.status === "ERROR") throw new BuildFailure(`the Cursor agent's run ended in ERROR${said ? `: ${said.slice(0, 500)}` : ""}`);
-  if (run.status === "EXPIRED") throw new BuildFailure("the Cursor agent's run EXPIRED before it finished (Cursor ends runs left too long); the next attempt sends it the phase again");
+  if (run.status === "EXPIRED")
+    throw new BuildFailure(
+      "the Cursor agent's run EXPIRED before it finished (Cursor ends runs left too long); the next attempt sends it the phase again",
+    );
   if (run.status !== "FINISHED") throw new BuildFailure(`the Cursor agent's run ended as ${run.status}`);
   if (!moved || pushed === null || pushed.files.length === 0) {
-    throw new BuildFailure(`the Cursor agent finished but pushed no change to ${input.branch}${said ? `; it said: ${said.slice(0, 300)}` : ""}`);
+    throw new BuildFailure(
+      `the Cursor agent finished but pushed no change to ${input.branch}${said ? `; it said: ${said.slice(0, 300)}` : ""}`,
+    );
   }
 
   const summary = said || "(the agent gave no summary)";
@@ -216,7 +221,10 @@ async function refuseBadPush(input: CursorBuildInput, pushed: PushedChanges, bef
       : moved.startsWith("refused")
         ? `GitHub refused to reset ${input.branch} (${moved}): it still holds the agent's push; reset or delete it by hand.`
         : `${input.branch} was reset to ${before.slice(0, 7)}, where it was before the agent; nothing was audited.`;
-  throw new NeedsPerson(`the Cursor agent pushed a change no Builder may make: ${violation.reason}. ${undone}`, diffOf(pushed.patch, violation.offending));
+  throw new NeedsPerson(
+    `the Cursor agent pushed a change no Builder may make: ${violation.reason}. ${undone}`,
+    diffOf(pushed.patch, violation.offending),
+  );
 }
 
 /** The sections of a unified diff about these paths. */

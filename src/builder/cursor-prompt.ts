@@ -26,9 +26,13 @@ export function cursorPrompt(input: CursorPromptInput): string {
     `- Commit your work and push it to the branch \`${input.branch}\` only. Do not push any other branch, do not rewrite its history, and do not open a pull request: Autopack opens and owns it.`,
     "- Never change `.github/workflows/**`, `.github/actions/**`, `CODEOWNERS`, `.gitmodules` or `.github/autopack.yml`.",
     `- Never write these paths: ${input.deniedPaths.map((g) => `\`${g}\``).join(", ")}.`,
-    ...(input.scopeStrict && input.phase.scope.length > 0 ? [`- Change only paths inside the phase's scope: ${input.phase.scope.map((g) => `\`${g}\``).join(", ")}.`] : []),
+    ...(input.scopeStrict && input.phase.scope.length > 0
+      ? [`- Change only paths inside the phase's scope: ${input.phase.scope.map((g) => `\`${g}\``).join(", ")}.`]
+      : []),
     ...(input.holdsExecutable
-      ? ["- Do not change files that decide what runs in CI or on install (package.json scripts and hooks, build files, Dockerfiles, CI configuration, git hooks, test set-up files, .npmrc)."]
+      ? [
+          "- Do not change files that decide what runs in CI or on install (package.json scripts and hooks, build files, Dockerfiles, CI configuration, git hooks, test set-up files, .npmrc).",
+        ]
       : []),
     "- A push that breaks one of these rules is reset by Autopack and the phase goes to a person.",
   ];

@@ -67,7 +67,8 @@ export async function pushViolations(
       const before = file.kind === "added" ? null : ((await github.readFile(file.previousPath ?? file.path, refs.before)) ?? "");
       const after = file.kind === "deleted" ? null : ((await github.readFile(file.path, refs.head)) ?? "\u0000unreadable");
       changes.push({ path: file.path, before, after: before === after && file.previousPath !== null ? `${after}\u0000renamed` : after });
-      if (file.previousPath !== null && mayRunCode(file.previousPath)) changes.push({ path: file.previousPath, before: before ?? "", after: null });
+      if (file.previousPath !== null && mayRunCode(file.previousPath))
+        changes.push({ path: file.previousPath, before: before ?? "", after: null });
     }
     const found = executableChanges(changes);
     executable = found.map((f) => f.path);

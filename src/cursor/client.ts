@@ -117,7 +117,13 @@ export function createCursorApi(settings: CursorSettings): CursorApi {
   };
 
   /** One request: 2xx, 404 and 409 are answers; 429 and 5xx are retried; any other status is a precise error. */
-  const request = async (method: "GET" | "POST", path: string, what: string, body?: unknown, repository: string | null = null): Promise<Answer> => {
+  const request = async (
+    method: "GET" | "POST",
+    path: string,
+    what: string,
+    body?: unknown,
+    repository: string | null = null,
+  ): Promise<Answer> => {
     const attempt = async (): Promise<Answer> => {
       let response: Response;
       let text: string;
@@ -134,7 +140,10 @@ export function createCursorApi(settings: CursorSettings): CursorApi {
         });
         text = await response.text();
       } catch (error) {
-        const reason = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError") ? `no answer within ${timeoutMs} ms` : clean(String((error as { cause?: unknown })?.cause ?? error));
+        const reason =
+          error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")
+            ? `no answer within ${timeoutMs} ms`
+            : clean(String((error as { cause?: unknown })?.cause ?? error));
         throw new Transient(`Cursor's API could not be reached while ${what}: ${reason}`, null, undefined);
       }
       let parsed: unknown = text;
@@ -172,14 +181,20 @@ export function createCursorApi(settings: CursorSettings): CursorApi {
         },
       });
     } catch (error) {
-      if (error instanceof Transient) throw new CursorError(error.status === 429 ? "rate-limited" : "unavailable", error.message, error.status);
+      if (error instanceof Transient)
+        throw new CursorError(error.status === 429 ? "rate-limited" : "unavailable", error.message, error.status);
       throw error;
     }
   };
 
   const read = <S extends z.ZodType>(schema: S, answer: Answer, what: string): z.infer<S> => {
     const parsed = schema.safeParse(answer.body);
-    if (!parsed.success) throw new CursorError("bad-answer", `Cursor's API answered ${what} with an unexpected body: ${parsed.error.issues[0]?.message ?? "invalid"}`, answer.status);
+    if (!parsed.success)
+      throw new CursorError(
+        "bad-answer",
+        `Cursor's API answered ${what} with an unexpected body: ${parsed.error.issues[0]?.message ?? "invalid"}`,
+        answer.status,
+      );
     return parsed.data;
   };
   const id = (value: string) => encodeURIComponent(value);
@@ -214,7 +229,8 @@ export function createCursorApi(settings: CursorSettings): CursorApi {
     async run(agentId, runId) {
       const what = "following the agent's run";
       const answer = await request("GET", `/v1/agents/${id(agentId)}/runs/${id(runId)}`, what);
-      if (answer.status !== 200) throw new CursorError("refused", `Cursor has no run ${runId} of agent ${agentId} (${answer.status})`, answer.status);
+      if (answer.status !== 200)
+        throw new CursorError("refused", `Cursor has no run ${runId} of agent ${agentId} (${answer.status})`, answer.status);
       return read(CursorRunSchema, answer, what);
     },
     async followUp(agentId, prompt) {

@@ -3,14 +3,7 @@
  * it. `environment` failures are the app's set-up (key, repository access, plan): retrying an
  * attempt cannot help, so the phase goes to a person at once.
  */
-export type CursorErrorKind =
-  | "bad-key"
-  | "not-connected"
-  | "usage-limit"
-  | "rate-limited"
-  | "unavailable"
-  | "refused"
-  | "bad-answer";
+export type CursorErrorKind = "bad-key" | "not-connected" | "usage-limit" | "rate-limited" | "unavailable" | "refused" | "bad-answer";
 
 export class CursorError extends Error {
   override readonly name = "CursorError";

@@ -37,9 +37,7 @@ export const UsageSchema = z.object({
     .array(
       z.object({
         runId: z.string().nullish(),
-        usage: z
-          .object({ inputTokens: TokenCount, outputTokens: TokenCount, totalTokens: TokenCount })
-          .nullish(),
+        usage: z.object({ inputTokens: TokenCount, outputTokens: TokenCount, totalTokens: TokenCount }).nullish(),
       }),
     )
     .default([]),

@@ -86,7 +86,9 @@ describe("builder: cursor", () => {
         P1: [
           {
             recommendation: "revise",
-            findings: [{ path: "src/greet.ts", line: 1, severity: "major", category: "bug", message: "greet must be a function, not a number" }],
+            findings: [
+              { path: "src/greet.ts", line: 1, severity: "major", category: "bug", message: "greet must be a function, not a number" },
+            ],
           },
           approve,
         ],
@@ -106,7 +108,10 @@ describe("builder: cursor", () => {
 
   it("starts over from the base when the PR was closed unmerged and the phase is retried", async () => {
     const s = await world();
-    cursor.script({ finish: { "src/a.txt": "a first idea\n" }, summary: "First" }, { finish: { "src/b.txt": "a better idea\n" }, summary: "Second" });
+    cursor.script(
+      { finish: { "src/a.txt": "a first idea\n" }, summary: "First" },
+      { finish: { "src/b.txt": "a better idea\n" }, summary: "Second" },
+    );
     scriptAgents(h.llm, { audits: { P1: [approve, approve] } });
     const issue = await s.label(PLAN);
     await s.close(issue, "P1");
@@ -176,7 +181,7 @@ describe("builder: cursor", () => {
     const issue = await s.label(PLAN);
     expect(h.sim.pulls(OWNER, REPO)).toEqual([]);
     expect(s.labels(issue)).toContain("autopack:needs-human");
-    expect(plain(s.status(issue))).toContain("package.json (a package manifest's scripts or hooks: scripts \"postinstall\" added)");
+    expect(plain(s.status(issue))).toContain('package.json (a package manifest\'s scripts or hooks: scripts "postinstall" added)');
   });
 
   it("lets such a push through with allow_executable_changes", async () => {
@@ -274,7 +279,13 @@ describe("builder: cursor", () => {
 
   it("waits out a 429 with Retry-After and goes on", async () => {
     const s = await world();
-    cursor.fault({ method: "POST", path: /^\/v1\/agents$/, status: 429, retryAfter: "1", body: { error: "Too Many Requests", message: "Rate limit exceeded. Please try again later." } });
+    cursor.fault({
+      method: "POST",
+      path: /^\/v1\/agents$/,
+      status: 429,
+      retryAfter: "1",
+      body: { error: "Too Many Requests", message: "Rate limit exceeded. Please try again later." },
+    });
     cursor.script({ finish: { "src/greet.ts": GREETER }, summary: "Added greet()" });
     scriptAgents(h.llm, { audits: { P1: [approve] } });
     const issue = await s.label(PLAN);

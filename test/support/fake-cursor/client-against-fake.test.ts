@@ -86,7 +86,12 @@ describe("the Cursor client", () => {
   });
 
   it("says the account's usage limit is reached", async () => {
-    cursor.fault({ method: "POST", path: /^\/v1\/agents$/, status: 402, body: { error: "usage_limit_exceeded", message: "Monthly spend limit reached" } });
+    cursor.fault({
+      method: "POST",
+      path: /^\/v1\/agents$/,
+      status: 402,
+      body: { error: "usage_limit_exceeded", message: "Monthly spend limit reached" },
+    });
     const error = await failure(api().launch(launch("bc-limit")));
     expect([error.kind, error.environment]).toEqual(["usage-limit", true]);
     expect(error.message).toContain("usage or spending limit");

@@ -154,7 +154,11 @@ export async function startFakeCursor(sim: GitHubSim, apiKey = "cursor-test-key"
     const fault = faults.find((f) => f.left > 0 && (f.method ?? method) === method && (f.path ?? /./).test(path));
     if (fault) {
       fault.left -= 1;
-      return send(fault.status, fault.body ?? { error: "fault", message: "injected" }, fault.retryAfter ? { "retry-after": fault.retryAfter } : {});
+      return send(
+        fault.status,
+        fault.body ?? { error: "fault", message: "injected" },
+        fault.retryAfter ? { "retry-after": fault.retryAfter } : {},
+      );
     }
     const b = (body ?? {}) as Record<string, unknown>;
     let m: RegExpExecArray | null;
@@ -169,7 +173,10 @@ export async function startFakeCursor(sim: GitHubSim, apiKey = "cursor-test-key"
         return send(400, { error: "invalid_request", message: "prompt.text, repos[0].url and branchName are required" });
       const [, owner, repo] = parts as unknown as [string, string, string];
       if (disconnected.has(`${owner}/${repo}`))
-        return send(403, { error: "repository_not_accessible", message: `The repository ${owner}/${repo} is not connected to Cursor's GitHub integration` });
+        return send(403, {
+          error: "repository_not_accessible",
+          message: `The repository ${owner}/${repo} is not connected to Cursor's GitHub integration`,
+        });
       const agent: FakeAgent = {
         id: agentId,
         owner,
@@ -224,7 +231,10 @@ export async function startFakeCursor(sim: GitHubSim, apiKey = "cursor-test-key"
       return send(200, {
         runs: runs.map((r) => {
           const tokens = r.script && "finish" in r.script ? (r.script.tokens ?? 0) : 0;
-          return { runId: r.id, usage: { inputTokens: tokens, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, totalTokens: tokens } };
+          return {
+            runId: r.id,
+            usage: { inputTokens: tokens, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, totalTokens: tokens },
+          };
         }),
       });
     }

@@ -4,7 +4,7 @@
  * (test/architecture.test.ts); there are no exceptions.
  */
 const UPPER = "^src/(app|supervisor|builder|auditor)/";
-const PORTS = "^src/(github|llm|autopack-api|queue)/";
+const PORTS = "^src/(github|llm|autopack-api|queue|cursor)/";
 const DOMAIN = "^src/(plan|policy|config)/";
 const NOT_TESTS = "\\.test\\.ts$|/fixtures/";
 
@@ -28,7 +28,7 @@ module.exports = {
       name: "ports-are-independent",
       comment: "each port talks to one outside system; they meet only in the layers above",
       severity: "error",
-      from: { path: "^src/(github|llm|autopack-api|queue)/", pathNot: NOT_TESTS },
+      from: { path: "^src/(github|llm|autopack-api|queue|cursor)/", pathNot: NOT_TESTS },
       to: { path: PORTS, pathNot: "^src/$1/" },
     },
     {

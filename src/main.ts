@@ -3,6 +3,7 @@ import { createProbot, run } from "probot";
 import { createAutopack } from "./app/create-app.js";
 import { redisQueue, rolePlan, serveHealth } from "./app/scale-out.js";
 import { createAutopackApi } from "./autopack-api/client.js";
+import { createCursorApi } from "./cursor/client.js";
 import { createDisabledAutopackApi } from "./autopack-api/disabled.js";
 import { modelSettings, readEnv } from "./config/env.js";
 import { createOpenAiLlm } from "./llm/openai-llm.js";
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     api: env.AUTOPACK_API_URL
       ? createAutopackApi({ baseUrl: env.AUTOPACK_API_URL, ...(env.AUTOPACK_API_KEY ? { apiKey: env.AUTOPACK_API_KEY } : {}) })
       : createDisabledAutopackApi(),
+    cursor: env.CURSOR_API_KEY ? createCursorApi({ baseUrl: env.CURSOR_API_URL, apiKey: env.CURSOR_API_KEY }) : null,
     sweepOnStart: plan.sweep,
     ...(env.REDIS_URL ? { createQueue: redisQueue(env.REDIS_URL, env.AUTOPACK_ROLE) } : {}),
   });

@@ -36,7 +36,9 @@ export function applyEvent(ctx: Ctx): void {
           ctx,
           phase.phase_id,
           rec,
-          `the model server refused the app's requests; check OPENAI_API_KEY, OPENAI_BASE_URL and the model names (${firstLine(event.notes, 160)})`,
+          ctx.config.builder === "cursor"
+            ? `Cursor cannot build for this repository: ${firstLine(event.notes, 400)}`
+            : `the model server refused the app's requests; check OPENAI_API_KEY, OPENAI_BASE_URL and the model names (${firstLine(event.notes, 160)})`,
         );
       } else if (event.needsPerson) {
         // Another attempt would make the same change: a person decides, no attempt is spent on it.

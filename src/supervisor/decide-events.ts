@@ -2,7 +2,7 @@ import { MAX_MINOR_ISSUES_PER_PHASE } from "../plan/budgets.js";
 import { budgetOf, firstLine, phaseOf, runBudgetProblem, type Ctx } from "./decision.js";
 import { escalate, movePhase, moveRun, rebuild, requeue, startAudit } from "./moves.js";
 import type { SupervisorEvent } from "./events.js";
-import { isTerminal, type PhaseRecord } from "./run-state.js";
+import { approvalsMissing, isTerminal, type PhaseRecord } from "./run-state.js";
 import { ACTIVE_STEPS } from "./transitions.js";
 
 /** What an event (a finished build or audit, a person's request) changes. Duplicates and late results change nothing. */
@@ -128,6 +128,21 @@ export function applyEvent(ctx: Ctx): void {
         retried++;
       }
       if (retried > 0 && isTerminal(state)) moveRun(ctx, "PHASE_EXECUTION", "retried");
+      return;
+    }
+    case "skip": {
+      const rec = state.phases[event.phaseId];
+      if (!rec || rec.step === "merged" || rec.step === "skipped" || state.state === "DONE_SUCCESS") return;
+      movePhase(ctx, rec, "skipped", "skipped", `skipped by @${event.by}; its pull request is left as it is`);
+      // The phase that held its tier is out of the way: a run stopped for it goes on (a cancelled one stays cancelled).
+      if (state.state === "DONE_FAILED_REQUIRES_HUMAN_REVIEW" && state.cancelled_by === null) moveRun(ctx, "PHASE_EXECUTION", "skipped");
+      return;
+    }
+    case "approve": {
+      const approval = state.approval;
+      if (state.state !== "AWAITING_APPROVAL" || approval === null) return;
+      if (!approval.by.some((b) => b.toLowerCase() === event.by.toLowerCase())) approval.by.push(event.by);
+      if (approvalsMissing(state) === 0) moveRun(ctx, "RUN_CREATED", "approved");
       return;
     }
     case "cancel": {

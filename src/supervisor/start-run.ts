@@ -10,6 +10,8 @@ export interface NewRunArgs {
   n: number;
   startedBy: string;
   now: Date;
+  /** Writers who must approve before anything is built (the approval gate), and who already did. */
+  approval?: { needed: number; by: string[] } | null;
 }
 
 /** The state of a run that was just accepted: every phase queued, the orchestrator's start pending. */
@@ -33,6 +35,7 @@ export function newRunState(args: NewRunArgs): RunState {
     reason: null,
     cancelled_by: null,
     left_out: [],
+    approval: args.approval ?? null,
     plan: args.plan,
   };
 }

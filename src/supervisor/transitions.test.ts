@@ -12,6 +12,7 @@ describe("the phase and run tables", () => {
       "merged=COMPLETE",
       "escalated=FAILED",
       "cancelled=SKIPPED",
+      "skipped=SKIPPED",
     ]);
   });
 

@@ -20,7 +20,7 @@ const STEP_LABEL: Record<PhaseRecord["step"], string> = {
   merged: "merged",
   escalated: "needs a person",
   cancelled: "cancelled",
-  skipped: "skipped",
+  skipped: "skipped by a person",
 };
 
 /** Builder attempts used of those allowed, counted since the last retry (which grants a fresh budget). */

@@ -1,16 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { Plan } from "../plan/schema.js";
+import { parsePlan } from "../plan/parse-plan.js";
 import { newlyTicked, panelActions, renderPanel, tickedActions } from "./control-panel.js";
 import { newRunState } from "./start-run.js";
 
-const plan: Plan = {
-  run: { safety_profile: "normal", run_scope: "multi_tier", token_cap: 1_000_000, max_phases: 25, max_duration_minutes: 120 },
-  tiers: [{ tier_id: "T1", tier_index: 0, name: "One", description: "" }],
-  phases: [
-    { phase_id: "P1", phase_index: 0, tier_id: "T1", name: "a", description: "", scope: [], acceptance: [] },
-    { phase_id: "P2", phase_index: 1, tier_id: "T1", name: "b", description: "", scope: [], acceptance: [] },
-  ],
-};
+const parsed = parsePlan("## Tier T1: One\n### Phase P1: a\n### Phase P2: b\n");
+if (!parsed.ok) throw new Error("the test's plan does not parse");
+const plan = parsed.plan;
 const run = () => newRunState({ plan, repoId: 1, issue: 9, n: 1, startedBy: "alice", now: new Date(0) });
 
 describe("the control panel", () => {

@@ -177,6 +177,6 @@ export async function approveCommand(ctx: RunContext, sender: string, replyTo: n
     return false;
   }
   const issue = await ctx.github.issue(ctx.ref.issue);
-  await beginRun(ctx, ctx.config.config, { plan: parsed.plan, sender, labels: issue.labels, approvedBy: sender });
+  await beginRun(ctx, ctx.config.config, { plan: parsed.plan, sender, labels: issue.labels, approvedBy: sender, proposal: proposal.body });
   return true;
 }

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IssueComment } from "../github/door.js";
 import { codeSpan, forPlainLine } from "../policy/outbound.js";
 import type { RunContext } from "./run-context.js";
@@ -22,6 +23,30 @@ export function findPlanComment(ctx: Pick<RunContext, "comments" | "isOurs">): I
  */
 export function hasPlanForm(body: string): boolean {
   return /^ {0,3}(`{3,}|~{3,})[ \t]*autopack\b/im.test(body) || /^ {0,3}##[ \t]+Tier\b/im.test(body);
+}
+
+const SEAL_LINE = /^<!-- autopack:plan-seal ([A-Za-z0-9_-]+) -->\n?/m;
+
+function sealOf(text: string, key: Buffer, repoId: number, issue: number): string {
+  return createHmac("sha256", key).update(`plan:${repoId}:${issue}:${text.replace(/\r\n?/g, "\n")}`).digest("base64url");
+}
+
+/**
+ * Seals the app's own text of a plan comment: a hidden line holds an HMAC of the rest, so the app can
+ * tell later whether the comment is still as it proposed it or a person with write access edited it.
+ */
+export function sealPlanComment(text: string, key: Buffer, repoId: number, issue: number): string {
+  return `${text}\n<!-- autopack:plan-seal ${sealOf(text, key, repoId, issue)} -->`;
+}
+
+/** Whether a plan comment is as the app wrote it (false once anyone edited it, or its seal is gone). */
+export function isAsProposed(body: string, key: Buffer, repoId: number, issue: number): boolean {
+  const seal = SEAL_LINE.exec(body);
+  if (!seal) return false;
+  const text = body.replace(SEAL_LINE, "").replace(/\n$/, "");
+  const want = Buffer.from(sealOf(text, key, repoId, issue));
+  const got = Buffer.from(seal[1]!);
+  return want.length === got.length && timingSafeEqual(want, got);
 }
 
 export function renderPlanComment(args: { block: string; summary: string; requestedBy: string; label: string }): string {

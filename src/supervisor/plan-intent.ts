@@ -2,7 +2,7 @@ import { proposePlan, problemText } from "../planner/propose-plan.js";
 import { forCodeBlock, fenceFor, forPlainLine } from "../policy/outbound.js";
 import { reply } from "./act.js";
 import { reportConfigProblems } from "./advance.js";
-import { findPlanComment, hasPlanForm, PLAN_PROPOSAL_ERROR_MARKER, renderPlanComment } from "./plan-comment.js";
+import { findPlanComment, hasPlanForm, PLAN_PROPOSAL_ERROR_MARKER, renderPlanComment, sealPlanComment } from "./plan-comment.js";
 import type { RunContext } from "./run-context.js";
 import { isTerminal } from "./run-state.js";
 
@@ -77,7 +77,12 @@ export async function planCommand(ctx: RunContext, sender: string, onPullRequest
     await github.ensureComment(ref.issue, PLAN_PROPOSAL_ERROR_MARKER, body.join("\n"), ctx.isOurs, ctx.comments);
     return false;
   }
-  const text = renderPlanComment({ block: result.block, summary: result.summary, requestedBy: sender, label: config.label });
+  const text = sealPlanComment(
+    renderPlanComment({ block: result.block, summary: result.summary, requestedBy: sender, label: config.label }),
+    deps.stateKey,
+    ctx.repo.id,
+    ref.issue,
+  );
   const existing = findPlanComment(ctx);
   if (existing) await github.updateComment(existing.id, text);
   else await github.createComment(ref.issue, text);

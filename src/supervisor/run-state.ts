@@ -91,6 +91,8 @@ export const RunStateSchema = z.object({
     .object({ needed: z.number().int().positive(), by: z.array(z.string()) })
     .nullable()
     .default(null),
+  /** Where the plan came from: the issue body, or Autopack's plan comment as proposed or as a writer edited it. */
+  plan_from: z.enum(["issue", "proposal", "edited-proposal"]).default("issue"),
   plan: PlanSchema,
 });
 export type RunState = z.infer<typeof RunStateSchema>;

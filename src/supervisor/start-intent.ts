@@ -10,7 +10,7 @@ import type { RunContext } from "./run-context.js";
 import { isTerminal } from "./run-state.js";
 import { nextRunNumber } from "./run-store.js";
 import { newRunState } from "./start-run.js";
-import { findPlanComment, hasPlanForm } from "./plan-comment.js";
+import { findPlanComment, hasPlanForm, isAsProposed } from "./plan-comment.js";
 
 export const PLAN_ERROR_MARKER = "<!-- autopack:plan-error -->";
 export const PLAN_CHANGED_MARKER = "<!-- autopack:plan-changed -->";
@@ -75,7 +75,7 @@ export async function startIntent(ctx: RunContext, intent: Extract<Intent, { typ
     log.info({ issue: ref, problems: parsed.problems.length }, "plan refused");
     return;
   }
-  await beginRun(ctx, config, { plan: parsed.plan, sender, labels: issue.labels, approvedBy: null });
+  await beginRun(ctx, config, { plan: parsed.plan, sender, labels: issue.labels, approvedBy: null, proposal: proposal?.body ?? null });
   log.info({ issue: ref, form: parsed.form, from: proposal ? "plan comment" : "issue body" }, "run started");
 }
 
@@ -93,7 +93,7 @@ export async function refusePlan(ctx: RunContext, text: string): Promise<void> {
 export async function beginRun(
   ctx: RunContext,
   config: RepoConfig,
-  args: { plan: Plan; sender: string; labels: readonly string[]; approvedBy: string | null },
+  args: { plan: Plan; sender: string; labels: readonly string[]; approvedBy: string | null; proposal: string | null },
 ): Promise<void> {
   const { github, ref, repo, deps } = ctx;
   for (const stale of [LABELS.invalid, ...RUN_LABELS]) {
@@ -107,6 +107,8 @@ export async function beginRun(
     startedBy: args.sender,
     now: deps.now(),
     approval: config.require_plan_approval ? { needed: config.approvals, by: args.approvedBy ? [args.approvedBy] : [] } : null,
+    planFrom:
+      args.proposal === null ? "issue" : isAsProposed(args.proposal, deps.stateKey, repo.id, ref.issue) ? "proposal" : "edited-proposal",
   });
   deps.log.info({ issue: ref, runId: state.run_id, phases: args.plan.phases.length }, "run created");
   await advance(ctx, { commentId: null, state }, { type: "observe" });

@@ -34,6 +34,12 @@ export function minutesBetween(fromIso: string, to: Date): number {
   return Math.max(0, Math.round((to.getTime() - Date.parse(fromIso)) / 60_000));
 }
 
+const PLAN_FROM: Record<RunState["plan_from"], string> = {
+  issue: "",
+  proposal: ", as Autopack proposed it",
+  "edited-proposal": ", Autopack's proposal as edited by a person with write access",
+};
+
 /** Who approved a run that waits for approvals, and how many more it needs. */
 export function approvalLine(state: RunState): string | null {
   if (state.approval === null) return null;
@@ -104,7 +110,7 @@ export function renderStatusComment({ state, config, models, now, repoUrl, key, 
     STATUS_MARKER,
     `### Autopack run \`${state.run_id}\`: ${runHeadline(state)}`,
     "",
-    `Started by @${state.started_by}. Plan: ${state.plan.tiers.length} tier${state.plan.tiers.length === 1 ? "" : "s"}, ${state.plan.phases.length} phase${state.plan.phases.length === 1 ? "" : "s"}.`,
+    `Started by @${state.started_by}. Plan: ${state.plan.tiers.length} tier${state.plan.tiers.length === 1 ? "" : "s"}, ${state.plan.phases.length} phase${state.plan.phases.length === 1 ? "" : "s"}${PLAN_FROM[state.plan_from]}.`,
     "",
     "| Tier | Phase | State | Attempts | PR | Tokens |",
     "| --- | --- | --- | --- | --- | --- |",

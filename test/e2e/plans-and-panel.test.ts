@@ -98,7 +98,7 @@ describe("/autopack plan", () => {
     expect(h.sim.reactions(OWNER, REPO, approval).map((r) => r.content)).toEqual(["eyes", "rocket"]);
     expect(s.pull(issue, "P1").title).toBe("[Autopack P1] Add the strict parser");
     expect(s.status(issue)).toContain("P1: Add the strict parser");
-    expect(s.status(issue)).toContain("Plan: 1 tier, 1 phase.");
+    expect(s.status(issue)).toContain("Plan: 1 tier, 1 phase, Autopack's proposal as edited by a person with write access.");
     expect(s.status(issue)).not.toContain("Document the parser");
 
     // Editing the proposal after the run started changes nothing in it.
@@ -122,6 +122,7 @@ describe("/autopack plan", () => {
     const event = h.sim.events.issueLabeled({ owner: OWNER, repo: REPO, issue, label: "autopack", sender: "maintainer" });
     await h.send(event.name, event.payload);
     expect(s.status(issue)).toContain("P1: Add the parser");
+    expect(s.status(issue)).toContain("Plan: 2 tiers, 2 phases, as Autopack proposed it.");
     expect(s.pull(issue, "P1").title).toBe("[Autopack P1] Add the parser");
   });
 

@@ -16,6 +16,14 @@ const phase = (over: Partial<ProposedPlan["tiers"][number]["phases"][number]>) =
 
 describe("the proposed plan in the YAML form", () => {
   it("reads back as the same plan, whatever its text holds", () => {
+    const fields = {
+      name: "- [x] 'quoted' \"and\" {braced}",
+      description: "Multi\nline\n\n  indented",
+      task_category: "feature_scaffolding",
+      complexity: "high" as const,
+      scope: ["src/**/*.ts", "{a,b}/*.md"],
+      acceptance: ["yes: it works", "no `/etc` writes"],
+    };
     const plan: ProposedPlan = {
       summary: "s",
       tiers: [
@@ -23,29 +31,13 @@ describe("the proposed plan in the YAML form", () => {
           tier_id: "T1",
           name: "Parser: first # not a comment",
           description: "line one\n```\nnot the end of the block\n```",
-          phases: [
-            phase({
-              name: "- [x] 'quoted' \"and\" {braced}",
-              description: "Multi\nline\n\n  indented",
-              task_category: "feature_scaffolding",
-              complexity: "high",
-              scope: ["src/**/*.ts", "{a,b}/*.md"],
-              acceptance: ["yes: it works", "no `/etc` writes"],
-            }),
-          ],
+          phases: [phase(fields)],
         },
       ],
     };
     const block = renderPlanBlock(plan);
     const parsed = parsePlan(`Some words.\n\n${block}\n\nMore words.`);
-    expect(parsed.ok && parsed.plan.phases[0]).toMatchObject({
-      name: "- [x] 'quoted' \"and\" {braced}",
-      description: "Multi\nline\n\n  indented",
-      task_category: "feature_scaffolding",
-      complexity: "high",
-      scope: ["src/**/*.ts", "{a,b}/*.md"],
-      acceptance: ["yes: it works", "no `/etc` writes"],
-    });
+    expect(parsed.ok && parsed.plan.phases[0]).toMatchObject(fields);
     expect(parsed.ok && parsed.plan.tiers[0]).toMatchObject({
       name: "Parser: first # not a comment",
       description: "line one\n```\nnot the end of the block\n```",

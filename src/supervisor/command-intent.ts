@@ -112,6 +112,12 @@ export async function commandIntent(ctx: RunContext, args: CommandArgs): Promise
       await react("confused");
       return;
     }
+    const skipped = (phases ?? []).filter((p) => stored.state.phases[p]?.step === "skipped");
+    if (skipped.length > 0) {
+      await reply(ctx, replyTo, `${skipped.map((p) => `\`${p}\``).join(", ")} ${skipped.length === 1 ? "was" : "were"} skipped, for good: a skipped phase is not built again.`);
+      await react("confused");
+      return;
+    }
     const feedback: Record<string, string> = {};
     // Review comments count only from the phase's current PR, not an older closed one of its branch.
     if (args.pullNumber !== null && args.phaseId !== null && stored.state.phases[args.phaseId]?.pr === args.pullNumber) {

@@ -94,7 +94,7 @@ export function applyEvent(ctx: Ctx): void {
       const rec = state.phases[event.phaseId];
       const phase = phaseOf(ctx, event.phaseId);
       if (!rec || !phase || isTerminal(state)) return;
-      if (rec.step === "building" || rec.step === "merged") return;
+      if (rec.step === "building" || rec.step === "merged" || rec.step === "skipped") return;
       requeue(ctx, rec, "changes-requested", `@${event.by} requested changes:\n${event.feedback}`);
       return;
     }
@@ -112,22 +112,25 @@ export function applyEvent(ctx: Ctx): void {
       return;
     }
     case "retry": {
-      // Nothing can start in a run whose budget is spent: a retry changes nothing.
-      if (runBudgetProblem(state) !== null) return;
+      // Nothing can start in a run whose budget is spent: a retry changes nothing. A finished run
+      // (its skipped phases included) is not started again.
+      if (runBudgetProblem(state) !== null || state.state === "DONE_SUCCESS") return;
       const wanted = event.phases;
       let retried = 0;
       for (const phase of state.plan.phases) {
         const rec = state.phases[phase.phase_id];
         if (!rec) continue;
         const failed = rec.step === "escalated" || rec.step === "cancelled";
-        if (wanted ? !wanted.includes(phase.phase_id) || rec.step === "merged" || ACTIVE_STEPS.has(rec.step) : !failed) continue;
+        const settled = rec.step === "merged" || rec.step === "skipped" || ACTIVE_STEPS.has(rec.step);
+        if (wanted ? !wanted.includes(phase.phase_id) || settled : !failed) continue;
         rec.builder_floor = rec.builder_attempts;
         rec.auditor_floor = rec.auditor_attempts;
         rec.token_floor = rec.tokens;
         requeue(ctx, rec, "retried", event.feedback[phase.phase_id] ?? rec.feedback);
         retried++;
       }
-      if (retried > 0 && isTerminal(state)) moveRun(ctx, "PHASE_EXECUTION", "retried");
+      if (retried > 0 && isTerminal(state))
+        moveRun(ctx, approvalsMissing(state) > 0 ? "AWAITING_APPROVAL" : "PHASE_EXECUTION", "retried");
       return;
     }
     case "skip": {

@@ -1269,12 +1269,20 @@ const skips: Row[] = [
     actions: [],
   },
   {
-    name: "retry of a skipped phase queues it again",
-    state: runWith({ P1: { ...SKIPPED, builder_attempts: 1 }, P2: merged() }, { tier: 1 }),
+    name: "retry of a finished run with a skipped phase changes nothing",
+    state: runWith({ P1: SKIPPED, P2: merged(), P3: merged() }, { state: "DONE_SUCCESS", tier: 2 }),
+    event: retry(["P1"]),
+    run: "DONE_SUCCESS",
+    phases: { P1: { step: "skipped" } },
+    actions: [],
+  },
+  {
+    name: "retry of a skipped phase changes nothing: a skip is for good",
+    state: runWith({ P1: { ...SKIPPED, builder_attempts: 1 }, P2: merged(), P3: building(1) }, { tier: 1 }),
     event: retry(["P1"]),
     run: "PHASE_EXECUTION",
-    phases: { P1: { step: "waiting" } },
-    actions: [build("P3", 1)],
+    phases: { P1: { step: "skipped" } },
+    actions: [],
   },
 ];
 
@@ -1318,6 +1326,18 @@ const approvals: Row[] = [
     run: "DONE_FAILED_REQUIRES_HUMAN_REVIEW",
     phases: { P1: { step: "cancelled" }, P3: { step: "cancelled" } },
     actions: [FINISH],
+  },
+  {
+    name: "retry of a run cancelled before it was approved: it waits for approvals again",
+    state: {
+      ...runWith({ P1: cancelled(), P2: cancelled(), P3: cancelled() }, { state: "DONE_FAILED_REQUIRES_HUMAN_REVIEW", cancelled_by: "bob" }),
+      approval: { needed: 2, by: ["alice"] },
+    },
+    event: retry(null),
+    run: "AWAITING_APPROVAL",
+    reason: null,
+    phases: { P1: QUEUED, P2: QUEUED },
+    actions: [],
   },
   {
     name: "approve of a run that does not wait for it changes nothing",

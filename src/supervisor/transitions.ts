@@ -121,7 +121,7 @@ export const PHASE_TRANSITIONS: readonly Transition<PhaseStep, PhaseCause>[] = [
     says: "a person with write access requested changes on the PR",
   },
   {
-    from: ["waiting", "awaiting_merge", "escalated", "cancelled", "skipped"],
+    from: ["waiting", "awaiting_merge", "escalated", "cancelled"],
     to: "waiting",
     why: "retried",
     says: "`/autopack retry`: fresh attempt and token budgets",
@@ -198,6 +198,12 @@ export const RUN_TRANSITIONS: readonly Transition<RunStateName, RunCause>[] = [
     to: "AWAITING_APPROVAL",
     why: "approval-required",
     says: "`require_plan_approval` is on: nothing is built before `/autopack approve`",
+  },
+  {
+    from: ["DONE_FAILED_REQUIRES_HUMAN_REVIEW"],
+    to: "AWAITING_APPROVAL",
+    why: "retried",
+    says: "`/autopack retry` of a run cancelled before enough writers approved it: it waits for them again",
   },
   {
     from: ["AWAITING_APPROVAL"],

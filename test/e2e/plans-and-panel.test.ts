@@ -228,15 +228,21 @@ describe("the control panel", () => {
     expect(s.botComments(issue).filter((c) => c.body?.includes("autopack:summary"))).toHaveLength(1);
   });
 
-  it("a tick by someone without write access is undone, with one note", async () => {
+  it("a tick by someone without write access, or by a bot, is undone, with one note each", async () => {
     const s = await world({ hold: true });
     scriptAgents(h.llm, {});
+    h.sim.addUser("helper-bot[bot]", "Bot");
     const issue = await s.label(yamlPlan({ T1: [["P1", "One"]] }));
     await editComment(statusComment(issue).id, tick("cancel the run"), "reader");
-    await editComment(statusComment(issue).id, tick("cancel the run"), "reader");
     expect(s.status(issue)).toContain("- [ ] cancel the run");
+    await editComment(statusComment(issue).id, tick("cancel the run"), "reader");
+    await editComment(statusComment(issue).id, tick("skip `P1`"), "helper-bot[bot]");
+    expect(s.status(issue)).toContain("- [ ] cancel the run");
+    expect(s.status(issue)).toContain("- [ ] skip `P1`");
     expect(s.status(issue)).not.toContain("Cancelled");
-    expect(s.botComments(issue).filter((c) => c.body?.includes("only people with write access can use Autopack's control panel"))).toHaveLength(1);
+    expect(s.status(issue)).toContain("P1: One | executing · building");
+    const notes = s.botComments(issue).filter((c) => c.body?.includes("only people with write access can use Autopack's control panel"));
+    expect(notes.map((c) => c.body?.match(/@\S+/)?.[0])).toEqual(["@reader,", "@helper-bot[bot],"]);
   });
 
   it("a writer's tick approves a run that waits for approval", async () => {
@@ -276,6 +282,8 @@ describe("/autopack skip", () => {
     expect(s.botComments(issue).at(-1)?.body).toContain("This run has no phase `P9`");
 
     await editComment(statusComment(issue).id, tick("skip `P2`"), "maintainer", 2);
+    await s.comment(issue, "/autopack retry P2", "maintainer");
+    expect(s.botComments(issue).at(-1)?.body).toContain("`P2` was skipped, for good: a skipped phase is not built again.");
     expect(s.status(issue)).toMatch(/P2: Two \| skipped · skipped by a person — skipped by @\u200d?maintainer; its pull request is left as it is/u);
     expect(s.pull(issue, "P2").state).toBe("open");
     await s.merge(issue, "P3");

@@ -45,7 +45,10 @@ describe("the proposed plan in the YAML form", () => {
   });
 
   it("leaves out what the model left empty, and keeps what the parser refuses for the parser to say", () => {
-    const block = renderPlanBlock({ summary: "", tiers: [{ tier_id: "T1", name: "One", description: null, phases: [phase({ scope: ["../x"] })] }] });
+    const block = renderPlanBlock({
+      summary: "",
+      tiers: [{ tier_id: "T1", name: "One", description: null, phases: [phase({ scope: ["../x"] })] }],
+    });
     expect(block).not.toContain("description");
     const parsed = parsePlan(block);
     expect(parsed.ok).toBe(false);

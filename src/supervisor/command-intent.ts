@@ -114,7 +114,11 @@ export async function commandIntent(ctx: RunContext, args: CommandArgs): Promise
     }
     const skipped = (phases ?? []).filter((p) => stored.state.phases[p]?.step === "skipped");
     if (skipped.length > 0) {
-      await reply(ctx, replyTo, `${skipped.map((p) => `\`${p}\``).join(", ")} ${skipped.length === 1 ? "was" : "were"} skipped, for good: a skipped phase is not built again.`);
+      await reply(
+        ctx,
+        replyTo,
+        `${skipped.map((p) => `\`${p}\``).join(", ")} ${skipped.length === 1 ? "was" : "were"} skipped, for good: a skipped phase is not built again.`,
+      );
       await react("confused");
       return;
     }

@@ -43,15 +43,15 @@ export function parseCommand(body: string): Command | null {
         return { name: "retry", phases };
       }
       case "skip":
-        return args.length === 1 && ID_PATTERN.test(args[0]!) ? { name: "skip", phase: args[0]! } : { name: "unknown", text: line.slice(0, 100) };
+        return args.length === 1 && ID_PATTERN.test(args[0]!)
+          ? { name: "skip", phase: args[0]! }
+          : { name: "unknown", text: line.slice(0, 100) };
       case "status":
       case "cancel":
       case "help":
       case "plan":
       case "approve":
-        return args.length === 0
-          ? { name: verb.toLowerCase() as (typeof BARE)[number] }
-          : { name: "unknown", text: line.slice(0, 100) };
+        return args.length === 0 ? { name: verb.toLowerCase() as (typeof BARE)[number] } : { name: "unknown", text: line.slice(0, 100) };
       case undefined:
         return { name: "help" };
       default:

@@ -35,7 +35,9 @@ describe("the control panel", () => {
     const ticked = rendered.replace("- [ ] retry", "- [x] retry").replace("- [ ] cancel", "- [X] cancel");
     expect(tickedActions(ticked)).toEqual([{ kind: "retry", phaseId: "P1" }, { kind: "cancel" }]);
     // Boxes without the app's id, and ids in the wrong shape, are not the panel's.
-    expect(tickedActions("- [x] retry P1\n- [x] x <!-- autopack:panel retry ../x -->\n- [x] y <!-- autopack:panel cancel P1 -->")).toEqual([]);
+    expect(tickedActions("- [x] retry P1\n- [x] x <!-- autopack:panel retry ../x -->\n- [x] y <!-- autopack:panel cancel P1 -->")).toEqual(
+      [],
+    );
     expect(newlyTicked(ticked.replace("- [X] cancel", "- [ ] cancel"), ticked)).toEqual([{ kind: "cancel" }]);
   });
 });

@@ -7,11 +7,7 @@ import { allows, PHASE_TRANSITIONS, type PhaseStep } from "./transitions.js";
  * command (Renovate's Dependency Dashboard is the model). Each box carries a hidden, stable id; the
  * app always renders its boxes unticked, so a ticked box in the comment is a person's tick.
  */
-export type PanelAction =
-  | { kind: "retry"; phaseId: string }
-  | { kind: "skip"; phaseId: string }
-  | { kind: "cancel" }
-  | { kind: "approve" };
+export type PanelAction = { kind: "retry"; phaseId: string } | { kind: "skip"; phaseId: string } | { kind: "cancel" } | { kind: "approve" };
 
 const ID_OF = (a: PanelAction) => ("phaseId" in a ? `${a.kind} ${a.phaseId}` : a.kind);
 const marker = (a: PanelAction) => `<!-- autopack:panel ${ID_OF(a)} -->`;

@@ -129,8 +129,7 @@ export function applyEvent(ctx: Ctx): void {
         requeue(ctx, rec, "retried", event.feedback[phase.phase_id] ?? rec.feedback);
         retried++;
       }
-      if (retried > 0 && isTerminal(state))
-        moveRun(ctx, approvalsMissing(state) > 0 ? "AWAITING_APPROVAL" : "PHASE_EXECUTION", "retried");
+      if (retried > 0 && isTerminal(state)) moveRun(ctx, approvalsMissing(state) > 0 ? "AWAITING_APPROVAL" : "PHASE_EXECUTION", "retried");
       return;
     }
     case "skip": {

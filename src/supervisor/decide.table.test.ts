@@ -1330,7 +1330,10 @@ const approvals: Row[] = [
   {
     name: "retry of a run cancelled before it was approved: it waits for approvals again",
     state: {
-      ...runWith({ P1: cancelled(), P2: cancelled(), P3: cancelled() }, { state: "DONE_FAILED_REQUIRES_HUMAN_REVIEW", cancelled_by: "bob" }),
+      ...runWith(
+        { P1: cancelled(), P2: cancelled(), P3: cancelled() },
+        { state: "DONE_FAILED_REQUIRES_HUMAN_REVIEW", cancelled_by: "bob" },
+      ),
       approval: { needed: 2, by: ["alice"] },
     },
     event: retry(null),

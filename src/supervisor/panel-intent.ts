@@ -28,7 +28,10 @@ export async function tickIntent(deps: WorkerDeps, target: IssueKey, opened: Job
   if (stored.commentId !== tick.commentId) return;
   if (!decision.allowed) {
     if (!ticked.some((a) => isTicked(stored.body, a))) return;
-    deps.log.info({ issue: target, sender: tick.sender, role: decision.role }, "control panel ticked by a user without write access; undone");
+    deps.log.info(
+      { issue: target, sender: tick.sender, role: decision.role },
+      "control panel ticked by a user without write access; undone",
+    );
     await advance(ctx, stored, { type: "observe" });
     await ctx.github.ensureComment(
       target.issue,

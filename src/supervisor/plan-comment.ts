@@ -28,7 +28,9 @@ export function hasPlanForm(body: string): boolean {
 const SEAL_LINE = /^<!-- autopack:plan-seal ([A-Za-z0-9_-]+) -->\n?/m;
 
 function sealOf(text: string, key: Buffer, repoId: number, issue: number): string {
-  return createHmac("sha256", key).update(`plan:${repoId}:${issue}:${text.replace(/\r\n?/g, "\n")}`).digest("base64url");
+  return createHmac("sha256", key)
+    .update(`plan:${repoId}:${issue}:${text.replace(/\r\n?/g, "\n")}`)
+    .digest("base64url");
 }
 
 /**

@@ -44,7 +44,13 @@ const TWO_PHASES: PlanAnswer = {
 async function editComment(commentId: number, edit: (body: string) => string, sender: string, times = 1): Promise<void> {
   const before = h.sim.comment(OWNER, REPO, commentId)!.body ?? "";
   h.sim.editComment(OWNER, REPO, commentId, edit(before));
-  const event = h.sim.events.issueCommentEdited({ owner: OWNER, repo: REPO, comment: commentId, sender, changes: { body: { from: before } } });
+  const event = h.sim.events.issueCommentEdited({
+    owner: OWNER,
+    repo: REPO,
+    comment: commentId,
+    sender,
+    changes: { body: { from: before } },
+  });
   for (let i = 0; i < times; i++) await h.send(event.name, event.payload);
 }
 
@@ -129,7 +135,16 @@ describe("/autopack plan", () => {
   it("repairs a plan the parser refuses once, with the parser's problems", async () => {
     const s = await world();
     const duplicate: PlanAnswer = {
-      tiers: [{ tier_id: "T1", name: "One", phases: [{ phase_id: "P1", name: "a" }, { phase_id: "P1", name: "b" }] }],
+      tiers: [
+        {
+          tier_id: "T1",
+          name: "One",
+          phases: [
+            { phase_id: "P1", name: "a" },
+            { phase_id: "P1", name: "b" },
+          ],
+        },
+      ],
     };
     scriptAgents(h.llm, { plans: [{ plans: [duplicate, TWO_PHASES] }] });
     const issue = openIssue("Parse config files.");
@@ -284,7 +299,9 @@ describe("/autopack skip", () => {
     await editComment(statusComment(issue).id, tick("skip `P2`"), "maintainer", 2);
     await s.comment(issue, "/autopack retry P2", "maintainer");
     expect(s.botComments(issue).at(-1)?.body).toContain("`P2` was skipped, for good: a skipped phase is not built again.");
-    expect(s.status(issue)).toMatch(/P2: Two \| skipped · skipped by a person — skipped by @\u200d?maintainer; its pull request is left as it is/u);
+    expect(s.status(issue)).toMatch(
+      /P2: Two \| skipped · skipped by a person — skipped by @\u200d?maintainer; its pull request is left as it is/u,
+    );
     expect(s.pull(issue, "P2").state).toBe("open");
     await s.merge(issue, "P3");
     expect(s.status(issue)).toContain(": ✅ Done");

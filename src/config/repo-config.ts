@@ -83,6 +83,10 @@ export const RepoConfigSchema = z
     budgets: z.record(z.string(), BudgetOverride).default({}),
     /** Price per million tokens, by model name, for the cost estimate. */
     prices: z.record(z.string(), ModelPrice).default({}),
+    /** Every run waits, after its first status comment, for `/autopack approve` from writers. */
+    require_plan_approval: z.boolean().default(false),
+    /** How many different writers must approve a run when `require_plan_approval` is on. */
+    approvals: z.number().int().min(1).max(10).default(1),
   })
   .strict();
 

@@ -95,6 +95,7 @@ export async function advance(
     ...decision.state,
     mirror: await flushMirror(decision.state.run_id, decision.state.mirror, deps.api, deps.log),
   };
+  deps.metrics?.mirrorPending(flushed.run_id, flushed.mirror.pending.length);
   const saved = stored.commentId === null ? null : (stored as StoredRun);
   const render = (s: RunState, binding: BlockBinding) =>
     renderStatusComment({

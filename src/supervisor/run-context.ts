@@ -44,6 +44,7 @@ export async function loadRunContext(deps: WorkerDeps, target: IssueKey, opened?
   const isOurs = await ourComments(deps, { installation });
   const [comments, config] = await Promise.all([github.comments(target.issue), github.config()]);
   const history = await checkLegacySeal(github, readRunHistory(comments, isOurs, deps.stateKey, repo.id, target.issue, deps.written));
+  deps.log.bind?.({ runId: history.latest?.state.run_id ?? null });
   return { deps, github, steer, target, ref, repo, comments, history, config, isOurs };
 }
 

@@ -1,7 +1,7 @@
 import type { ApplicationFunctionOptions, ApplicationFunction, Probot } from "probot";
 import type { AutopackApi } from "../autopack-api/client.js";
 import type { GitHubMeter } from "../github/meter.js";
-import { probotGitHub } from "../github/octokit-door.js";
+import { octokitGitHub } from "../github/octokit-door.js";
 import type { LlmPort } from "../llm/port.js";
 import { InProcessQueue, type InProcessQueueOptions } from "../queue/in-process-queue.js";
 import type { AppJobHandler as JobHandler, AppQueue as JobQueue, AppQueuedJob as QueuedJob, Job } from "../supervisor/jobs.js";
@@ -10,6 +10,7 @@ import { stateKey } from "../supervisor/state-codec.js";
 import { sweepOpenRuns } from "../supervisor/sweep.js";
 import { createJobHandler } from "../supervisor/worker.js";
 import { Refusals } from "../supervisor/refusals.js";
+import { jobAwareLog, runInJob } from "../observability/job-context.js";
 import { jobFields, jobLog } from "../observability/job-log.js";
 import { AppMetrics } from "../observability/metrics.js";
 import { bothMeters, meteredApi } from "../observability/mirror-meter.js";
@@ -76,7 +77,13 @@ export function createAutopack(settings: AutopackSettings): Autopack {
       : new InProcessQueue<Job>({ ...settings.queue, handler: run, onError });
     queue = jobs;
     metrics.watchQueue(() => jobs.depth());
-    const github = probotGitHub(probot, { meter: bothMeters(metrics.github, settings.githubMeter) });
+    // Each client's request lines go to the log of the job that asked for it.
+    const auth = async (installationId?: number) => {
+      const client = await probot.auth(installationId);
+      client.log = jobAwareLog(client.log);
+      return client;
+    };
+    const github = octokitGitHub(auth, { meter: bothMeters(metrics.github, settings.githubMeter) });
     const deps = {
       github,
       queue: jobs,
@@ -96,7 +103,8 @@ export function createAutopack(settings: AutopackSettings): Autopack {
     handle = async (job, meta) => {
       const done = metrics.jobStarted(job.kind);
       try {
-        await createJobHandler({ ...deps, log: jobLog(log, jobFields(job, meta)) }, refusals)(job, meta);
+        const jl = jobLog(log, jobFields(job, meta));
+        await runInJob(jl, () => createJobHandler({ ...deps, log: jl }, refusals)(job, meta));
         done("completed");
       } catch (error) {
         done("threw");

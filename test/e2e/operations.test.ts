@@ -167,10 +167,20 @@ describe("operations: /metrics, /healthz, /readyz and the logs of a whole run", 
     }
     const started = ofJobs.find((l) => l["msg"] === "run started")!;
     expect(started).toMatchObject({ deliveryId: "delivery-ops-1", kind: "intent", runId: expect.stringMatching(/^gh-/) });
-    const outcomes = ofJobs.filter((l) => l["kind"] === "event");
+    // (A job's first requests load its run: only the lines after that know the run.)
+    const outcomes = ofJobs.filter((l) => l["kind"] === "event" && !String(l["msg"]).startsWith("GitHub request: "));
     expect(outcomes.length).toBeGreaterThan(0);
     for (const line of outcomes) expect(line).toMatchObject({ runId: started["runId"], phase: "P1", deliveryId: null });
-    // Every other line is the process's own: Probot's (requests in and out) and the startup sweep.
+    // GitHub's request lines (Octokit's, at debug) of a job carry its fields too: every one after the
+    // startup sweep, which runs outside any job, is a job's.
+    const swept = lines.findIndex((l) => l["msg"] === "startup sweep done");
+    expect(swept).toBeGreaterThanOrEqual(0);
+    const requests = lines.slice(swept).filter((l) => String(l["msg"]).startsWith("GitHub request: "));
+    expect(requests.length).toBeGreaterThan(10);
+    for (const line of requests)
+      expect(line, String(line["msg"])).toMatchObject({ repo: `${OWNER}/${REPO}`, issue, job: expect.any(String) });
+    expect(requests.filter((l) => l["kind"] === "build").every((l) => l["phase"] === "P1" && l["runId"] === started["runId"])).toBe(true);
+    // Every other line is the process's own: Probot's (requests in, the sweep's requests) and the startup sweep.
     const own = /^(Running Probot |Listening on |GitHub request: |\w+ event received |(GET|POST) \/\S* \d{3} - |startup sweep done$)/;
     const stray = lines.filter((l) => typeof l["job"] !== "string" && !own.test(String(l["msg"])));
     expect(stray.map((l) => l["msg"])).toEqual([]);

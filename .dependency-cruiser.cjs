@@ -1,10 +1,10 @@
 /**
- * The dependency rule: imports point inward, app -> supervisor -> agents (builder, auditor) -> ports
+ * The dependency rule: imports point inward, app -> supervisor -> agents (builder, auditor, planner) -> ports
  * (github, llm, autopack-api, queue) -> domain (plan, policy, config). `npm test` runs it
  * (test/architecture.test.ts); there are no exceptions.
  */
-const UPPER = "^src/(app|supervisor|builder|auditor)/";
-const PORTS = "^src/(github|llm|autopack-api|queue)/";
+const UPPER = "^src/(app|supervisor|builder|auditor|planner)/";
+const PORTS = "^src/(github|llm|autopack-api|queue|cursor)/";
 const DOMAIN = "^src/(plan|policy|config)/";
 const NOT_TESTS = "\\.test\\.ts$|/fixtures/";
 
@@ -28,13 +28,13 @@ module.exports = {
       name: "ports-are-independent",
       comment: "each port talks to one outside system; they meet only in the layers above",
       severity: "error",
-      from: { path: "^src/(github|llm|autopack-api|queue)/", pathNot: NOT_TESTS },
+      from: { path: "^src/(github|llm|autopack-api|queue|cursor)/", pathNot: NOT_TESTS },
       to: { path: PORTS, pathNot: "^src/$1/" },
     },
     {
       name: "agents-import-no-supervisor-or-app",
       severity: "error",
-      from: { path: "^src/(builder|auditor)/", pathNot: NOT_TESTS },
+      from: { path: "^src/(builder|auditor|planner)/", pathNot: NOT_TESTS },
       to: { path: "^src/(app|supervisor)/|^src/main\\.ts$|^src/index\\.ts$" },
     },
     {

@@ -4,6 +4,7 @@ import { createAutopack } from "./app/create-app.js";
 import { redisQueue, rolePlan, serveWorker, type RouteHandler } from "./app/scale-out.js";
 import { serveSetupPage, wantsSetup } from "./app/setup-mode.js";
 import { createAutopackApi } from "./autopack-api/client.js";
+import { createCursorApi } from "./cursor/client.js";
 import { createDisabledAutopackApi } from "./autopack-api/disabled.js";
 import { modelSettings, readEnv } from "./config/env.js";
 import { createOpenAiLlm } from "./llm/openai-llm.js";
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     api: env.AUTOPACK_API_URL
       ? createAutopackApi({ baseUrl: env.AUTOPACK_API_URL, ...(env.AUTOPACK_API_KEY ? { apiKey: env.AUTOPACK_API_KEY } : {}) })
       : createDisabledAutopackApi(),
+    cursor: env.CURSOR_API_KEY ? createCursorApi({ baseUrl: env.CURSOR_API_URL, apiKey: env.CURSOR_API_KEY }) : null,
     sweepOnStart: plan.sweep,
     metrics: new AppMetrics({ processMetrics: true }),
     ...(env.REDIS_URL ? { createQueue: redisQueue(env.REDIS_URL, env.AUTOPACK_ROLE) } : {}),

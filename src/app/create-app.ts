@@ -1,5 +1,6 @@
 import type { ApplicationFunctionOptions, ApplicationFunction, Probot } from "probot";
 import type { AutopackApi } from "../autopack-api/client.js";
+import type { CursorApi } from "../cursor/client.js";
 import type { GitHubMeter } from "../github/meter.js";
 import { octokitGitHub } from "../github/octokit-door.js";
 import type { LlmPort } from "../llm/port.js";
@@ -26,6 +27,8 @@ export interface AutopackSettings {
   stateSecret: string;
   llm: LlmPort;
   api: AutopackApi;
+  /** Cursor's Cloud Agents API (`builder: cursor`); null or absent when `CURSOR_API_KEY` is not set. */
+  cursor?: CursorApi | null;
   /** How long calls the Autopack API did not take wait before they are sent again (default a minute). */
   mirrorRetryMs?: number;
   /** Model names per role (for the cost estimate; the LLM port already uses them). */
@@ -88,6 +91,7 @@ export function createAutopack(settings: AutopackSettings): Autopack {
       github,
       queue: jobs,
       llm: settings.llm,
+      cursor: settings.cursor ?? null,
       api: meteredApi(settings.api, metrics),
       mirrorRetryMs: settings.mirrorRetryMs ?? 60_000,
       models: settings.models ?? { builder: "unknown", auditor: "unknown" },

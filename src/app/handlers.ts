@@ -6,10 +6,13 @@ import { issueQueueKey, reconcileTag, type AppQueue, type IssueKey, type Job } f
 import { cannotSteerByAssociation } from "../policy/association.js";
 import { isBot } from "../policy/permissions.js";
 import { parseCommand } from "../supervisor/commands.js";
+import { newlyTicked } from "../supervisor/control-panel.js";
+import { STATUS_MARKER } from "../supervisor/status-comment.js";
 import {
   checkedHere,
   CheckRunPayload,
   CheckSuitePayload,
+  CommentEditedPayload,
   CommentPayload,
   headElsewhere,
   LabeledPayload,
@@ -84,6 +87,22 @@ export function registerHandlers(app: Probot, queue: AppQueue, appId: number): v
         phaseId: null,
         ...(outsider ? { outsider } : {}),
       },
+    });
+  });
+
+  // A box ticked in a status comment's control panel. Only the app's status comments have a panel,
+  // and the app renders its boxes unticked, so its own edits (and every other edit) stop here. A bot's
+  // tick goes on, to be undone by the worker.
+  app.on("issue_comment.edited", async (context) => {
+    const p = parse(CommentEditedPayload, context.payload, "issue_comment.edited");
+    const body = p?.comment.body ?? "";
+    if (!p || p.issue.pull_request || !body.includes(STATUS_MARKER)) return;
+    const from = p.changes?.body?.from ?? null;
+    if (newlyTicked(from, body).length === 0) return;
+    await enqueue(context.id, {
+      kind: "intent",
+      target: target(p, p.issue.number),
+      intent: { type: "tick", sender: p.sender.login, commentId: p.comment.id, body, from },
     });
   });
 

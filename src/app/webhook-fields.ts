@@ -33,6 +33,11 @@ export const CommentPayload = z.object({
   }),
 });
 
+/** An edited comment: GitHub's `changes.body.from` is the body before the edit. */
+export const CommentEditedPayload = CommentPayload.extend({
+  changes: z.object({ body: z.object({ from: z.string().nullable() }).optional() }).optional(),
+});
+
 export const ReviewPayload = z.object({
   installation: Installation,
   repository: Repository,

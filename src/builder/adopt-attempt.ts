@@ -1,7 +1,7 @@
 import parseDiff from "parse-diff";
 import type { ChangeKind } from "./patch.js";
 import { sealedFields } from "./commit-seal.js";
-import { phasePullTitle, renderPrBody } from "./pr-body.js";
+import { upsertAttemptPull } from "./phase-pull.js";
 import type { BuildInput, BuildOutcome } from "./types.js";
 
 /**
@@ -40,23 +40,7 @@ export async function adoptCommittedAttempt(input: BuildInput, started: number):
     .replace(/^Autopack \S+ \(attempt \d+\): /, "");
   const linesAdded = files.reduce((n, f) => n + f.added, 0);
   const linesRemoved = files.reduce((n, f) => n + f.removed, 0);
-  const pull = await github.upsertPhasePull({
-    branch: input.branch,
-    base: input.baseBranch,
-    title: phasePullTitle(phase),
-    draft: input.config.draft,
-    body: renderPrBody({
-      issueNumber: input.issueNumber,
-      runId: input.runId,
-      phase,
-      attempt: input.attempt,
-      summary,
-      files,
-      linesAdded,
-      linesRemoved,
-      tokensUsed: 0,
-    }),
-  });
+  const pull = await upsertAttemptPull(input, { summary, files, linesAdded, linesRemoved, tokensUsed: 0 });
   return {
     status: "success",
     commitSha: head,

@@ -11,7 +11,7 @@ import { BuildFailure, failedOutcome, NeedsPerson } from "./failure.js";
 import { decodeText, MAX_FILE_BYTES } from "./file-text.js";
 import { callModel, type TokenMeter } from "./llm-call.js";
 import { buildPatch } from "./patch.js";
-import { phasePullTitle, renderPrBody } from "./pr-body.js";
+import { upsertAttemptPull } from "./phase-pull.js";
 import { editSystemPrompt, fileRequestSystemPrompt, type PathRules } from "./prompts/system.js";
 import type { TreeEntry } from "./tree-listing.js";
 import type { BuildInput, BuildOutcome } from "./types.js";
@@ -158,22 +158,12 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
     );
   }
 
-  const pull = await github.upsertPhasePull({
-    branch: input.branch,
-    base: input.baseBranch,
-    title: phasePullTitle(phase),
-    draft: config.draft,
-    body: renderPrBody({
-      issueNumber: input.issueNumber,
-      runId: input.runId,
-      phase,
-      attempt: input.attempt,
-      summary: round.summary,
-      files: diff.files,
-      linesAdded: diff.linesAdded,
-      linesRemoved: diff.linesRemoved,
-      tokensUsed: meter.used,
-    }),
+  const pull = await upsertAttemptPull(input, {
+    summary: round.summary,
+    files: diff.files,
+    linesAdded: diff.linesAdded,
+    linesRemoved: diff.linesRemoved,
+    tokensUsed: meter.used,
   });
 
   const notes = [sanitiseUntrusted(round.summary).trim() || "(no summary given)"];

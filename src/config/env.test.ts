@@ -86,3 +86,21 @@ describe("readEnv, models and APIs", () => {
     expect(result.message).toContain("AUTOPACK_AUDITOR_OUTPUT_LIMIT_PARAM must be auto, max_completion_tokens or max_tokens");
   });
 });
+
+describe("readEnv, Cursor", () => {
+  it("defaults CURSOR_API_URL to Cursor's API and leaves the key unset", () => {
+    const result = readEnv({ ...complete, CURSOR_API_URL: "" });
+    expect(result.ok && [result.env.CURSOR_API_URL, result.env.CURSOR_API_KEY]).toEqual(["https://api.cursor.com", undefined]);
+  });
+
+  it("refuses a CURSOR_API_URL that is not a URL, or that carries credentials", () => {
+    for (const [url, said] of [
+      ["cursor", "CURSOR_API_URL must be a URL"],
+      ["https://key@api.cursor.com", "CURSOR_API_URL must not carry credentials"],
+    ] as const) {
+      const result = readEnv({ ...complete, CURSOR_API_URL: url });
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.message).toContain(said);
+    }
+  });
+});

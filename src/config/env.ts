@@ -94,6 +94,14 @@ export const EnvSchema = z.object({
       .optional(),
   ),
   AUTOPACK_API_KEY: optionalString,
+  /** Cursor's Cloud Agents API, for repositories whose `.github/autopack.yml` says `builder: cursor`. */
+  CURSOR_API_KEY: optionalString,
+  CURSOR_API_URL: optionalString.pipe(
+    z
+      .url({ error: "CURSOR_API_URL must be a URL (default https://api.cursor.com)" })
+      .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), "CURSOR_API_URL must not carry credentials: set CURSOR_API_KEY instead")
+      .default("https://api.cursor.com"),
+  ),
   /** Key for the HMAC that signs run state in status comments; derived from WEBHOOK_SECRET when unset. */
   AUTOPACK_STATE_SECRET: optionalString,
   /** Redis for the queue (and Probot's shared rate limiting): `redis://…`, `rediss://…` or a Unix socket's path. */

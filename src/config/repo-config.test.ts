@@ -47,11 +47,16 @@ describe("parseRepoConfig", () => {
     ]);
   });
 
+  it("takes `builder: cursor`, and `llm` by default", () => {
+    expect(parseRepoConfig({ builder: "cursor" })).toMatchObject({ ok: true, config: { builder: "cursor" } });
+    expect(parseRepoConfig({})).toMatchObject({ ok: true, config: { builder: "llm" } });
+  });
+
   it("names every problem with its key", () => {
     const result = parseRepoConfig({
       max_parallel_phases: "lots",
       favourite_colour: "blue",
-      builder: "cursor",
+      builder: "devin",
       budgets: { docs: { builder_attempts: 0 } },
     });
     expect(result.ok).toBe(false);
@@ -59,7 +64,7 @@ describe("parseRepoConfig", () => {
     const text = result.problems.join("\n");
     expect(text).toContain("`max_parallel_phases`");
     expect(text).toContain("favourite_colour");
-    expect(text).toContain('`builder`: only "llm" (the built-in Builder) is available');
+    expect(text).toContain('`builder`: must be "llm" (the built-in Builder) or "cursor" (Cursor Cloud Agents)');
     expect(text).toContain("`budgets.docs.builder_attempts`");
   });
 });

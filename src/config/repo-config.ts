@@ -40,8 +40,8 @@ export const RepoConfigSchema = z
     auto_merge: z.boolean().default(false),
     /** Phases of one tier built at the same time. */
     max_parallel_phases: z.number().int().min(1).max(10).default(3),
-    /** Builder backend: the built-in LLM Builder (more backends will come as values here). */
-    builder: z.literal("llm", { error: 'only "llm" (the built-in Builder) is available' }).default("llm"),
+    /** Builder backend: the built-in LLM Builder, or Cursor's Cloud Agents (`CURSOR_API_KEY` in the app's environment). */
+    builder: z.enum(["llm", "cursor"], { error: 'must be "llm" (the built-in Builder) or "cursor" (Cursor Cloud Agents)' }).default("llm"),
     /** Prompt-token budget for a Builder's context. */
     context_tokens: z.number().int().min(2_000).max(1_000_000).default(60_000),
     /** Prompt-token budget for an Auditor's context. */
@@ -83,6 +83,10 @@ export const RepoConfigSchema = z
     budgets: z.record(z.string(), BudgetOverride).default({}),
     /** Price per million tokens, by model name, for the cost estimate. */
     prices: z.record(z.string(), ModelPrice).default({}),
+    /** Every run waits, after its first status comment, for `/autopack approve` from writers. */
+    require_plan_approval: z.boolean().default(false),
+    /** How many different writers must approve a run when `require_plan_approval` is on. */
+    approvals: z.number().int().min(1).max(10).default(1),
   })
   .strict();
 

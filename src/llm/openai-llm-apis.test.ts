@@ -1,16 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { RESPONSES_ONLY_MESSAGE, startFakeLlm, type FakeLlm, type FakeLlmOptions } from "../../test/support/fake-llm.js";
 import { SimpleTokenBudget } from "./budget.js";
-import { createOpenAiLlm, firstApiFor, isOpenAiServer, type OpenAiLlmOptions } from "./openai-llm.js";
-import { LlmOutputInvalidError, LlmUnavailableError, parsePurposeId, type StructuredRequest } from "./port.js";
-
-const Plan = z.object({ title: z.string(), steps: z.array(z.string()), note: z.string().nullable() });
-type Plan = z.infer<typeof Plan>;
-const good: Plan = { title: "Add a flag", steps: ["edit", "test"], note: null };
+import { firstApiFor, isOpenAiServer, type OpenAiLlmOptions } from "./openai-llm.js";
+import { adapterFor, good, planRequest, type LogLine } from "../../test/support/llm-adapter.js";
+import { LlmOutputInvalidError, LlmUnavailableError, parsePurposeId } from "./port.js";
 
 let fake: FakeLlm | undefined;
-let logs: Array<{ level: string; obj: object; msg?: string }> = [];
+let logs: LogLine[] = [];
 
 afterEach(async () => {
   expect(fake?.unexpected ?? []).toEqual([]);
@@ -25,30 +21,8 @@ async function server(options: FakeLlmOptions = {}): Promise<FakeLlm> {
 }
 
 const llm = (f: FakeLlm, extra: Partial<OpenAiLlmOptions> = {}) =>
-  createOpenAiLlm({
-    apiKey: "sk-test-secret-key-1234567890",
-    baseURL: f.baseURL,
-    models: { builder: "builder-model", auditor: "gpt-5-codex" },
-    timeoutMs: 2_000,
-    maxRetries: 0,
-    logger: {
-      debug: (obj, msg) => logs.push({ level: "debug", obj, msg }),
-      warn: (obj, msg) => logs.push({ level: "warn", obj, msg }),
-    },
-    ...extra,
-  });
-
-const request = (over: Partial<StructuredRequest<Plan>> = {}): StructuredRequest<Plan> => ({
-  role: "auditor",
-  purpose: { runId: "gh-1-2-1", phaseId: "P1", attempt: 1, step: "audit" },
-  system: "You plan work.",
-  user: "Plan the change.",
-  schema: Plan,
-  schemaName: "plan",
-  maxOutputTokens: 500,
-  budget: new SimpleTokenBudget(100_000),
-  ...over,
-});
+  adapterFor(f, logs, { models: { builder: "builder-model", auditor: "gpt-5-codex" }, maxRetries: 0, ...extra });
+const request = planRequest({ role: "auditor", purpose: { runId: "gh-1-2-1", phaseId: "P1", attempt: 1, step: "audit" } });
 
 const paths = (f: FakeLlm) => f.requests.map((r) => `${r.path.replace("/v1/", "")} ${r.status}`);
 

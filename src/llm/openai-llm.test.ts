@@ -1,19 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { startFakeLlm, type FakeLlm } from "../../test/support/fake-llm.js";
 import { startUnreachable } from "../../test/support/unreachable.js";
 import { untrustedBlock } from "../policy/untrusted.js";
 import { SimpleTokenBudget } from "./budget.js";
-import { createOpenAiLlm, type OpenAiLlmOptions } from "./openai-llm.js";
-import { LlmBudgetExceededError, LlmOutputInvalidError, LlmUnavailableError, parsePurposeId, type StructuredRequest } from "./port.js";
-
-const Plan = z.object({ title: z.string(), steps: z.array(z.string()), note: z.string().nullable() });
-type Plan = z.infer<typeof Plan>;
-const good: Plan = { title: "Add a flag", steps: ["edit", "test"], note: null };
+import type { OpenAiLlmOptions } from "./openai-llm.js";
+import { adapterFor, good, planRequest, type LogLine } from "../../test/support/llm-adapter.js";
+import { LlmBudgetExceededError, LlmOutputInvalidError, LlmUnavailableError, parsePurposeId } from "./port.js";
 
 describe("OpenAI adapter", () => {
   let fake: FakeLlm;
-  let logs: Array<{ level: string; obj: object; msg?: string }>;
+  let logs: LogLine[];
 
   beforeEach(async () => {
     fake = await startFakeLlm();
@@ -24,30 +20,8 @@ describe("OpenAI adapter", () => {
     await fake.close();
   });
 
-  const llm = (extra: Partial<OpenAiLlmOptions> = {}) =>
-    createOpenAiLlm({
-      apiKey: "sk-test-secret-key-1234567890",
-      baseURL: fake.baseURL,
-      models: { builder: "builder-model", auditor: "auditor-model" },
-      timeoutMs: 2_000,
-      maxRetries: 1,
-      logger: {
-        debug: (obj, msg) => logs.push({ level: "debug", obj, msg }),
-        warn: (obj, msg) => logs.push({ level: "warn", obj, msg }),
-      },
-      ...extra,
-    });
-  const request = (over: Partial<StructuredRequest<Plan>> = {}): StructuredRequest<Plan> => ({
-    role: "builder",
-    purpose: { runId: "gh-1-2-1", phaseId: "P1", attempt: 1, step: "edit" },
-    system: "You plan work.",
-    user: "Plan the change.",
-    schema: Plan,
-    schemaName: "plan",
-    maxOutputTokens: 500,
-    budget: new SimpleTokenBudget(100_000),
-    ...over,
-  });
+  const llm = (extra: Partial<OpenAiLlmOptions> = {}) => adapterFor(fake, logs, extra);
+  const request = planRequest({ role: "builder", purpose: { runId: "gh-1-2-1", phaseId: "P1", attempt: 1, step: "edit" } });
 
   it("sends the JSON schema for the role's model and parses the answer", async () => {
     fake.reply({ json: good, usage: { prompt_tokens: 40, completion_tokens: 10 } });

@@ -10,6 +10,9 @@ describe("parseCommand", () => {
     ["/autopack help", { name: "help" }],
     ["/autopack", { name: "help" }],
     ["/autopack RETRY P1", { name: "retry", phases: ["P1"] }],
+    ["/autopack skip P2", { name: "skip", phase: "P2" }],
+    ["/autopack plan", { name: "plan" }],
+    ["/autopack approve", { name: "approve" }],
   ])("reads %j", (body, expected) => {
     expect(parseCommand(body)).toEqual(expected);
   });
@@ -29,5 +32,8 @@ describe("parseCommand", () => {
     expect(parseCommand("/autopack retry P1 --model gpt-5")).toEqual({ name: "unknown", text: "/autopack retry P1 --model gpt-5" });
     expect(parseCommand("/autopack set token_cap 99999999")).toMatchObject({ name: "unknown" });
     expect(parseCommand("/autopack status now")).toMatchObject({ name: "unknown" });
+    expect(parseCommand("/autopack skip")).toMatchObject({ name: "unknown" });
+    expect(parseCommand("/autopack skip P1 P2")).toMatchObject({ name: "unknown" });
+    expect(parseCommand("/autopack plan with more tiers")).toMatchObject({ name: "unknown" });
   });
 });

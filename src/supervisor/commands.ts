@@ -1,7 +1,16 @@
 import { ID_PATTERN } from "../plan/schema.js";
 
 export type Command =
-  { name: "retry"; phases: string[] } | { name: "status" } | { name: "cancel" } | { name: "help" } | { name: "unknown"; text: string };
+  | { name: "retry"; phases: string[] }
+  | { name: "skip"; phase: string }
+  | { name: "status" }
+  | { name: "cancel" }
+  | { name: "help" }
+  | { name: "plan" }
+  | { name: "approve" }
+  | { name: "unknown"; text: string };
+
+const BARE = ["status", "cancel", "help", "plan", "approve"] as const;
 
 const COMMAND_LINE = /^\/autopack(?:[ \t]+(.*))?$/;
 
@@ -33,12 +42,16 @@ export function parseCommand(body: string): Command | null {
         if (phases.some((p) => !ID_PATTERN.test(p)) || phases.length > 25) return { name: "unknown", text: line.slice(0, 100) };
         return { name: "retry", phases };
       }
+      case "skip":
+        return args.length === 1 && ID_PATTERN.test(args[0]!)
+          ? { name: "skip", phase: args[0]! }
+          : { name: "unknown", text: line.slice(0, 100) };
       case "status":
       case "cancel":
       case "help":
-        return args.length === 0
-          ? { name: verb.toLowerCase() as "status" | "cancel" | "help" }
-          : { name: "unknown", text: line.slice(0, 100) };
+      case "plan":
+      case "approve":
+        return args.length === 0 ? { name: verb.toLowerCase() as (typeof BARE)[number] } : { name: "unknown", text: line.slice(0, 100) };
       case undefined:
         return { name: "help" };
       default:
@@ -53,9 +66,13 @@ export const HELP_TEXT = [
   "",
   "- `/autopack retry`: build the failed or escalated phases again (on a phase PR: that phase, with the PR's review comments as feedback).",
   "- `/autopack retry P2 P3`: build those phases again.",
+  "- `/autopack skip P2`: leave phase P2 out (its pull request is left as it is), so its tier can finish without it.",
   "- `/autopack status`: refresh the status comment.",
+  "- `/autopack plan`: on an issue without a plan, propose one as a comment you can edit.",
+  "- `/autopack approve`: start a run from Autopack's proposed plan as it is now, or approve a run that waits for approval.",
   "- `/autopack cancel`: stop scheduling new work; open pull requests are left for people.",
   "- `/autopack help`: this list.",
   "",
-  "To start a run, add the `autopack` label to an issue whose body holds a plan.",
+  "To start a run, add the `autopack` label to an issue whose body holds a plan (or that has a plan Autopack proposed).",
+  "The status comment's control panel does the same as these commands: tick a box.",
 ].join("\n");

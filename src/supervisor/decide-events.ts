@@ -2,7 +2,7 @@ import { MAX_MINOR_ISSUES_PER_PHASE } from "../plan/budgets.js";
 import { budgetOf, firstLine, phaseOf, runBudgetProblem, type Ctx } from "./decision.js";
 import { escalate, movePhase, moveRun, rebuild, requeue, startAudit } from "./moves.js";
 import type { SupervisorEvent } from "./events.js";
-import { isTerminal, type PhaseRecord } from "./run-state.js";
+import { approvalsMissing, isTerminal, type PhaseRecord } from "./run-state.js";
 import { ACTIVE_STEPS } from "./transitions.js";
 
 /** What an event (a finished build or audit, a person's request) changes. Duplicates and late results change nothing. */
@@ -36,7 +36,9 @@ export function applyEvent(ctx: Ctx): void {
           ctx,
           phase.phase_id,
           rec,
-          `the model server refused the app's requests; check OPENAI_API_KEY, OPENAI_BASE_URL and the model names (${firstLine(event.notes, 160)})`,
+          ctx.config.builder === "cursor"
+            ? `Cursor cannot build for this repository: ${firstLine(event.notes, 400)}`
+            : `the model server refused the app's requests; check OPENAI_API_KEY, OPENAI_BASE_URL and the model names (${firstLine(event.notes, 160)})`,
         );
       } else if (event.needsPerson) {
         // Another attempt would make the same change: a person decides, no attempt is spent on it.
@@ -94,7 +96,7 @@ export function applyEvent(ctx: Ctx): void {
       const rec = state.phases[event.phaseId];
       const phase = phaseOf(ctx, event.phaseId);
       if (!rec || !phase || isTerminal(state)) return;
-      if (rec.step === "building" || rec.step === "merged") return;
+      if (rec.step === "building" || rec.step === "merged" || rec.step === "skipped") return;
       requeue(ctx, rec, "changes-requested", `@${event.by} requested changes:\n${event.feedback}`);
       return;
     }
@@ -112,22 +114,39 @@ export function applyEvent(ctx: Ctx): void {
       return;
     }
     case "retry": {
-      // Nothing can start in a run whose budget is spent: a retry changes nothing.
-      if (runBudgetProblem(state) !== null) return;
+      // Nothing can start in a run whose budget is spent: a retry changes nothing. A finished run
+      // (its skipped phases included) is not started again.
+      if (runBudgetProblem(state) !== null || state.state === "DONE_SUCCESS") return;
       const wanted = event.phases;
       let retried = 0;
       for (const phase of state.plan.phases) {
         const rec = state.phases[phase.phase_id];
         if (!rec) continue;
         const failed = rec.step === "escalated" || rec.step === "cancelled";
-        if (wanted ? !wanted.includes(phase.phase_id) || rec.step === "merged" || ACTIVE_STEPS.has(rec.step) : !failed) continue;
+        const settled = rec.step === "merged" || rec.step === "skipped" || ACTIVE_STEPS.has(rec.step);
+        if (wanted ? !wanted.includes(phase.phase_id) || settled : !failed) continue;
         rec.builder_floor = rec.builder_attempts;
         rec.auditor_floor = rec.auditor_attempts;
         rec.token_floor = rec.tokens;
         requeue(ctx, rec, "retried", event.feedback[phase.phase_id] ?? rec.feedback);
         retried++;
       }
-      if (retried > 0 && isTerminal(state)) moveRun(ctx, "PHASE_EXECUTION", "retried");
+      if (retried > 0 && isTerminal(state)) moveRun(ctx, approvalsMissing(state) > 0 ? "AWAITING_APPROVAL" : "PHASE_EXECUTION", "retried");
+      return;
+    }
+    case "skip": {
+      const rec = state.phases[event.phaseId];
+      if (!rec || rec.step === "merged" || rec.step === "skipped" || state.state === "DONE_SUCCESS") return;
+      movePhase(ctx, rec, "skipped", "skipped", `skipped by @${event.by}; its pull request is left as it is`);
+      // The phase that held its tier is out of the way: a run stopped for it goes on (a cancelled one stays cancelled).
+      if (state.state === "DONE_FAILED_REQUIRES_HUMAN_REVIEW" && state.cancelled_by === null) moveRun(ctx, "PHASE_EXECUTION", "skipped");
+      return;
+    }
+    case "approve": {
+      const approval = state.approval;
+      if (state.state !== "AWAITING_APPROVAL" || approval === null) return;
+      if (!approval.by.some((b) => b.toLowerCase() === event.by.toLowerCase())) approval.by.push(event.by);
+      if (approvalsMissing(state) === 0) moveRun(ctx, "RUN_CREATED", "approved");
       return;
     }
     case "cancel": {

@@ -3,7 +3,7 @@ import type { RepoConfig } from "../config/repo-config.js";
 import type { ChecksSummary } from "../github/door.js";
 import { phasesOfTier } from "../plan/schema.js";
 import type { PhaseObservation } from "./events.js";
-import type { PhaseRecord } from "./run-state.js";
+import { approvalsMissing, type PhaseRecord } from "./run-state.js";
 import { runBudgetProblem, type Ctx } from "./decision.js";
 import { escalate, movePhase, moveRun, rebuild, release, startAudit } from "./moves.js";
 import { ACTIVE_STEPS } from "./transitions.js";
@@ -15,7 +15,8 @@ export function observe(ctx: Ctx): void {
     const seen: PhaseObservation | undefined = ctx.observations.phases[phase.phase_id];
     if (!rec || !seen?.pr || rec.pr !== seen.pr.number) continue;
     // A phase being built again (after a retry) gets its PR from the build, not from the old one.
-    if (rec.step === "merged" || rec.step === "cancelled" || rec.step === "building") continue;
+    // A skipped phase's PR is left alone: nothing done to it moves the phase.
+    if (rec.step === "merged" || rec.step === "cancelled" || rec.step === "building" || rec.step === "skipped") continue;
     if (seen.pr.merged) {
       movePhase(ctx, rec, "merged", "merged");
       continue;
@@ -111,6 +112,12 @@ export function enforceRunBudgets(ctx: Ctx): void {
 /** Moves tiers forward, starts phases up to the parallel limit, and ends the run when nothing is left. */
 export function schedule(ctx: Ctx): void {
   const { state } = ctx;
+  // The approval gate: nothing is built until enough writers approved.
+  if (approvalsMissing(state) > 0) {
+    if (state.state === "RUN_CREATED") moveRun(ctx, "AWAITING_APPROVAL", "approval-required");
+    return;
+  }
+  const done = (r: PhaseRecord) => r.step === "merged" || r.step === "skipped";
   for (;;) {
     const tier = state.plan.tiers[state.tier];
     if (!tier) {
@@ -119,7 +126,7 @@ export function schedule(ctx: Ctx): void {
     }
     const phases = phasesOfTier(state.plan, tier.tier_id);
     const recs = phases.map((p) => state.phases[p.phase_id]!);
-    if (recs.every((r) => r.step === "merged")) {
+    if (recs.every(done)) {
       state.tier += 1;
       continue;
     }
@@ -132,9 +139,9 @@ export function schedule(ctx: Ctx): void {
       // A phase whose budget is spent escalates instead of starting: its slot stays free.
       if (ACTIVE_STEPS.has(rec.step)) active++;
     }
-    const settled = recs.every((r) => r.step === "merged" || r.step === "escalated" || r.step === "cancelled");
-    if (settled && recs.some((r) => r.step !== "merged")) {
-      const failed = phases.filter((p) => state.phases[p.phase_id]!.step !== "merged").map((p) => p.phase_id);
+    const settled = recs.every((r) => done(r) || r.step === "escalated" || r.step === "cancelled");
+    if (settled && recs.some((r) => !done(r))) {
+      const failed = phases.filter((p) => !done(state.phases[p.phase_id]!)).map((p) => p.phase_id);
       const reason = `Tier ${tier.tier_id} cannot finish: ${failed.join(", ")} need${failed.length === 1 ? "s" : ""} a person.`;
       moveRun(ctx, "DONE_FAILED_REQUIRES_HUMAN_REVIEW", "tier-stuck", reason);
     }

@@ -84,8 +84,9 @@ const configArb = fc
     parallel: fc.integer({ min: 1, max: 3 }),
     docs: overrideArb,
     fallback: overrideArb,
+    approvals: fc.constantFrom(0, 0, 0, 1, 2),
   })
-  .map(({ wait, timeout, autoMerge, parallel, docs, fallback }): RepoConfig => {
+  .map(({ wait, timeout, autoMerge, parallel, docs, fallback, approvals }): RepoConfig => {
     const budgets: RepoConfig["budgets"] = {};
     if (docs) budgets["docs"] = docs;
     if (fallback) budgets["default"] = fallback;
@@ -95,6 +96,8 @@ const configArb = fc
       auto_merge: autoMerge,
       max_parallel_phases: parallel,
       budgets,
+      require_plan_approval: approvals > 0,
+      approvals: Math.max(1, approvals),
     };
   });
 
@@ -166,7 +169,13 @@ class Sim {
     readonly plan: Plan,
     readonly config: RepoConfig,
   ) {
-    this.state = newRunState({ plan, repoId: 1, issue: 7, n: 1, startedBy: "alice", now: T0 });
+    const approval = config.require_plan_approval ? { needed: config.approvals, by: [] } : null;
+    this.state = newRunState({ plan, repoId: 1, issue: 7, n: 1, startedBy: "alice", now: T0, approval });
+  }
+
+  /** Writers approve, one by one, until the run may build (nothing when it needs no approval). */
+  approveAll(): void {
+    for (let i = 0; this.state.state === "AWAITING_APPROVAL"; i++) this.step({ type: "approve", by: `writer${i}` });
   }
 
   rec(phaseId: string): PhaseRecord {
@@ -280,8 +289,12 @@ class Sim {
       if (rec.builder_floor > rec.builder_attempts || rec.auditor_floor > rec.auditor_attempts)
         this.fail(`${id}'s floors pass its attempts`);
       const tier = this.tierOf(id);
-      if (tier < state.tier && rec.step !== "merged") this.fail(`tier ${state.tier} is current but ${id} of tier ${tier} is ${rec.step}`);
-      if (tier > state.tier && (rec.builder_attempts > 0 || (rec.step !== "waiting" && rec.step !== "cancelled")))
+      if (tier < state.tier && rec.step !== "merged" && rec.step !== "skipped")
+        this.fail(`tier ${state.tier} is current but ${id} of tier ${tier} is ${rec.step}`);
+      if (was.step === "skipped" && rec.step !== "skipped") this.fail(`${id} was skipped, then ${rec.step}`);
+      if (state.approval !== null && state.approval.by.length < state.approval.needed && actions.some((a) => a.type === "build"))
+        this.fail("a build before the run was approved");
+      if (tier > state.tier && (rec.builder_attempts > 0 || !["waiting", "cancelled", "skipped"].includes(rec.step)))
         this.fail(`${id} of a later tier is ${rec.step} after ${rec.builder_attempts} builds`);
     }
   }
@@ -406,6 +419,8 @@ type Op =
   | { k: "push"; pick: number; checks: CheckState; silent: boolean }
   | { k: "retry"; picks: number[] | null }
   | { k: "cancel" }
+  | { k: "skip"; pick: number }
+  | { k: "approve"; who: string }
   | { k: "changes"; pick: number }
   | { k: "rerun"; pick: number }
   | { k: "bogus-build"; pick: number; delta: number; ok: boolean }
@@ -466,6 +481,8 @@ function opArb(silentPushes: boolean): fc.Arbitrary<Op> {
       }),
     },
     { weight: 1, arbitrary: fc.constant({ k: "cancel" as const }) },
+    { weight: 2, arbitrary: fc.record({ k: fc.constant("skip" as const), pick: pickArb }) },
+    { weight: 3, arbitrary: fc.record({ k: fc.constant("approve" as const), who: fc.constantFrom("bob", "carol", "Bob") }) },
     { weight: 4, arbitrary: fc.record({ k: fc.constant("changes" as const), pick: pickArb }) },
     { weight: 3, arbitrary: fc.record({ k: fc.constant("rerun" as const), pick: pickArb }) },
     {
@@ -545,6 +562,12 @@ function run(sim: Sim, op: Op): void {
     }
     case "cancel":
       sim.step({ type: "cancel", by: "bob" });
+      return;
+    case "skip":
+      sim.step({ type: "skip", by: "bob", phaseId: sim.phaseAt(op.pick).phase_id });
+      return;
+    case "approve":
+      sim.step({ type: "approve", by: op.who });
       return;
     case "changes": {
       // The worker passes a review on only for the phase's current PR of a run that is not over.
@@ -626,7 +649,8 @@ function drain(sim: Sim): void {
   }
   const active = sim.activePhases();
   if (active.length > 0) sim.fail(`phases ${active.join(", ")} are still at work with nothing queued`);
-  if (!isTerminal(sim.state)) {
+  // A run that waits for approvals waits for people.
+  if (!isTerminal(sim.state) && sim.state.state !== "AWAITING_APPROVAL") {
     const tier = sim.plan.tiers[sim.state.tier]!;
     const waiting = sim.plan.phases.filter((p) => p.tier_id === tier.tier_id && sim.rec(p.phase_id).step === "awaiting_merge");
     if (waiting.length === 0) sim.fail(`the run is ${sim.state.state} but nothing waits for anyone`);
@@ -656,8 +680,9 @@ describe("decide under random event sequences", () => {
     fc.assert(
       fc.property(planArb([5_000_000]), configArb, (plan, config) => {
         const sim = new Sim(plan, config);
-        const bound = 5 * plan.phases.length + plan.tiers.length + 2;
+        const bound = 5 * plan.phases.length + plan.tiers.length + 2 + config.approvals;
         sim.step({ type: "observe" });
+        sim.approveAll();
         while (sim.state.state !== "DONE_SUCCESS" && sim.steps <= bound) {
           const awaiting = plan.phases.find((p) => sim.rec(p.phase_id).step === "awaiting_merge" && sim.openPr(p.phase_id));
           if (sim.pending.length > 0) sim.deliver(0, HAPPY_BUILD, HAPPY_AUDIT);
@@ -695,8 +720,9 @@ describe("decide under random event sequences", () => {
           tokens: 500,
           minutes: 1,
         };
-        const bound = 30 * plan.phases.length + 5;
+        const bound = 30 * plan.phases.length + 5 + config.approvals;
         sim.step({ type: "observe" });
+        sim.approveAll();
         while (sim.steps <= bound) {
           if (sim.pending.length > 0) sim.deliver(0, build, audit);
           else if (sim.activePhases().length > 0) {

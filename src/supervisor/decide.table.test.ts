@@ -1208,6 +1208,149 @@ const cancels: Row[] = [
   },
 ];
 
+const skip = (phaseId: string): SupervisorEvent => ({ type: "skip", by: "bob", phaseId });
+const SKIPPED = { step: "skipped", reason: "skipped by @bob; its pull request is left as it is" } as const;
+
+const skips: Row[] = [
+  {
+    name: "skip of an escalated phase: its tier finishes without it and the next tier starts",
+    state: runWith({ P1: merged(), P2: escalated({ pr: 102 }) }),
+    event: skip("P2"),
+    run: "PHASE_EXECUTION",
+    tier: 1,
+    phases: { P2: SKIPPED, P3: { step: "building" } },
+    actions: [build("P3", 1)],
+  },
+  {
+    name: "skip of the phase that stopped the run: the run goes on",
+    state: runWith({ P1: merged(), P2: escalated() }, { state: "DONE_FAILED_REQUIRES_HUMAN_REVIEW", reason: "Tier T1 cannot finish" }),
+    event: skip("P2"),
+    run: "PHASE_EXECUTION",
+    tier: 1,
+    reason: null,
+    phases: { P2: SKIPPED, P3: { step: "building" } },
+    actions: [build("P3", 1)],
+  },
+  {
+    name: "skip of the last phase left: the run is done",
+    state: runWith({ P1: merged(), P2: merged(), P3: awaiting("c1", 103) }, { tier: 1 }),
+    event: skip("P3"),
+    run: "DONE_SUCCESS",
+    phases: { P3: SKIPPED },
+    actions: [FINISH],
+  },
+  {
+    name: "skip of a phase being built: its late result changes nothing",
+    state: runWith({ P1: building(1), P2: merged() }),
+    event: skip("P1"),
+    run: "PHASE_EXECUTION",
+    tier: 1,
+    phases: { P1: SKIPPED },
+    actions: [build("P3", 1)],
+  },
+  {
+    name: "skip in a cancelled run: the run stays cancelled",
+    state: runWith(
+      { P1: cancelled(), P2: merged(), P3: cancelled() },
+      { state: "DONE_FAILED_REQUIRES_HUMAN_REVIEW", cancelled_by: "bob", reason: "Cancelled by @bob" },
+    ),
+    event: skip("P1"),
+    run: "DONE_FAILED_REQUIRES_HUMAN_REVIEW",
+    reason: "Cancelled by @bob",
+    phases: { P1: SKIPPED },
+    actions: [],
+  },
+  {
+    name: "skip of a merged phase changes nothing",
+    state: runWith({ P1: merged(), P2: building(1) }),
+    event: skip("P1"),
+    run: "PHASE_EXECUTION",
+    phases: { P1: { step: "merged" } },
+    actions: [],
+  },
+  {
+    name: "retry of a finished run with a skipped phase changes nothing",
+    state: runWith({ P1: SKIPPED, P2: merged(), P3: merged() }, { state: "DONE_SUCCESS", tier: 2 }),
+    event: retry(["P1"]),
+    run: "DONE_SUCCESS",
+    phases: { P1: { step: "skipped" } },
+    actions: [],
+  },
+  {
+    name: "retry of a skipped phase changes nothing: a skip is for good",
+    state: runWith({ P1: { ...SKIPPED, builder_attempts: 1 }, P2: merged(), P3: building(1) }, { tier: 1 }),
+    event: retry(["P1"]),
+    run: "PHASE_EXECUTION",
+    phases: { P1: { step: "skipped" } },
+    actions: [],
+  },
+];
+
+const waitingRun = (needed: number, by: string[] = []) => {
+  const state = runWith({}, { state: "RUN_CREATED" });
+  state.approval = { needed, by };
+  return state;
+};
+const approve = (by: string): SupervisorEvent => ({ type: "approve", by });
+
+const approvals: Row[] = [
+  {
+    name: "a run that needs approval waits after its first status comment, building nothing",
+    state: waitingRun(1),
+    event: OBSERVE,
+    run: "AWAITING_APPROVAL",
+    phases: { P1: QUEUED, P2: QUEUED },
+    actions: [],
+  },
+  {
+    name: "the last approval needed starts the run",
+    state: { ...waitingRun(2, ["alice"]), state: "AWAITING_APPROVAL" },
+    event: approve("carol"),
+    run: "PHASE_EXECUTION",
+    phases: { P1: { step: "building" }, P2: { step: "building" } },
+    actions: [build("P1", 1), build("P2", 1)],
+    also: (s) => expect(s.approval).toEqual({ needed: 2, by: ["alice", "carol"] }),
+  },
+  {
+    name: "the same writer approving twice counts once",
+    state: { ...waitingRun(2, ["alice"]), state: "AWAITING_APPROVAL" },
+    event: approve("Alice"),
+    run: "AWAITING_APPROVAL",
+    actions: [],
+    also: (s) => expect(s.approval).toEqual({ needed: 2, by: ["alice"] }),
+  },
+  {
+    name: "cancel while waiting for approval ends the run",
+    state: { ...waitingRun(1), state: "AWAITING_APPROVAL" },
+    event: CANCEL,
+    run: "DONE_FAILED_REQUIRES_HUMAN_REVIEW",
+    phases: { P1: { step: "cancelled" }, P3: { step: "cancelled" } },
+    actions: [FINISH],
+  },
+  {
+    name: "retry of a run cancelled before it was approved: it waits for approvals again",
+    state: {
+      ...runWith(
+        { P1: cancelled(), P2: cancelled(), P3: cancelled() },
+        { state: "DONE_FAILED_REQUIRES_HUMAN_REVIEW", cancelled_by: "bob" },
+      ),
+      approval: { needed: 2, by: ["alice"] },
+    },
+    event: retry(null),
+    run: "AWAITING_APPROVAL",
+    reason: null,
+    phases: { P1: QUEUED, P2: QUEUED },
+    actions: [],
+  },
+  {
+    name: "approve of a run that does not wait for it changes nothing",
+    state: runWith({ P1: building(1), P2: building(1) }),
+    event: approve("carol"),
+    run: "PHASE_EXECUTION",
+    actions: [],
+  },
+];
+
 const spent = { step: "cancelled" as const, reason: "budget exhausted" };
 
 const budgets: Row[] = [
@@ -1350,6 +1493,8 @@ describe("decide, transition by transition", () => {
   describe("changes requested and re-run audit", () => it.each(requests)("$name", check));
   describe("retry", () => it.each(retries)("$name", check));
   describe("cancel", () => it.each(cancels)("$name", check));
+  describe("skip", () => it.each(skips)("$name", check));
+  describe("approval", () => it.each(approvals)("$name", check));
   describe("budgets", () => it.each(budgets)("$name", check));
   describe("an ended run", () => it.each(terminal)("$name", check));
 

@@ -1,4 +1,5 @@
 import type { AutopackApi } from "../autopack-api/client.js";
+import type { CursorApi } from "../cursor/client.js";
 import type { GitHubApp, IssueComment } from "../github/door.js";
 import type { LlmPort } from "../llm/port.js";
 import type { AppQueue } from "./jobs.js";
@@ -20,6 +21,8 @@ export interface WorkerDeps {
   github: GitHubApp;
   queue: AppQueue;
   llm: LlmPort;
+  /** Cursor's Cloud Agents API for repositories with `builder: cursor`; null (or absent) when `CURSOR_API_KEY` is not set. */
+  cursor?: CursorApi | null;
   /** The orchestrator mirror; with mirroring off, an API that takes every call and drops it. */
   api: AutopackApi;
   /** How long pending mirror calls wait before they are sent again without an event. */

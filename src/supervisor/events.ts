@@ -50,6 +50,10 @@ export type SupervisorEvent =
     }
   | { type: "retry"; by: string; phases: string[] | null; feedback: Record<string, string> }
   | { type: "cancel"; by: string }
+  /** `/autopack skip PHASE`: the phase's tier finishes without it. */
+  | { type: "skip"; by: string; phaseId: string }
+  /** `/autopack approve` of a run that waits for approvals. */
+  | { type: "approve"; by: string }
   | { type: "changes-requested"; phaseId: string; by: string; feedback: string }
   | { type: "rerun-audit"; phaseId: string; sha: string };
 

@@ -29,12 +29,16 @@ export function renderFinalSummary(
     const tokens = typeof r?.["tokens_used"] === "number" ? (r["tokens_used"] as number) : rec.tokens;
     const pr = rec.pr ? `[#${rec.pr}](${repoUrl}/pull/${rec.pr})` : "–";
     const work = `${count(rec.builder_attempts, "build")}, ${count(rec.auditor_attempts, "audit")}`;
-    return `| ${phase.phase_id} | ${forTableCell(phase.name)} | ${phaseStateOf(rec.step).toLowerCase()} | ${work} | ${rec.verdict ?? "–"} | ${pr} | ${formatTokens(tokens)} |`;
+    const shown = rec.step === "skipped" ? "skipped (its pull request left as it is)" : phaseStateOf(rec.step).toLowerCase();
+    return `| ${phase.phase_id} | ${forTableCell(phase.name)} | ${shown} | ${work} | ${rec.verdict ?? "–"} | ${pr} | ${formatTokens(tokens)} |`;
   });
   const cost = estimateCost(state.tokens, models, config);
+  const skipped = state.plan.phases.filter((p) => state.phases[p.phase_id]?.step === "skipped").map((p) => p.phase_id);
   const outcome =
     state.state === "DONE_SUCCESS"
-      ? "✅ finished: every phase is merged."
+      ? skipped.length > 0
+        ? `✅ finished: every phase is merged but ${skipped.join(", ")}, skipped.`
+        : "✅ finished: every phase is merged."
       : `ended: ${runHeadline(state)}. ${forPlainLine(state.reason ?? "")}`;
   return [
     summaryMarker(state.run_id),
@@ -47,6 +51,12 @@ export function renderFinalSummary(
     `**Tokens** ${formatTokens(state.tokens)} of ${formatTokens(state.plan.run.token_cap)}${cost !== null ? ` · **Estimated cost** $${cost.toFixed(2)}` : ""}${
       remote ? ` · **Issues found** ${remote.issues.major_count} major, ${remote.issues.minor_count} minor` : ""
     }`,
+    ...(skipped.length > 0
+      ? [
+          "",
+          `Skipped phases were not sent to the orchestrator, which has no call for a skip: its record shows ${skipped.join(", ")} as they were when skipped.`,
+        ]
+      : []),
   ].join("\n");
 }
 

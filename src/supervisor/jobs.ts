@@ -40,7 +40,12 @@ export type Intent =
       outsider?: boolean;
     }
   | { type: "review"; sender: string; pullNumber: number; phaseId: string; reviewId: number; state: string; body: string }
-  | { type: "rerun-audit"; sender: string; phaseId: string; headSha: string };
+  | { type: "rerun-audit"; sender: string; phaseId: string; headSha: string }
+  /**
+   * A person edited the app's status comment and ticked boxes of its control panel: `body` is the
+   * comment as the edit left it, `from` as it was before (GitHub's `changes.body.from`).
+   */
+  | { type: "tick"; sender: string; commentId: number; body: string; from: string | null };
 
 export type AppQueue = JobQueue<Job>;
 export type AppQueuedJob = QueuedJob<Job>;

@@ -83,12 +83,27 @@ export const RunStateSchema = z.object({
   cancelled_by: z.string().nullable(),
   /** What was cut from this record to fit its comment, for people (the latest few). */
   left_out: z.array(z.string()).default([]),
+  /**
+   * The approval gate (`require_plan_approval`): how many writers must say `/autopack approve`, and
+   * who did (each once). Null for a run that needs none.
+   */
+  approval: z
+    .object({ needed: z.number().int().positive(), by: z.array(z.string()) })
+    .nullable()
+    .default(null),
+  /** Where the plan came from: the issue body, or Autopack's plan comment as proposed or as a writer edited it. */
+  plan_from: z.enum(["issue", "proposal", "edited-proposal"]).default("issue"),
   plan: PlanSchema,
 });
 export type RunState = z.infer<typeof RunStateSchema>;
 
 export function isTerminal(state: RunState): boolean {
   return TERMINAL_RUN_STATES.has(state.state);
+}
+
+/** How many more writers must approve before the run may build anything (0 when none). */
+export function approvalsMissing(state: RunState): number {
+  return state.approval === null ? 0 : Math.max(0, state.approval.needed - state.approval.by.length);
 }
 
 /** `gh-<repository id>-<issue number>-<n>`, n numbering runs of that issue (never twice the same). */

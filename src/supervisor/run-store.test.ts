@@ -43,6 +43,17 @@ describe("a run's history, from its comments", () => {
     expect(history.stale?.why).toBe("it holds revision 4, older than revision 5 that Autopack wrote");
   });
 
+  it("takes the block this process wrote last whenever its comment was edited (a tick in the control panel)", () => {
+    const written = new WrittenRevisions();
+    written.note(10, 4);
+    const edited = comment(10, block({ commentId: 10, rev: 4 }), later(EDIT_WINDOW_MS + 60_000));
+    expect(readRunHistory([edited], ours, key, 42, 7, written).latest?.binding.rev).toBe(4);
+    // Another process (or this one after a restart) has only the edit window to go by.
+    expect(readRunHistory([edited], ours, key, 42, 7, new WrittenRevisions()).stale?.why).toBe(
+      "it was edited after Autopack last wrote it",
+    );
+  });
+
   it("takes a block bound to no comment yet only in a comment never edited", () => {
     const unbound = block({ commentId: 0, rev: 0 });
     expect(readRunHistory([comment(10, unbound)], ours, key, 42, 7).latest?.binding.commentId).toBe(0);

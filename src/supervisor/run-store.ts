@@ -84,6 +84,9 @@ function whyNotCurrent(comment: IssueComment, found: StoredRun, written: Written
     return comment.updatedAt === comment.createdAt ? null : "it holds a block that was never bound to it, and was edited";
   if (written && binding.rev < written.latest(comment.id))
     return `it holds revision ${binding.rev}, older than revision ${written.latest(comment.id)} that Autopack wrote`;
+  // The very block this process wrote last is its latest state, whenever the comment was edited
+  // since (a tick in the control panel is an edit of the comment).
+  if (written && binding.rev > 0 && binding.rev === written.latest(comment.id)) return null;
   if (Date.parse(comment.updatedAt) > Date.parse(binding.writtenAt) + EDIT_WINDOW_MS) return "it was edited after Autopack last wrote it";
   return null;
 }

@@ -15,6 +15,8 @@ export function runHeadline(state: RunState): string {
   switch (state.state) {
     case "RUN_CREATED":
       return "Run created";
+    case "AWAITING_APPROVAL":
+      return "⏸ Waiting for approval";
     case "PHASE_EXECUTION":
       return "Running";
     case "DONE_SUCCESS":

@@ -1,5 +1,7 @@
+import type { RepoConfig } from "../config/repo-config.js";
 import { formatPlanProblems } from "../plan/format-problems.js";
 import { parsePlan } from "../plan/parse-plan.js";
+import type { Plan } from "../plan/schema.js";
 import { codeSpan } from "../policy/outbound.js";
 import { advance, reportConfigProblems } from "./advance.js";
 import type { Intent } from "./jobs.js";
@@ -8,6 +10,7 @@ import type { RunContext } from "./run-context.js";
 import { isTerminal } from "./run-state.js";
 import { nextRunNumber } from "./run-store.js";
 import { newRunState } from "./start-run.js";
+import { findPlanComment, hasPlanForm, isAsProposed } from "./plan-comment.js";
 
 export const PLAN_ERROR_MARKER = "<!-- autopack:plan-error -->";
 export const PLAN_CHANGED_MARKER = "<!-- autopack:plan-changed -->";
@@ -24,7 +27,7 @@ export const PLAN_CHANGED_MARKER = "<!-- autopack:plan-changed -->";
  */
 export async function startIntent(ctx: RunContext, intent: Extract<Intent, { type: "start" }>): Promise<void> {
   const { sender, label } = intent;
-  const { deps, github, ref, repo } = ctx;
+  const { deps, github, ref } = ctx;
   const log = deps.log;
   if (!ctx.config.ok) {
     await reportConfigProblems(ctx, ctx.config.problems, true);
@@ -63,30 +66,51 @@ export async function startIntent(ctx: RunContext, intent: Extract<Intent, { typ
     log.info({ issue: ref, sender }, "plan changed after it was labelled; not started");
     return;
   }
-  const parsed = parsePlan(intent.body);
+  // An issue whose body has no plan but that has Autopack's proposed plan: the labeller vouches for
+  // that comment's text as it is now (only writers can edit it).
+  const proposal = hasPlanForm(intent.body) ? null : findPlanComment(ctx);
+  const parsed = parsePlan(proposal?.body ?? intent.body);
   if (!parsed.ok) {
-    await github.ensureComment(
-      ref.issue,
-      PLAN_ERROR_MARKER,
-      formatPlanProblems(parsed.problems, { label: config.label }),
-      ctx.isOurs,
-      ctx.comments,
-    );
-    await github.addLabels(ref.issue, [LABELS.invalid]);
+    await refusePlan(ctx, formatPlanProblems(parsed.problems, { label: config.label }));
     log.info({ issue: ref, problems: parsed.problems.length }, "plan refused");
     return;
   }
+  await beginRun(ctx, config, { plan: parsed.plan, sender, labels: issue.labels, approvedBy: null, proposal: proposal?.body ?? null });
+  log.info({ issue: ref, form: parsed.form, from: proposal ? "plan comment" : "issue body" }, "run started");
+}
+
+/** Says why a plan cannot run (once per issue, edited in place), and marks the issue. */
+export async function refusePlan(ctx: RunContext, text: string): Promise<void> {
+  await ctx.github.ensureComment(ctx.ref.issue, PLAN_ERROR_MARKER, text, ctx.isOurs, ctx.comments);
+  await ctx.github.addLabels(ctx.ref.issue, [LABELS.invalid]);
+}
+
+/**
+ * Starts a run of `plan`, the text a writer vouched for: stale state labels go, the run's state is
+ * written in its first status comment, and the first turn is taken. With `require_plan_approval` the
+ * run waits there for approvals; `approvedBy` is a writer whose `/autopack approve` started it.
+ */
+export async function beginRun(
+  ctx: RunContext,
+  config: RepoConfig,
+  args: { plan: Plan; sender: string; labels: readonly string[]; approvedBy: string | null; proposal: string | null },
+): Promise<void> {
+  const { github, ref, repo, deps } = ctx;
   for (const stale of [LABELS.invalid, ...RUN_LABELS]) {
-    if (issue.labels.includes(stale)) await github.removeLabel(ref.issue, stale);
+    if (args.labels.includes(stale)) await github.removeLabel(ref.issue, stale);
   }
   const state = newRunState({
-    plan: parsed.plan,
+    plan: args.plan,
     repoId: repo.id,
     issue: ref.issue,
     n: nextRunNumber(ctx.history, await github.labelEvents(ref.issue)),
-    startedBy: sender,
+    startedBy: args.sender,
     now: deps.now(),
+    approval: config.require_plan_approval ? { needed: config.approvals, by: args.approvedBy ? [args.approvedBy] : [] } : null,
+    planFrom:
+      args.proposal === null ? "issue" : isAsProposed(args.proposal, deps.stateKey, repo.id, ref.issue) ? "proposal" : "edited-proposal",
   });
-  log.info({ issue: ref, runId: state.run_id, form: parsed.form, phases: parsed.plan.phases.length }, "run started");
+  deps.log.bind?.({ runId: state.run_id });
+  deps.log.info({ issue: ref, runId: state.run_id, phases: args.plan.phases.length }, "run created");
   await advance(ctx, { commentId: null, state }, { type: "observe" });
 }

@@ -10,6 +10,10 @@ export interface NewRunArgs {
   n: number;
   startedBy: string;
   now: Date;
+  /** Writers who must approve before anything is built (the approval gate), and who already did. */
+  approval?: { needed: number; by: string[] } | null;
+  /** Where the plan came from (the issue body by default). */
+  planFrom?: RunState["plan_from"];
 }
 
 /** The state of a run that was just accepted: every phase queued, the orchestrator's start pending. */
@@ -33,6 +37,8 @@ export function newRunState(args: NewRunArgs): RunState {
     reason: null,
     cancelled_by: null,
     left_out: [],
+    approval: args.approval ?? null,
+    plan_from: args.planFrom ?? "issue",
     plan: args.plan,
   };
 }

@@ -2,7 +2,8 @@ import type { RepoConfig } from "../config/repo-config.js";
 import { phasesOfTier } from "../plan/schema.js";
 import { estimateCost, formatTokens, runHeadline } from "./run-text.js";
 import { phaseBudget } from "../plan/budgets.js";
-import { isTerminal, type PhaseRecord, type RunState } from "./run-state.js";
+import { approvalsMissing, isTerminal, type PhaseRecord, type RunState } from "./run-state.js";
+import { renderPanel } from "./control-panel.js";
 import { phaseStateOf } from "./transitions.js";
 import { encodeStateBlock, type BlockBinding } from "./state-codec.js";
 import { forPlainLine, forTableCell } from "../policy/outbound.js";
@@ -19,6 +20,7 @@ const STEP_LABEL: Record<PhaseRecord["step"], string> = {
   merged: "merged",
   escalated: "needs a person",
   cancelled: "cancelled",
+  skipped: "skipped by a person",
 };
 
 /** Builder attempts used of those allowed, counted since the last retry (which grants a fresh budget). */
@@ -32,8 +34,30 @@ export function minutesBetween(fromIso: string, to: Date): number {
   return Math.max(0, Math.round((to.getTime() - Date.parse(fromIso)) / 60_000));
 }
 
+const PLAN_FROM: Record<RunState["plan_from"], string> = {
+  issue: "",
+  proposal: ", as Autopack proposed it",
+  "edited-proposal": ", Autopack's proposal as edited by a person with write access",
+};
+
+/** Who approved a run that waits for approvals, and how many more it needs. */
+export function approvalLine(state: RunState): string | null {
+  if (state.approval === null) return null;
+  const { needed, by } = state.approval;
+  const who = by.length > 0 ? `approved by ${by.map((b) => `@${b}`).join(", ")}` : "no approval yet";
+  const missing = approvalsMissing(state);
+  return missing > 0
+    ? `**Approval:** ${who} (${by.length} of ${needed}); ${missing} more needed from people with write access (\`/autopack approve\`).`
+    : `**Approval:** ${who} (${by.length} of ${needed}).`;
+}
+
 function nextStep(state: RunState): string {
-  if (state.state === "DONE_SUCCESS") return "Nothing: every phase is merged.";
+  if (state.state === "DONE_SUCCESS")
+    return Object.values(state.phases).some((p) => p.step === "skipped")
+      ? "Nothing: every phase is merged or skipped."
+      : "Nothing: every phase is merged.";
+  if (state.state === "AWAITING_APPROVAL")
+    return "Waiting for approval: nothing is built until people with write access comment `/autopack approve`.";
   if (isTerminal(state)) {
     const again = state.cancelled_by !== null ? "to resume it" : "to try the failed phases again";
     return `${state.reason ? forPlainLine(state.reason) : "The run stopped."} Comment \`/autopack retry\` ${again}.`;
@@ -86,7 +110,7 @@ export function renderStatusComment({ state, config, models, now, repoUrl, key, 
     STATUS_MARKER,
     `### Autopack run \`${state.run_id}\`: ${runHeadline(state)}`,
     "",
-    `Started by @${state.started_by}. Plan: ${state.plan.tiers.length} tier${state.plan.tiers.length === 1 ? "" : "s"}, ${state.plan.phases.length} phase${state.plan.phases.length === 1 ? "" : "s"}.`,
+    `Started by @${state.started_by}. Plan: ${state.plan.tiers.length} tier${state.plan.tiers.length === 1 ? "" : "s"}, ${state.plan.phases.length} phase${state.plan.phases.length === 1 ? "" : "s"}${PLAN_FROM[state.plan_from]}.`,
     "",
     "| Tier | Phase | State | Attempts | PR | Tokens |",
     "| --- | --- | --- | --- | --- | --- |",
@@ -99,7 +123,9 @@ export function renderStatusComment({ state, config, models, now, repoUrl, key, 
     ...(state.left_out.length > 0
       ? [`<sub>Cut from this run's record to fit this comment: ${state.left_out.map((w) => forPlainLine(w, 160)).join("; ")}.</sub>`, ""]
       : []),
-    "<sub>Commands (write access): `/autopack status`, `/autopack retry [PHASE…]`, `/autopack cancel`, `/autopack help`.</sub>",
+    ...(approvalLine(state) === null ? [] : [approvalLine(state)!, ""]),
+    ...renderPanel(state),
+    "<sub>Commands (write access): `/autopack status`, `/autopack retry [PHASE…]`, `/autopack skip PHASE`, `/autopack approve`, `/autopack cancel`, `/autopack help`.</sub>",
     "",
     encodeStateBlock(state, key, binding),
   ].join("\n");

@@ -12,6 +12,7 @@ describe("the phase and run tables", () => {
       "merged=COMPLETE",
       "escalated=FAILED",
       "cancelled=SKIPPED",
+      "skipped=SKIPPED",
     ]);
   });
 
@@ -19,14 +20,15 @@ describe("the phase and run tables", () => {
     expect(allows(PHASE_TRANSITIONS, "checks", "auditing", "checks-passed")).toBe(true);
     expect(allows(PHASE_TRANSITIONS, "waiting", "auditing", "checks-passed")).toBe(false);
     expect(allows(PHASE_TRANSITIONS, "checks", "auditing", "audit-approved")).toBe(false);
-    // A merged phase never moves again.
-    expect(PHASE_TRANSITIONS.some((t) => t.from.includes("merged"))).toBe(false);
+    // A merged phase and a skipped one never move again.
+    expect(PHASE_TRANSITIONS.some((t) => t.from.includes("merged") || t.from.includes("skipped"))).toBe(false);
   });
 
   it("reach every step and every run state, and leave every one that is not final", () => {
     for (const step of PHASE_STEPS) {
       expect(PHASE_TRANSITIONS.some((t) => t.to === step) || step === "waiting", `${step} is reached`).toBe(true);
-      if (step !== "merged")
+      // A merged phase and a skipped one are done for good.
+      if (step !== "merged" && step !== "skipped")
         expect(
           PHASE_TRANSITIONS.some((t) => t.from.includes(step)),
           `${step} is left`,

@@ -7,7 +7,17 @@
  */
 
 /** Where a phase is. Stored once per phase; the orchestrator's phase state follows from it. */
-export const PHASE_STEPS = ["waiting", "building", "checks", "auditing", "awaiting_merge", "merged", "escalated", "cancelled"] as const;
+export const PHASE_STEPS = [
+  "waiting",
+  "building",
+  "checks",
+  "auditing",
+  "awaiting_merge",
+  "merged",
+  "escalated",
+  "cancelled",
+  "skipped",
+] as const;
 export type PhaseStep = (typeof PHASE_STEPS)[number];
 
 /** Phase states, as the orchestrator names them. */
@@ -22,6 +32,7 @@ const PHASE_STATE: Readonly<Record<PhaseStep, PhaseStateName>> = {
   merged: "COMPLETE",
   escalated: "FAILED",
   cancelled: "SKIPPED",
+  skipped: "SKIPPED",
 };
 
 /** The orchestrator's name for the state of a phase at this step. */
@@ -49,7 +60,8 @@ export type PhaseCause =
   | "retried"
   | "audit-requested"
   | "cancelled"
-  | "budget-spent";
+  | "budget-spent"
+  | "skipped";
 
 export interface Transition<S extends string, C extends string> {
   from: readonly S[];
@@ -117,11 +129,18 @@ export const PHASE_TRANSITIONS: readonly Transition<PhaseStep, PhaseCause>[] = [
   { from: ["awaiting_merge", "escalated"], to: "checks", why: "audit-requested", says: "the audit check's Re-run button" },
   { from: ["waiting", "building", "checks", "auditing"], to: "cancelled", why: "cancelled", says: "`/autopack cancel`" },
   { from: ["waiting", "building", "checks", "auditing"], to: "cancelled", why: "budget-spent", says: "the run's budget is spent" },
+  {
+    from: ["waiting", "building", "checks", "auditing", "awaiting_merge", "escalated", "cancelled"],
+    to: "skipped",
+    why: "skipped",
+    says: "`/autopack skip PHASE`: the tier finishes without it; its PR is left as it is",
+  },
 ];
 
 /** Run states, as the orchestrator names them. */
 export const RUN_STATES = [
   "RUN_CREATED",
+  "AWAITING_APPROVAL",
   "PHASE_EXECUTION",
   "DONE_SUCCESS",
   "DONE_FAILED_BUDGET_EXHAUSTED",
@@ -129,7 +148,17 @@ export const RUN_STATES = [
 ] as const;
 export type RunStateName = (typeof RUN_STATES)[number];
 
-export type RunCause = "started" | "all-tiers-merged" | "tier-stuck" | "cancelled" | "budget-spent" | "retried" | "audit-requested";
+export type RunCause =
+  | "started"
+  | "all-tiers-merged"
+  | "tier-stuck"
+  | "cancelled"
+  | "budget-spent"
+  | "retried"
+  | "audit-requested"
+  | "approval-required"
+  | "approved"
+  | "skipped";
 
 export const RUN_TRANSITIONS: readonly Transition<RunStateName, RunCause>[] = [
   { from: ["RUN_CREATED"], to: "PHASE_EXECUTION", why: "started", says: "the first tier has work" },
@@ -140,9 +169,14 @@ export const RUN_TRANSITIONS: readonly Transition<RunStateName, RunCause>[] = [
     why: "tier-stuck",
     says: "every phase of the tier has settled and some need a person",
   },
-  { from: ["RUN_CREATED", "PHASE_EXECUTION"], to: "DONE_FAILED_REQUIRES_HUMAN_REVIEW", why: "cancelled", says: "`/autopack cancel`" },
   {
-    from: ["RUN_CREATED", "PHASE_EXECUTION"],
+    from: ["RUN_CREATED", "AWAITING_APPROVAL", "PHASE_EXECUTION"],
+    to: "DONE_FAILED_REQUIRES_HUMAN_REVIEW",
+    why: "cancelled",
+    says: "`/autopack cancel`",
+  },
+  {
+    from: ["RUN_CREATED", "AWAITING_APPROVAL", "PHASE_EXECUTION"],
     to: "DONE_FAILED_BUDGET_EXHAUSTED",
     why: "budget-spent",
     says: "the run's token cap or working time is spent",
@@ -158,6 +192,30 @@ export const RUN_TRANSITIONS: readonly Transition<RunStateName, RunCause>[] = [
     to: "PHASE_EXECUTION",
     why: "audit-requested",
     says: "the audit check's Re-run button on a stopped run",
+  },
+  {
+    from: ["RUN_CREATED"],
+    to: "AWAITING_APPROVAL",
+    why: "approval-required",
+    says: "`require_plan_approval` is on: nothing is built before `/autopack approve`",
+  },
+  {
+    from: ["DONE_FAILED_REQUIRES_HUMAN_REVIEW"],
+    to: "AWAITING_APPROVAL",
+    why: "retried",
+    says: "`/autopack retry` of a run cancelled before enough writers approved it: it waits for them again",
+  },
+  {
+    from: ["AWAITING_APPROVAL"],
+    to: "RUN_CREATED",
+    why: "approved",
+    says: "as many writers as `approvals` asks for said `/autopack approve`",
+  },
+  {
+    from: ["DONE_FAILED_REQUIRES_HUMAN_REVIEW"],
+    to: "PHASE_EXECUTION",
+    why: "skipped",
+    says: "`/autopack skip` of the phase that held its tier (a cancelled run stays cancelled)",
   },
 ];
 

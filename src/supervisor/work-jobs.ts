@@ -3,6 +3,7 @@ import { builderResultCall } from "../autopack-api/calls.js";
 import { runAuditor } from "../auditor/run-auditor.js";
 import type { Finding } from "../auditor/types.js";
 import { commitSealKey } from "../builder/commit-seal.js";
+import { runCursorBuilder } from "../builder/cursor-builder.js";
 import { failedOutcome } from "../builder/failure.js";
 import { runBuilder } from "../builder/run-builder.js";
 import type { BuildInput, BuildOutcome } from "../builder/types.js";
@@ -93,7 +94,7 @@ export async function handleBuildJob(deps: WorkerDeps, job: BuildJob): Promise<v
   const { ctx, state, rec, phase, config } = work;
   let outcome: BuildOutcome;
   try {
-    outcome = await runBuilder({
+    const input: BuildInput = {
       ...work.common,
       baseBranch: config.base ?? ctx.repo.defaultBranch,
       branch: phaseBranch(state.issue, phase.phase_id),
@@ -102,7 +103,12 @@ export async function handleBuildJob(deps: WorkerDeps, job: BuildJob): Promise<v
       appHead: rec.built_sha,
       recordedHead: rec.head_sha,
       sealKey: commitSealKey(deps.stateKey),
-    });
+    };
+    // The repository chooses its Builder (`builder` in .github/autopack.yml); the key comes from the environment only.
+    outcome =
+      config.builder === "cursor"
+        ? await runCursorBuilder({ ...input, cursor: deps.cursor ?? null, stepSince: rec.since })
+        : await runBuilder(input);
   } catch (error) {
     // GitHub kept failing under the Builder: the attempt counts as failed and the Supervisor decides.
     deps.log.error({ runId: state.run_id, phase: phase.phase_id, err: errorMessage(error) }, "build failed with an error");

@@ -10,6 +10,7 @@ import { Refusals } from "./refusals.js";
 import type { SteerDecision } from "./steer-gate.js";
 import { isTerminal } from "./run-state.js";
 import { startIntent } from "./start-intent.js";
+import { tickIntent } from "./panel-intent.js";
 import { handleAuditJob, handleBuildJob } from "./work-jobs.js";
 
 /** Runs one job of any kind. Throwing makes the queue retry it with backoff. */
@@ -26,6 +27,7 @@ export function createJobHandler(deps: WorkerDeps, refusals: Refusals = new Refu
       case "intent": {
         const { intent } = job;
         if (intent.type === "command") return handleCommand(deps, refusals, { ...job, intent }, meta.id);
+        if (intent.type === "tick") return tickIntent(deps, job.target, await openRepo(deps, job.target), intent);
         return handleIntent(deps, job);
       }
     }
@@ -42,7 +44,7 @@ async function handleRunJob(deps: WorkerDeps, job: Extract<Job, { kind: "reconci
 }
 
 /** What is logged when the gate refuses someone; a refused command is answered in `commandIntent`. */
-const REFUSED: Record<Exclude<Intent["type"], "command">, string> = {
+const REFUSED: Record<Exclude<Intent["type"], "command" | "tick">, string> = {
   start: "label added by a user without write access; ignored",
   review: "review by a user without write access; not used as feedback",
   "rerun-audit": "audit re-run by a user without write access; ignored",
@@ -103,7 +105,7 @@ async function handleCommand(deps: WorkerDeps, refusals: Refusals, job: CommandJ
  */
 async function handleIntent(deps: WorkerDeps, job: Extract<Job, { kind: "intent" }>): Promise<void> {
   const { intent, target } = job;
-  if (intent.type === "command") return;
+  if (intent.type === "command" || intent.type === "tick") return;
   const opened = await openRepo(deps, target);
   const decision = await opened.steer(intent.sender);
   if (!decision.allowed) {

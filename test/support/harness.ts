@@ -6,11 +6,13 @@ import { createAutopack, type Autopack } from "../../src/app/create-app.js";
 import { createAutopackApi } from "../../src/autopack-api/client.js";
 import { createDisabledAutopackApi } from "../../src/autopack-api/disabled.js";
 import { ModelEnvSchema, modelSettings, type ModelEnv } from "../../src/config/env.js";
+import { createCursorApi } from "../../src/cursor/client.js";
 import { CallCounts } from "../../src/github/meter.js";
 import { createOpenAiLlm } from "../../src/llm/openai-llm.js";
 import { InProcessQueue } from "../../src/queue/in-process-queue.js";
 import type { AppQueuedJob as QueuedJob, Job } from "../../src/supervisor/jobs.js";
 import { startFakeAutopackApi, type FakeAutopackApi } from "./fake-autopack-api/index.js";
+import { startFakeCursor, type FakeCursor } from "./fake-cursor/index.js";
 import { startFakeLlm, type FakeLlm, type FakeLlmOptions } from "./fake-llm.js";
 import { startGitHubSim, type GitHubSim } from "./github-sim/index.js";
 import { deliverWebhook } from "./webhooks.js";
@@ -21,6 +23,8 @@ export interface Harness {
   sim: GitHubSim;
   llm: FakeLlm;
   api: FakeAutopackApi | null;
+  /** The fake Cursor API, when the harness was asked for one. */
+  cursor: FakeCursor | null;
   autopack: Autopack;
   /** The app's calls to GitHub, per verb of its door (across restarts). */
   calls: CallCounts;
@@ -59,6 +63,8 @@ export interface HarnessOptions {
   modelEnv?: { [K in keyof ModelEnv]?: string };
   /** The fake model server's APIs and refusals. */
   fakeLlm?: FakeLlmOptions;
+  /** Start a fake Cursor API; `appKey` is the CURSOR_API_KEY the app gets (default the fake's own key; null: none). */
+  cursor?: { appKey?: string | null };
 }
 
 /**
@@ -75,6 +81,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const mirror = options.mirror ?? true;
   const api = mirror && !options.apiUrl ? await startFakeAutopackApi(options.apiKey ? { apiKey: options.apiKey } : {}) : null;
   const apiUrl = options.apiUrl ?? api?.url;
+  const cursor = options.cursor ? await startFakeCursor(sim) : null;
+  const cursorKey = options.cursor?.appKey === undefined ? cursor?.apiKey : options.cursor.appKey;
   const control = { hold: options.hold ?? false, held: [] as QueuedJob[], loseOutcomes: false };
   let queue: InProcessQueue<Job> | null = null;
   const calls = new CallCounts();
@@ -101,6 +109,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
             timeoutMs: 2_000,
           })
         : createDisabledAutopackApi(),
+      cursor:
+        cursor && cursorKey
+          ? createCursorApi({
+              baseUrl: cursor.url,
+              apiKey: cursorKey,
+              retries: 2,
+              minRetryDelayMs: 5,
+              maxRetryDelayMs: 1_500,
+              timeoutMs: 5_000,
+              follow: { minMs: 5, maxMs: 20, maxWaitMs: 3_000 },
+            })
+          : null,
       mirrorRetryMs: 100,
       models,
       sweepOnStart: sweep,
@@ -156,6 +176,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sim,
     llm,
     api,
+    cursor,
     get autopack() {
       return current.autopack;
     },
@@ -192,7 +213,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       await current.autopack.queue?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all([sim.close(), llm.close(), api?.close()]);
+      await Promise.all([sim.close(), llm.close(), api?.close(), cursor?.close()]);
     },
   };
 }

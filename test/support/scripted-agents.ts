@@ -38,9 +38,37 @@ export interface RawAnswer {
   raw: string;
 }
 
+/** One phase of a plan the planner model proposes; fields left out are sent as null or empty. */
+export interface PlannedPhaseScript {
+  phase_id: string;
+  name: string;
+  description?: string;
+  task_category?: string;
+  complexity?: "low" | "medium" | "high";
+  scope?: string[];
+  acceptance?: string[];
+}
+
+/** A plan the planner model answers with. */
+export interface PlanAnswer {
+  summary?: string;
+  tiers: { tier_id: string; name: string; description?: string; phases: PlannedPhaseScript[] }[];
+}
+
+/**
+ * What the planner model answers for one `/autopack plan`: the files it asks to read, then its plan,
+ * and its plan again in the repair round when the parser refused the first.
+ */
+export interface PlanScript {
+  files?: string[];
+  plans: PlanAnswer[];
+}
+
 export interface AgentScripts {
   builds?: Record<string, BuildScript[]>;
   audits?: Record<string, (AuditScript | RawAnswer)[]>;
+  /** Each `/autopack plan` takes the next. */
+  plans?: PlanScript[];
 }
 
 /**
@@ -67,6 +95,8 @@ export function purposeOf(req: RecordedRequest): ReturnType<typeof parsePurposeI
 export function scriptAgents(llm: FakeLlm, scripts: AgentScripts): void {
   const builds = new Map(Object.entries(scripts.builds ?? {}).map(([k, v]) => [k, [...v]]));
   const audits = new Map(Object.entries(scripts.audits ?? {}).map(([k, v]) => [k, [...v]]));
+  const plans = [...(scripts.plans ?? [])];
+  let planning: PlanScript | undefined;
   /** The script a Builder attempt took with its file request, for that attempt's edit step. */
   const pending = new Map<string, BuildScript>();
   llm.fallback((req): FakeReply => {
@@ -75,6 +105,17 @@ export function scriptAgents(llm: FakeLlm, scripts: AgentScripts): void {
     if (!purpose) return unscripted(llm, `request that does not say what it is for (schema ${schema ?? "(none)"})`);
     const phase = purpose.phaseId;
     const attempt = `${purpose.runId}/${phase}/${purpose.attempt}`;
+    // The planner: `plan-<repo>-<issue>` with the phase `plan`, a file request, then plans.
+    if (purpose.runId.startsWith("plan-") && phase === "plan" && schema === "autopack_plan_files") {
+      planning = plans.shift();
+      if (!planning) return unscripted(llm, "plan proposal");
+      return { json: { files: planning.files ?? [] } };
+    }
+    if (purpose.runId.startsWith("plan-") && phase === "plan" && schema === "autopack_plan") {
+      const next = planning?.plans.shift();
+      if (!next) return unscripted(llm, `plan (${purpose.step})`);
+      return { json: planJson(next) };
+    }
     if (purpose.role === "builder" && schema === "autopack_file_request") {
       const next = builds.get(phase)?.shift();
       if (!next) return unscripted(llm, `build of ${phase}`);
@@ -115,6 +156,26 @@ export function scriptAgents(llm: FakeLlm, scripts: AgentScripts): void {
     }
     return unscripted(llm, `${purpose.role} request with schema ${schema ?? "(none)"}`);
   });
+}
+
+function planJson(plan: PlanAnswer): unknown {
+  return {
+    summary: plan.summary ?? "A plan in tiers.",
+    tiers: plan.tiers.map((t) => ({
+      tier_id: t.tier_id,
+      name: t.name,
+      description: t.description ?? null,
+      phases: t.phases.map((p) => ({
+        phase_id: p.phase_id,
+        name: p.name,
+        description: p.description ?? null,
+        task_category: p.task_category ?? null,
+        complexity: p.complexity ?? null,
+        scope: p.scope ?? [],
+        acceptance: p.acceptance ?? [],
+      })),
+    })),
+  };
 }
 
 function unscripted(llm: FakeLlm, what: string): FakeReply {

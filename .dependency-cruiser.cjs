@@ -77,6 +77,19 @@ module.exports = {
       to: { path: "node_modules/openai/" },
     },
     {
+      name: "observability-only-from-app",
+      comment: "metrics and log wiring (src/observability) is an adapter of the app: the layers below report through ports (src/supervisor/metrics.ts)",
+      severity: "error",
+      from: { path: "^src/(supervisor|builder|auditor|github|llm|autopack-api|queue|plan|policy|config)/", pathNot: NOT_TESTS },
+      to: { path: "^src/observability/" },
+    },
+    {
+      name: "prom-client-only-in-observability",
+      severity: "error",
+      from: { path: "^src/", pathNot: `^src/observability/|${NOT_TESTS}` },
+      to: { path: "node_modules/prom-client/" },
+    },
+    {
       name: "app-code-imports-no-tests",
       severity: "error",
       from: { path: "^src/", pathNot: NOT_TESTS },

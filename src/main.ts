@@ -1,16 +1,25 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createProbot, run } from "probot";
 import { createAutopack } from "./app/create-app.js";
-import { redisQueue, rolePlan, serveHealth } from "./app/scale-out.js";
+import { redisQueue, rolePlan, serveWorker, type RouteHandler } from "./app/scale-out.js";
+import { serveSetupPage, wantsSetup } from "./app/setup-mode.js";
 import { createAutopackApi } from "./autopack-api/client.js";
 import { createCursorApi } from "./cursor/client.js";
 import { createDisabledAutopackApi } from "./autopack-api/disabled.js";
 import { modelSettings, readEnv } from "./config/env.js";
 import { createOpenAiLlm } from "./llm/openai-llm.js";
+import { AppMetrics } from "./observability/metrics.js";
 
-/** `npm start`: validate the environment, then serve webhooks on HOST:PORT (Probot's server). */
+/**
+ * `npm start`: validate the environment, then serve webhooks on HOST:PORT (Probot's server). With no
+ * GitHub App credentials at all, serve Probot's setup page instead, which registers the app.
+ */
 async function main(): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
+  if (wantsSetup(process.env)) {
+    if (!(await serveSetupPage(process.env))) process.exit(1);
+    return;
+  }
   const result = readEnv(process.env);
   if (!result.ok) {
     console.error(result.message);
@@ -51,6 +60,7 @@ async function main(): Promise<void> {
       : createDisabledAutopackApi(),
     cursor: env.CURSOR_API_KEY ? createCursorApi({ baseUrl: env.CURSOR_API_URL, apiKey: env.CURSOR_API_KEY }) : null,
     sweepOnStart: plan.sweep,
+    metrics: new AppMetrics({ processMetrics: true }),
     ...(env.REDIS_URL ? { createQueue: redisQueue(env.REDIS_URL, env.AUTOPACK_ROLE) } : {}),
   });
   // Probot reads REDIS_URL itself: its GitHub rate limiting is then shared by every process on that Redis.
@@ -61,11 +71,13 @@ async function main(): Promise<void> {
     stopServing = () => server.stop();
   } else {
     const probot = createProbot({ env: probotEnv });
-    await probot.load(autopack.app);
-    const health = await serveHealth(env.HOST, env.PORT);
+    const routes: RouteHandler[] = [];
+    await probot.load(autopack.app, { cwd: process.cwd(), addHandler: (handler) => routes.push(handler) });
+    const health = await serveWorker(env.HOST, env.PORT, routes);
     const address = health.address();
     console.info(
-      `Autopack worker: running jobs from Redis; health on port ${typeof address === "object" && address ? address.port : env.PORT}`,
+      `Autopack worker: running jobs from Redis; health on port ${typeof address === "object" && address ? address.port : env.PORT}` +
+        " (GET /healthz, /readyz, /metrics)",
     );
     stopServing = () => new Promise((resolve) => health.close(resolve));
   }

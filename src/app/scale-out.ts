@@ -1,10 +1,10 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { BullQueue } from "../queue/bullmq-queue.js";
 import type { AppJobHandler, AppQueue, AppQueuedJob, Job } from "../supervisor/jobs.js";
 
 /**
  * What one process does. `all` (the default) receives webhooks and runs jobs; with Redis, `web`
- * only receives webhooks and queues them, and `worker` only runs jobs (and serves its health).
+ * only receives webhooks and queues them, and `worker` only runs jobs (and serves its health, readiness and metrics).
  */
 export type Role = "all" | "web" | "worker";
 
@@ -31,11 +31,22 @@ export function redisQueue(redisUrl: string, role: Role): (handler: AppJobHandle
   return (handler, onError) => new BullQueue<Job>({ redisUrl, ...(rolePlan(role).jobs ? { handler } : {}), onError });
 }
 
-/** A worker's only endpoint: `GET /healthz` answers 200 while the process runs. */
-export async function serveHealth(host: string | undefined, port: number): Promise<Server> {
+/** A Node handler as Probot's server takes them: true when it answered. */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => boolean | void | Promise<boolean | void>;
+
+/**
+ * A worker's HTTP server: the handlers the app added (`GET /healthz`, `/readyz`, `/metrics`), and 404
+ * for anything else.
+ */
+export async function serveWorker(host: string | undefined, port: number, handlers: RouteHandler[]): Promise<Server> {
   const server = createServer((req, res) => {
-    if (req.method === "GET" && req.url === "/healthz") res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
-    else res.writeHead(404).end();
+    void (async () => {
+      for (const handler of handlers) if (await handler(req, res)) return;
+      res.writeHead(404).end();
+    })().catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
   });
   await new Promise<void>((resolve) => server.listen(port, host ?? "localhost", resolve));
   return server;

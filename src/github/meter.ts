@@ -1,6 +1,8 @@
 /** Where the door reports each call of a verb (tests count them; a metrics exporter can too). */
 export interface GitHubMeter {
   count(verb: string): void;
+  /** What GitHub said is left of the rate limit after a request (`x-ratelimit-remaining`), by resource. */
+  rateLimit?(remaining: number, resource: string): void;
 }
 
 /** Calls per verb, in memory. */

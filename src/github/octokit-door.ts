@@ -73,7 +73,19 @@ export function probotGitHub(app: Probot, options: DoorOptions = {}): GitHubApp 
 export function octokitGitHub(auth: OctokitAuth, options: DoorOptions = {}): GitHubApp {
   const meter = options.meter;
   const count = <T extends object>(target: T): T => (meter ? metered(target, meter) : target);
-  return count(new OctokitApp(auth, count));
+  return count(new OctokitApp(meter?.rateLimit ? watchRateLimit(auth, meter.rateLimit.bind(meter)) : auth, count));
+}
+
+/** Each client `auth` hands out tells `report` what GitHub says is left of the rate limit after each response. */
+function watchRateLimit(auth: OctokitAuth, report: NonNullable<GitHubMeter["rateLimit"]>): OctokitAuth {
+  return async (installationId) => {
+    const gh = await auth(installationId);
+    gh.hook.after("request", (response) => {
+      const remaining = Number(response.headers["x-ratelimit-remaining"]);
+      if (Number.isFinite(remaining)) report(remaining, String(response.headers["x-ratelimit-resource"] ?? "core"));
+    });
+    return gh;
+  };
 }
 
 type Count = <T extends object>(target: T) => T;

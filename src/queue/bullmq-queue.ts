@@ -1,7 +1,7 @@
 import { DelayedError, Queue, Worker, type Job as BullJob } from "bullmq";
 import { Redis } from "ioredis";
 import { LeaseLocks } from "./lease-lock.js";
-import type { JobHandler, JobQueue, QueuedJob } from "./queue.js";
+import type { JobHandler, JobQueue, QueueDepth, QueuedJob } from "./queue.js";
 
 /**
  * The job queue on Redis, with BullMQ: several processes share it. Jobs are deduplicated by id (a
@@ -132,6 +132,25 @@ export class BullQueue<T> implements JobQueue<T> {
       removeOnComplete: { age: Math.ceil(this.#options.dedupeWindowMs / 1000) },
       removeOnFail: true,
     });
+  }
+
+  /**
+   * The queue's counts in Redis. Rejects at once while the connection is down (ioredis would hold the
+   * command until Redis is back), so a readiness probe answers without waiting.
+   */
+  async depth(): Promise<QueueDepth> {
+    const redis = this.#connections[0];
+    if (this.#closed || !redis || redis.status !== "ready") throw new Error(`Redis is not reachable (${redis?.status ?? "closed"})`);
+    const [now, later] = await Promise.all([
+      this.#queue.getJobCounts("waiting", "prioritized", "active", "delayed"),
+      this.#later.getJobCounts("delayed", "waiting", "active"),
+    ]);
+    const n = (v: number | undefined) => v ?? 0;
+    return {
+      waiting: n(now["waiting"]) + n(now["prioritized"]) + n(later["waiting"]) + n(later["active"]),
+      delayed: n(now["delayed"]) + n(later["delayed"]),
+      running: n(now["active"]),
+    };
   }
 
   /**

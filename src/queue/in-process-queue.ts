@@ -1,5 +1,5 @@
 import pRetry from "p-retry";
-import type { JobHandler, JobQueue, QueuedJob } from "./queue.js";
+import type { JobHandler, JobQueue, QueueDepth, QueuedJob } from "./queue.js";
 
 export interface InProcessQueueOptions<T> {
   handler: JobHandler<T>;
@@ -33,6 +33,8 @@ export class InProcessQueue<T> implements JobQueue<T> {
   readonly #ready: string[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
   #active = 0;
+  /** Running jobs that wait for their next attempt (p-retry's backoff). */
+  #retrying = 0;
   #closed = false;
   #idle: (() => void)[] = [];
 
@@ -89,6 +91,12 @@ export class InProcessQueue<T> implements JobQueue<T> {
     return this.#known.get(id) === 0;
   }
 
+  async depth(): Promise<QueueDepth> {
+    let waiting = 0;
+    for (const lane of this.#lanes.values()) waiting += lane.jobs.length;
+    return { waiting, delayed: this.#timers.size + this.#retrying, running: this.#active - this.#retrying };
+  }
+
   drain(): Promise<void> {
     if (this.#isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
@@ -138,9 +146,15 @@ export class InProcessQueue<T> implements JobQueue<T> {
   async #run(item: QueuedJob<T>): Promise<boolean> {
     const { attempts, minRetryDelayMs, maxRetryDelayMs, handler, onError } = this.#options;
     let attempt = 0;
+    let waiting = false;
+    const backingOff = (now: boolean) => {
+      if (now !== waiting) this.#retrying += now ? 1 : -1;
+      waiting = now;
+    };
     try {
       await pRetry(
         async () => {
+          backingOff(false);
           attempt++;
           await handler(item.job, { id: item.id, attempt });
         },
@@ -152,8 +166,11 @@ export class InProcessQueue<T> implements JobQueue<T> {
           randomize: true,
           // A process that is closing (SIGTERM) retries nothing: its credentials and queue are going away,
           // and the next process's startup sweep reconciles the issue afresh.
-          onFailedAttempt: ({ error, attemptNumber, retriesLeft }) =>
-            onError?.(error, item, attemptNumber, retriesLeft === 0 || this.#closed),
+          onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+            const final = retriesLeft === 0 || this.#closed;
+            backingOff(!final);
+            onError?.(error, item, attemptNumber, final);
+          },
           shouldRetry: () => !this.#closed,
         },
       );
@@ -161,6 +178,8 @@ export class InProcessQueue<T> implements JobQueue<T> {
     } catch {
       // Reported through onError with final = true; the next reconcile observes afresh.
       return false;
+    } finally {
+      backingOff(false);
     }
   }
 }

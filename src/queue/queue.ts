@@ -21,8 +21,18 @@ export interface QueuedJob<T> {
 
 export type JobHandler<T> = (job: T, meta: { id: string; attempt: number }) => Promise<void>;
 
+/** How many jobs are where (with Redis: across every process sharing the queue). */
+export interface QueueDepth {
+  waiting: number;
+  /** Retries waiting for their backoff, and jobs queued for later (time-outs). */
+  delayed: number;
+  running: number;
+}
+
 export interface JobQueue<T> {
   enqueue(job: QueuedJob<T>): Promise<void>;
+  /** Counts the jobs; rejects when the queue's store cannot be reached (the app is then not ready). */
+  depth(): Promise<QueueDepth>;
   /** Resolves once every queued and running job has finished (tests, graceful shutdown). */
   drain(): Promise<void>;
   close(): Promise<void>;

@@ -95,6 +95,7 @@ export async function advance(
     ...decision.state,
     mirror: await flushMirror(decision.state.run_id, decision.state.mirror, deps.api, deps.log),
   };
+  deps.metrics?.mirrorPending(flushed.run_id, flushed.mirror.pending.length);
   const saved = stored.commentId === null ? null : (stored as StoredRun);
   const render = statusRenderer(statusSetting(deps, config, ctx.repo.htmlUrl));
   // The record must fit its comment, whatever the turn added: what does not fit is cut, and said.

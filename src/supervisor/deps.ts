@@ -3,6 +3,7 @@ import type { CursorApi } from "../cursor/client.js";
 import type { GitHubApp, IssueComment } from "../github/door.js";
 import type { LlmPort } from "../llm/port.js";
 import type { AppQueue } from "./jobs.js";
+import type { SupervisorMetrics } from "./metrics.js";
 import type { WrittenRevisions } from "./run-store.js";
 
 export interface Log {
@@ -10,6 +11,8 @@ export interface Log {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
   error(fields: object, message: string): void;
+  /** A job's log: adds fields to its later lines (the run id, once the run is loaded). */
+  bind?(fields: { runId?: string | null }): void;
 }
 
 /** What the workers need from the outside world; everything is a port, so tests can aim it anywhere. */
@@ -34,6 +37,8 @@ export interface WorkerDeps {
   appId: number;
   log: Log;
   now(): Date;
+  /** Told of finished work, model tokens and pending mirror calls (the app's `/metrics`). */
+  metrics?: SupervisorMetrics;
 }
 
 /**

@@ -55,6 +55,7 @@ export async function loadRunContext(deps: WorkerDeps, target: IssueKey, opened?
     github,
     readRunHistory(comments, isOurs, deps.stateKey, repo.id, target.issue, { written: deps.written, onlyTicked }),
   );
+  deps.log.bind?.({ runId: history.latest?.state.run_id ?? null });
   return { deps, github, steer, target, ref, repo, comments, history, config, isOurs };
 }
 

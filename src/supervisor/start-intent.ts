@@ -110,6 +110,7 @@ export async function beginRun(
     planFrom:
       args.proposal === null ? "issue" : isAsProposed(args.proposal, deps.stateKey, repo.id, ref.issue) ? "proposal" : "edited-proposal",
   });
+  deps.log.bind?.({ runId: state.run_id });
   deps.log.info({ issue: ref, runId: state.run_id, phases: args.plan.phases.length }, "run created");
   await advance(ctx, { commentId: null, state }, { type: "observe" });
 }

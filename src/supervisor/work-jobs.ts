@@ -16,6 +16,7 @@ import { issueQueueKey, type Job } from "./jobs.js";
 import type { WorkerDeps } from "./deps.js";
 import type { SupervisorEvent } from "./events.js";
 import { phaseBudget } from "../plan/budgets.js";
+import { meteredLlm } from "./metrics.js";
 import { loadRunContext, type RunContext } from "./run-context.js";
 import type { FindingRef, PhaseRecord, RunState, StoredMirrorCall } from "./run-state.js";
 
@@ -68,7 +69,7 @@ async function load(
     phase,
     attempt: job.attempt,
     config,
-    llm: deps.llm,
+    llm: meteredLlm(deps.llm, deps.metrics, deps.models, config.prices),
     budget,
   };
   return { ctx, state, rec, phase, config, budget, started: Date.now(), common };
@@ -76,6 +77,10 @@ async function load(
 
 /** The outcome goes back under the issue's key, where the Supervisor records it. */
 async function record(deps: WorkerDeps, job: BuildJob | AuditJob, event: SupervisorEvent): Promise<void> {
+  if (event.type === "build-finished" || event.type === "audit-finished") {
+    const outcome = event.type === "build-finished" ? event.status : event.stale ? "stale" : event.recommendation;
+    deps.metrics?.workFinished({ kind: job.kind, outcome, seconds: event.minutes * 60 });
+  }
   await deps.queue.enqueue({
     id: `event:${job.kind}:${job.runId}/${job.phaseId}/${job.attempt}`,
     key: issueQueueKey(job.target),

@@ -1,5 +1,5 @@
 /**
- * CONTRIBUTING.md draws the run's and the phase's state machines (Mermaid). The drawings are the
+ * CONTRIBUTING.md draws the run's and the phase's state machines (Mermaid), README.md the run's. The drawings are the
  * tables of src/supervisor/transitions.ts: every arrow is a move the table holds, labelled with its
  * reasons, and every move of the table is drawn.
  */
@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { PHASE_TRANSITIONS, RUN_TRANSITIONS, type Transition } from "../../src/supervisor/transitions.js";
 
 const contributing = readFileSync(new URL("../../CONTRIBUTING.md", import.meta.url), "utf8");
+const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 
 /** The arrows of a table, `from --> to: why, why`, one per pair of states, in a stable order. */
 function arrows(table: readonly Transition<string, string>[]): string[] {
@@ -22,9 +23,9 @@ function arrows(table: readonly Transition<string, string>[]): string[] {
 }
 
 /** The arrows of the Mermaid block that starts with `%% <title>`. */
-function drawn(title: string): string[] {
-  const block = [...contributing.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes(`%% ${title}`));
-  expect(block, `a mermaid block titled "%% ${title}" in CONTRIBUTING.md`).toBeDefined();
+function drawn(title: string, doc = contributing): string[] {
+  const block = [...doc.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes(`%% ${title}`));
+  expect(block, `a mermaid block titled "%% ${title}"`).toBeDefined();
   return block!
     .split("\n")
     .map((l) => l.trim())
@@ -39,5 +40,11 @@ describe("the state diagrams in CONTRIBUTING.md", () => {
 
   it("draw exactly the run table", () => {
     expect(drawn("run states"), `expected:\n${arrows(RUN_TRANSITIONS).join("\n")}`).toEqual(arrows(RUN_TRANSITIONS));
+  });
+});
+
+describe("the run's state diagram in README.md", () => {
+  it("draws exactly the run table", () => {
+    expect(drawn("run states", readme), `expected:\n${arrows(RUN_TRANSITIONS).join("\n")}`).toEqual(arrows(RUN_TRANSITIONS));
   });
 });

@@ -28,15 +28,15 @@ export interface AppProcess {
 }
 
 /**
- * Starts the app and waits until it listens: a web process (the default role) on a port it is
- * offered, a worker (`AUTOPACK_ROLE=worker`, which serves only its health) on port 0.
+ * Starts the app and waits until it listens: a web process (the default role, or the setup page) on
+ * a port it is offered, a worker (`AUTOPACK_ROLE=worker`) on port 0; from `cwd` (the project by default).
  */
-export async function startApp(env: Record<string, string>): Promise<AppProcess> {
+export async function startApp(env: Record<string, string>, options: { cwd?: string } = {}): Promise<AppProcess> {
   let output = "";
   const worker = env["AUTOPACK_ROLE"] === "worker";
   for (const offered of worker ? [0] : portsOutsideEphemeralRange()) {
     const child = spawn(join(root, "node_modules", ".bin", "tsx"), [join(root, "src", "main.ts")], {
-      cwd: root,
+      cwd: options.cwd ?? root,
       env: { ...env, PORT: String(offered) },
       stdio: ["ignore", "pipe", "pipe"],
     });

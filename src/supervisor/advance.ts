@@ -5,12 +5,12 @@ import type { SupervisorEvent } from "./events.js";
 import { LABELS } from "./labels.js";
 import { flushMirror } from "./mirror-flush.js";
 import { observePhases } from "./observe-github.js";
-import { statusSetting, type RunContext } from "./run-context.js";
+import type { RunContext } from "./run-context.js";
 import type { RunState } from "./run-state.js";
 import { saveStatus, type StoredRun } from "./run-store.js";
 import type { BlockBinding } from "./state-codec.js";
 import { fitStatus } from "./state-budget.js";
-import { statusRenderer } from "./status-comment.js";
+import { renderStatusComment } from "./status-comment.js";
 
 export const CONFIG_ERROR_MARKER = "<!-- autopack:config-error -->";
 
@@ -97,12 +97,22 @@ export async function advance(
   };
   deps.metrics?.mirrorPending(flushed.run_id, flushed.mirror.pending.length);
   const saved = stored.commentId === null ? null : (stored as StoredRun);
-  const render = statusRenderer(statusSetting(deps, config, ctx.repo.htmlUrl));
+  const render = (s: RunState, binding: BlockBinding) =>
+    renderStatusComment({
+      state: s,
+      config,
+      models: [deps.models.builder, deps.models.auditor],
+      now,
+      repoUrl: ctx.repo.htmlUrl,
+      key: deps.stateKey,
+      mirroring: deps.api.enabled,
+      binding,
+    });
   // The record must fit its comment, whatever the turn added: what does not fit is cut, and said.
   // (Measured with the binding of the next write: its numbers are all that differs.)
   const next: BlockBinding = { commentId: saved?.commentId ?? 0, rev: (saved?.binding.rev ?? 0) + 1, writtenAt: now.toISOString() };
-  const { state } = fitStatus(flushed, (s) => render(s, next, now));
-  await saveStatus(ctx.github, ctx.ref.issue, saved, (binding) => render(state, binding, now), deps.written);
+  const { state } = fitStatus(flushed, (s) => render(s, next));
+  await saveStatus(ctx.github, ctx.ref.issue, saved, (binding) => render(state, binding), deps.written);
   await syncLabels(ctx, state);
   await performActions(ctx, state, config, decision.actions);
   await ensureLongWork(ctx, state);

@@ -68,11 +68,6 @@ export function tickedActions(body: string): PanelAction[] {
   return out.filter((a, i) => out.findIndex((b) => ID_OF(b) === ID_OF(a)) === i);
 }
 
-/** The body with every box of the panel unticked again: the app's own rendering when ticks were the only edit. */
-export function untickPanel(body: string): string {
-  return body.replace(ITEM, (line) => line.replace(/\[[xX]\]/, "[ ]"));
-}
-
 /** The boxes ticked in `after` that were not ticked in `before` (the edit's own ticks). */
 export function newlyTicked(before: string | null, after: string): PanelAction[] {
   const was = new Set(tickedActions(before ?? "").map(ID_OF));

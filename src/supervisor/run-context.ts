@@ -1,11 +1,8 @@
-import type { RepoConfig, RepoConfigResult } from "../config/repo-config.js";
+import type { RepoConfigResult } from "../config/repo-config.js";
 import type { InstallationGitHub, IssueComment, RepoGitHub } from "../github/door.js";
 import type { IssueKey } from "./jobs.js";
 import { commentFilter, type WorkerDeps } from "./deps.js";
-import { checkLegacySeal, readRunHistory, type RepoInfo, type RunHistory, type StoredRun } from "./run-store.js";
-import { untickPanel } from "./control-panel.js";
-import { withoutStateBlock } from "./state-codec.js";
-import { statusRenderer, type StatusSetting } from "./status-comment.js";
+import { checkLegacySeal, readRunHistory, type RepoInfo, type RunHistory } from "./run-store.js";
 import { steerGate, type SteerGate } from "./steer-gate.js";
 
 /** The issue a run lives on. */
@@ -46,26 +43,10 @@ export async function loadRunContext(deps: WorkerDeps, target: IssueKey, opened?
   const repo = await github.info();
   const isOurs = await ourComments(deps, { installation });
   const [comments, config] = await Promise.all([github.comments(target.issue), github.config()]);
-  // A status comment edited only by ticks in its control panel is still the app's latest write: its
-  // block verified, and the text around it, the boxes unticked, is what the app wrote with that block.
-  const render = config.ok ? statusRenderer(statusSetting(deps, config.config, repo.htmlUrl)) : null;
-  const onlyTicked = (body: string, run: StoredRun) =>
-    render !== null && readable(untickPanel(body)) === readable(render(run.state, run.binding));
-  const history = await checkLegacySeal(
-    github,
-    readRunHistory(comments, isOurs, deps.stateKey, repo.id, target.issue, { written: deps.written, onlyTicked }),
-  );
+  const history = await checkLegacySeal(github, readRunHistory(comments, isOurs, deps.stateKey, repo.id, target.issue, deps.written));
   deps.log.bind?.({ runId: history.latest?.state.run_id ?? null });
   return { deps, github, steer, target, ref, repo, comments, history, config, isOurs };
 }
-
-/** How this app renders status comments for a repository's configuration. */
-export function statusSetting(deps: Pick<WorkerDeps, "models" | "stateKey" | "api">, config: RepoConfig, repoUrl: string): StatusSetting {
-  return { config, models: [deps.models.builder, deps.models.auditor], repoUrl, key: deps.stateKey, mirroring: deps.api.enabled };
-}
-
-/** A status comment's text without its state block, whatever line endings a web edit left. */
-const readable = (body: string) => withoutStateBlock(body).replace(/\r\n?/g, "\n");
 
 /** Whether a comment was written by this app: its id, or its bot user (`<slug>[bot]`, asked once) where GitHub leaves the id out. */
 export async function ourComments(deps: WorkerDeps, opened: Pick<JobGitHub, "installation">): Promise<(c: IssueComment) => boolean> {

@@ -39,7 +39,7 @@ describe("a run's history, from its comments", () => {
   it("refuses a revision older than the last this process wrote into the comment", () => {
     const written = new WrittenRevisions();
     written.note(10, 5);
-    const history = readRunHistory([comment(10, block({ commentId: 10, rev: 4 }))], ours, key, 42, 7, { written });
+    const history = readRunHistory([comment(10, block({ commentId: 10, rev: 4 }))], ours, key, 42, 7, written);
     expect(history.stale?.why).toBe("it holds revision 4, older than revision 5 that Autopack wrote");
   });
 
@@ -47,9 +47,9 @@ describe("a run's history, from its comments", () => {
     const written = new WrittenRevisions();
     written.note(10, 4);
     const edited = comment(10, block({ commentId: 10, rev: 4 }), later(EDIT_WINDOW_MS + 60_000));
-    expect(readRunHistory([edited], ours, key, 42, 7, { written }).latest?.binding.rev).toBe(4);
+    expect(readRunHistory([edited], ours, key, 42, 7, written).latest?.binding.rev).toBe(4);
     // Another process (or this one after a restart) has only the edit window to go by.
-    expect(readRunHistory([edited], ours, key, 42, 7, { written: new WrittenRevisions() }).stale?.why).toBe(
+    expect(readRunHistory([edited], ours, key, 42, 7, new WrittenRevisions()).stale?.why).toBe(
       "it was edited after Autopack last wrote it",
     );
   });

@@ -77,13 +77,7 @@ export class WrittenRevisions {
  * - an old v1 block stands only in a comment the app has not sealed (see `SEAL`), and only while no
  *   v2 block of the same run exists; the seal is looked at by the caller (it costs a request).
  */
-/** What tells a block that is the app's latest write from one put back: revisions this process wrote, and a comment's edits that only ticked boxes. */
-export interface HistoryChecks {
-  written?: WrittenRevisions | undefined;
-  onlyTicked?: (body: string, run: StoredRun) => boolean;
-}
-
-function whyNotCurrent(comment: IssueComment, found: StoredRun, { written, onlyTicked }: HistoryChecks): string | null {
+function whyNotCurrent(comment: IssueComment, found: StoredRun, written: WrittenRevisions | undefined): string | null {
   if (found.format === "v1") return null;
   const { binding } = found;
   if (binding.commentId === 0)
@@ -93,10 +87,8 @@ function whyNotCurrent(comment: IssueComment, found: StoredRun, { written, onlyT
   // The very block this process wrote last is its latest state, whenever the comment was edited
   // since (a tick in the control panel is an edit of the comment).
   if (written && binding.rev > 0 && binding.rev === written.latest(comment.id)) return null;
-  if (Date.parse(comment.updatedAt) <= Date.parse(binding.writtenAt) + EDIT_WINDOW_MS) return null;
-  // Ticks in the control panel are people's edits too: with them undone, the comment reads exactly as written.
-  if (onlyTicked?.(comment.body, found)) return null;
-  return "it was edited after Autopack last wrote it";
+  if (Date.parse(comment.updatedAt) > Date.parse(binding.writtenAt) + EDIT_WINDOW_MS) return "it was edited after Autopack last wrote it";
+  return null;
 }
 
 /**
@@ -111,7 +103,7 @@ export function readRunHistory(
   key: Buffer,
   repoId: number,
   issue: number,
-  checks: HistoryChecks = {},
+  written?: WrittenRevisions,
 ): RunHistory {
   const found: { run: StoredRun; why: string | null }[] = [];
   const refused: number[] = [];
@@ -128,7 +120,7 @@ export function readRunHistory(
     }
     const binding = decoded.format === "v2" ? decoded.binding : { commentId: comment.id, rev: 0, writtenAt: comment.updatedAt };
     const run: StoredRun = { commentId: comment.id, body: comment.body, state: decoded.state, format: decoded.format, binding };
-    found.push({ run, why: whyNotCurrent(comment, run, checks) });
+    found.push({ run, why: whyNotCurrent(comment, run, written) });
   }
   const count = Math.max(0, ...found.map((f) => f.run.state.n));
   // The latest run is the highest n; a v2 block of a run outranks a v1 block of the same run.

@@ -99,11 +99,6 @@ export function decodeStateBlock(body: string, key: Buffer, repoId: number, issu
   }
 }
 
-/** The body with its state block taken out: the text people read. */
-export function withoutStateBlock(body: string): string {
-  return body.replace(BLOCK, "");
-}
-
 export function hasStateBlock(body: string): boolean {
   return BLOCK.test(body);
 }

@@ -87,15 +87,6 @@ export interface StatusView {
   binding: BlockBinding;
 }
 
-/** What a status comment's rendering takes besides the state, its write and its time: fixed for one job. */
-export type StatusSetting = Omit<StatusView, "state" | "binding" | "now">;
-
-/** The status comment of a state as written by `binding`, at the time `now` (the write's own time when omitted). */
-export function statusRenderer(setting: StatusSetting) {
-  return (state: RunState, binding: BlockBinding, now = new Date(binding.writtenAt)): string =>
-    renderStatusComment({ ...setting, state, binding, now });
-}
-
 /** The whole status comment: a table of tiers and phases, run totals, next step and the signed state. */
 export function renderStatusComment({ state, config, models, now, repoUrl, key, mirroring, binding }: StatusView): string {
   const run = state.plan.run;

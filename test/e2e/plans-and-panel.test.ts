@@ -41,9 +41,9 @@ const TWO_PHASES: PlanAnswer = {
 };
 
 /** A person edits a comment on GitHub, and GitHub says so (`changes.body.from`), as often as `times`. */
-async function editComment(commentId: number, edit: (body: string) => string, sender: string, times = 1, at?: Date): Promise<void> {
+async function editComment(commentId: number, edit: (body: string) => string, sender: string, times = 1): Promise<void> {
   const before = h.sim.comment(OWNER, REPO, commentId)!.body ?? "";
-  h.sim.editComment(OWNER, REPO, commentId, edit(before), at ? { at: at.toISOString() } : {});
+  h.sim.editComment(OWNER, REPO, commentId, edit(before));
   const event = h.sim.events.issueCommentEdited({
     owner: OWNER,
     repo: REPO,
@@ -241,22 +241,6 @@ describe("the control panel", () => {
     expect(s.status(issue)).toContain("⏹ Cancelled");
     expect(s.status(issue)).not.toContain("cancel the run");
     expect(s.botComments(issue).filter((c) => c.body?.includes("autopack:summary"))).toHaveLength(1);
-  });
-
-  it.each([
-    ["a writer's tick hours after the app last wrote, read by a process that did not write it, still acts", tick("cancel the run"), true],
-    [
-      "an edit of the status comment beyond its boxes, long after the app wrote it, is not taken for ticks",
-      (b: string) => `${tick("cancel the run")(b)}\nAlso, please hurry.`,
-      false,
-    ],
-  ])("%s", async (_, edit, acts) => {
-    const s = await world({ hold: true });
-    scriptAgents(h.llm, {});
-    const issue = await s.label(yamlPlan({ T1: [["P1", "One"]] }));
-    await h.restart(false);
-    await editComment(statusComment(issue).id, edit, "maintainer", 1, new Date(Date.now() + 3 * 60 * 60_000));
-    expect(s.status(issue).includes("⏹ Cancelled")).toBe(acts);
   });
 
   it("a tick by someone without write access, or by a bot, is undone, with one note each", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { MirrorCall } from "../autopack-api/calls.js";
 import type { AutopackApi, MirrorSendResult } from "../autopack-api/client.js";
+import type { RunSummary } from "../autopack-api/schemas.js";
 import { createDisabledAutopackApi } from "../autopack-api/disabled.js";
 import { flushMirror } from "./mirror-flush.js";
 import type { MirrorRecord } from "./run-state.js";
@@ -21,7 +22,7 @@ const audited: MirrorCall = {
 };
 
 /** An orchestrator that answers each call with the next scripted result and records what it was sent. */
-function scriptedApi(answers: MirrorSendResult[]): AutopackApi & { sent: MirrorCall[] } {
+function scriptedApi(answers: MirrorSendResult[], summary: RunSummary | null = null): AutopackApi & { sent: MirrorCall[] } {
   const sent: MirrorCall[] = [];
   return {
     enabled: true,
@@ -30,14 +31,44 @@ function scriptedApi(answers: MirrorSendResult[]): AutopackApi & { sent: MirrorC
       sent.push(structuredClone(call));
       return answers.shift() ?? { ok: true, status: 200, response: {} };
     },
-    runSummary: async () => null,
+    runSummary: async () => summary,
     health: async () => true,
   };
 }
 const log = { warn: () => undefined, error: () => undefined };
 const record = (pending: MirrorCall[]): MirrorRecord => ({ pending, last_error: null, last_refusal: null });
 
+/** The service's summary of run `runId` with phase P1 at the given attempt counts. */
+const summaryWith = (builder_attempts: number, auditor_attempts: number): RunSummary =>
+  ({
+    run_id: runId,
+    state: "RUN_CREATED",
+    tiers: [],
+    phases: [{ phase_id: "P1", phase_index: 0, name: "One", state: "EXECUTING", builder_attempts, auditor_attempts }],
+  }) as unknown as RunSummary;
+const requested: MirrorCall = { op: "auditor_request", runId, phaseId: "P1", body: { phase_id: "P1", run_id: runId, tier_id: "T1" } };
+const attempt = <C extends MirrorCall>(call: C, n: number): C =>
+  ({ ...call, body: { ...call.body, ...(call.op === "builder_result" ? { builder_attempts: n } : { auditor_attempts: n }) } }) as C;
+
 describe("flushMirror", () => {
+  it("leaves out the outcomes the service already counts (a process died after sending them) and sends the rest", async () => {
+    const api = scriptedApi([], summaryWith(2, 1));
+    const calls = [attempt(built, 2), requested, attempt(audited, 1), attempt(built, 3), { ...requested }, attempt(audited, 2)];
+    const after = await flushMirror(runId, record(calls), api, log);
+    expect(api.sent.map((c) => `${c.op} ${"body" in c && "builder_attempts" in c.body ? c.body.builder_attempts : ""}`)).toEqual([
+      "builder_result 3",
+      "auditor_request ",
+      "auditor_result ",
+    ]);
+    expect(after.pending).toEqual([]);
+  });
+
+  it("sends every outcome when the service's summary cannot be read", async () => {
+    const api = scriptedApi([]);
+    await flushMirror(runId, record([attempt(built, 1), requested, attempt(audited, 1)]), api, log);
+    expect(api.sent.map((c) => c.op)).toEqual(["builder_result", "auditor_request", "auditor_result"]);
+  });
+
   it("sends in order and keeps, first in line, the call the service could not take now, and everything after it", async () => {
     const api = scriptedApi([
       { ok: true, status: 201, response: {} },

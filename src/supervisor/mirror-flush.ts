@@ -1,5 +1,6 @@
 import { withoutPatch, type MirrorCall } from "../autopack-api/calls.js";
 import type { AutopackApi } from "../autopack-api/client.js";
+import type { RunSummary } from "../autopack-api/schemas.js";
 import { forErrorNote } from "../policy/outbound.js";
 import type { MirrorRecord } from "./run-state.js";
 
@@ -23,6 +24,12 @@ const PATCH_GIVE_UP = 3;
  * answers 500 when its own `git apply` of the patch fails) is sent once more without the patch, so one
  * bad diff cannot hold back the run's later outcomes. With mirroring off the API takes every call.
  *
+ * A process can die after the service took a phase's outcome and before the run's state says so; the
+ * next turn would send it again, and the service would apply the patch twice. So before the first
+ * phase outcome of a flush, the service's run summary is read once, and an outcome whose attempt it
+ * already counts is left out rather than sent again (attempt numbers only grow). When the summary
+ * cannot be read, the outcome is sent: at least once beats never.
+ *
  * The service's error text is kept to its words (no URLs, no secrets) before it goes into the record:
  * the record is part of the run's state, which anyone who can read the issue can decode.
  */
@@ -30,8 +37,17 @@ export async function flushMirror(runId: string, mirror: MirrorRecord, api: Auto
   const pending: MirrorCall[] = [...mirror.pending];
   let lastError = mirror.last_error;
   let lastRefusal = mirror.last_refusal;
+  let held: RunSummary | null | undefined;
   while (pending.length > 0) {
     const call = pending[0]!;
+    if (api.enabled && call.op !== "start") {
+      held ??= await api.runSummary(runId);
+      if (alreadyHeld(call, held, pending)) {
+        pending.shift();
+        log.warn({ runId, op: call.op, phase: call.phaseId }, "the Autopack API already holds this outcome; not sent again");
+        continue;
+      }
+    }
     const result = await api.send(call);
     if (result.ok) {
       pending.shift();
@@ -55,4 +71,23 @@ export async function flushMirror(runId: string, mirror: MirrorRecord, api: Auto
     log.error({ runId, op: call.op, status: result.status, error: result.error }, "Autopack API refused a mirror call; dropped");
   }
   return { pending, last_error: lastError, last_refusal: lastRefusal };
+}
+
+/**
+ * Whether the service's summary already counts the attempt this phase call reports. An
+ * `auditor_request` goes with the `auditor_result` after it: it is held when that result is.
+ */
+function alreadyHeld(call: Exclude<MirrorCall, { op: "start" }>, held: RunSummary | null, pending: MirrorCall[]): boolean {
+  const phase = held?.phases.find((p) => p.phase_id === call.phaseId);
+  if (!phase) return false;
+  switch (call.op) {
+    case "builder_result":
+      return call.body.builder_attempts !== undefined && (phase.builder_attempts ?? 0) >= call.body.builder_attempts;
+    case "auditor_result":
+      return call.body.auditor_attempts !== undefined && (phase.auditor_attempts ?? 0) >= call.body.auditor_attempts;
+    case "auditor_request": {
+      const result = pending.find((c) => c.op === "auditor_result" && c.phaseId === call.phaseId);
+      return result?.op === "auditor_result" && alreadyHeld(result, held, pending);
+    }
+  }
 }

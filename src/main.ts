@@ -8,6 +8,7 @@ import { createCursorApi } from "./cursor/client.js";
 import { createDisabledAutopackApi } from "./autopack-api/disabled.js";
 import { modelSettings, readEnv } from "./config/env.js";
 import { createOpenAiLlm } from "./llm/openai-llm.js";
+import { revisionsAt } from "./queue/redis-revisions.js";
 import { AppMetrics } from "./observability/metrics.js";
 
 /**
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
     cursor: env.CURSOR_API_KEY ? createCursorApi({ baseUrl: env.CURSOR_API_URL, apiKey: env.CURSOR_API_KEY }) : null,
     sweepOnStart: plan.sweep,
     metrics: new AppMetrics({ processMetrics: true }),
-    ...(env.REDIS_URL ? { createQueue: redisQueue(env.REDIS_URL, env.AUTOPACK_ROLE) } : {}),
+    ...(env.REDIS_URL ? { createQueue: redisQueue(env.REDIS_URL, env.AUTOPACK_ROLE), revisions: revisionsAt(env.REDIS_URL) } : {}),
   });
   // Probot reads REDIS_URL itself: its GitHub rate limiting is then shared by every process on that Redis.
   const probotEnv = { ...process.env, PRIVATE_KEY: privateKey, PRIVATE_KEY_PATH: undefined };

@@ -6,7 +6,7 @@ import { octokitGitHub } from "../github/octokit-door.js";
 import type { LlmPort } from "../llm/port.js";
 import { InProcessQueue, type InProcessQueueOptions } from "../queue/in-process-queue.js";
 import type { AppJobHandler as JobHandler, AppQueue as JobQueue, AppQueuedJob as QueuedJob, Job } from "../supervisor/jobs.js";
-import { WrittenRevisions } from "../supervisor/run-store.js";
+import { WrittenRevisions, type SharedRevisions } from "../supervisor/run-store.js";
 import { stateKey } from "../supervisor/state-codec.js";
 import { sweepOpenRuns } from "../supervisor/sweep.js";
 import { createJobHandler } from "../supervisor/worker.js";
@@ -41,6 +41,8 @@ export interface AutopackSettings {
   sweepOnStart?: boolean;
   /** Told of every call to GitHub, by verb (tests count them). */
   githubMeter?: GitHubMeter;
+  /** The status comments' revisions, shared by the processes on one Redis (each process alone by default). */
+  revisions?: SharedRevisions;
   /** The metrics `GET /metrics` serves (a fresh set per app by default). */
   metrics?: AppMetrics;
 }
@@ -96,7 +98,7 @@ export function createAutopack(settings: AutopackSettings): Autopack {
       mirrorRetryMs: settings.mirrorRetryMs ?? 60_000,
       models: settings.models ?? { builder: "unknown", auditor: "unknown" },
       stateKey: stateKey(settings.stateSecret),
-      written: new WrittenRevisions(),
+      written: new WrittenRevisions(10_000, settings.revisions),
       appId: settings.appId,
       log,
       now: settings.now ?? (() => new Date()),

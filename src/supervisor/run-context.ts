@@ -3,6 +3,7 @@ import type { InstallationGitHub, IssueComment, RepoGitHub } from "../github/doo
 import type { IssueKey } from "./jobs.js";
 import { commentFilter, type WorkerDeps } from "./deps.js";
 import { checkLegacySeal, readRunHistory, type RepoInfo, type RunHistory } from "./run-store.js";
+import { hasStateBlock } from "./state-codec.js";
 import { steerGate, type SteerGate } from "./steer-gate.js";
 
 /** The issue a run lives on. */
@@ -43,6 +44,7 @@ export async function loadRunContext(deps: WorkerDeps, target: IssueKey, opened?
   const repo = await github.info();
   const isOurs = await ourComments(deps, { installation });
   const [comments, config] = await Promise.all([github.comments(target.issue), github.config()]);
+  await deps.written?.recall(comments.filter((c) => isOurs(c) && hasStateBlock(c.body)).map((c) => c.id));
   const history = await checkLegacySeal(github, readRunHistory(comments, isOurs, deps.stateKey, repo.id, target.issue, deps.written));
   deps.log.bind?.({ runId: history.latest?.state.run_id ?? null });
   return { deps, github, steer, target, ref, repo, comments, history, config, isOurs };

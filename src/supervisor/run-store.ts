@@ -46,18 +46,40 @@ export const SEAL: Reaction = "eyes";
  * The revision of each status comment this process last wrote (in memory: a restart forgets it, and
  * the edit window and the seal remain).
  */
+/** Revisions shared between processes (on Redis): what another process wrote counts as this one's. */
+export interface SharedRevisions {
+  recall(commentIds: number[]): Promise<Map<number, number>>;
+  note(commentId: number, rev: number): Promise<void>;
+}
+
 export class WrittenRevisions {
   readonly #latest = new Map<number, number>();
 
-  constructor(private readonly max = 10_000) {}
+  constructor(
+    private readonly max = 10_000,
+    private readonly shared?: SharedRevisions,
+  ) {}
 
-  note(commentId: number, rev: number): void {
+  #keep(commentId: number, rev: number): void {
     this.#latest.delete(commentId);
     this.#latest.set(commentId, Math.max(rev, this.#latest.get(commentId) ?? 0));
     for (const id of this.#latest.keys()) {
       if (this.#latest.size <= this.max) break;
       this.#latest.delete(id);
     }
+  }
+
+  /** Records a write; shared ones are told too (if they cannot be, this process still knows). */
+  async note(commentId: number, rev: number): Promise<void> {
+    this.#keep(commentId, rev);
+    await this.shared?.note(commentId, rev).catch(() => undefined);
+  }
+
+  /** Learns what the other processes wrote of these comments, before they are read. */
+  async recall(commentIds: number[]): Promise<void> {
+    if (!this.shared || commentIds.length === 0) return;
+    const known = await this.shared.recall(commentIds).catch(() => new Map<number, number>());
+    for (const [id, rev] of known) this.#keep(id, rev);
   }
 
   latest(commentId: number): number {
@@ -193,7 +215,7 @@ async function bind(
   seal: boolean,
 ): Promise<void> {
   await github.updateComment(commentId, render({ commentId, rev, writtenAt: new Date().toISOString() }));
-  written?.note(commentId, rev);
+  await written?.note(commentId, rev);
   // After the write: a seal on a comment that still held its old block would refuse the run.
   if (seal) await github.react(commentId, SEAL);
 }

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { redisRevisions } from "../../src/queue/redis-revisions.js";
 import type { Harness } from "../support/harness.js";
+import { startRedis } from "../support/redis.js";
 import { OWNER, REPO, yamlPlan } from "../support/scenario.js";
 import { purposeOf, scriptAgents, type BuildScript, type PlanAnswer } from "../support/scripted-agents.js";
 import { startWorld, type World, type WorldOptions } from "../support/world.js";
@@ -41,9 +44,9 @@ const TWO_PHASES: PlanAnswer = {
 };
 
 /** A person edits a comment on GitHub, and GitHub says so (`changes.body.from`), as often as `times`. */
-async function editComment(commentId: number, edit: (body: string) => string, sender: string, times = 1): Promise<void> {
+async function editComment(commentId: number, edit: (body: string) => string, sender: string, times = 1, at?: Date): Promise<void> {
   const before = h.sim.comment(OWNER, REPO, commentId)!.body ?? "";
-  h.sim.editComment(OWNER, REPO, commentId, edit(before));
+  h.sim.editComment(OWNER, REPO, commentId, edit(before), at ? { at: at.toISOString() } : {});
   const event = h.sim.events.issueCommentEdited({
     owner: OWNER,
     repo: REPO,
@@ -241,6 +244,22 @@ describe("the control panel", () => {
     expect(s.status(issue)).toContain("⏹ Cancelled");
     expect(s.status(issue)).not.toContain("cancel the run");
     expect(s.botComments(issue).filter((c) => c.body?.includes("autopack:summary"))).toHaveLength(1);
+  });
+
+  it("a writer's tick hours after the app last wrote acts in a process that did not write it, when the processes share Redis", async () => {
+    const redis = await startRedis();
+    const client = new Redis({ path: redis.url, maxRetriesPerRequest: null });
+    try {
+      const s = await world({ hold: true, revisions: redisRevisions(client) });
+      scriptAgents(h.llm, {});
+      const issue = await s.label(yamlPlan({ T1: [["P1", "One"]] }));
+      await h.restart(false);
+      await editComment(statusComment(issue).id, tick("cancel the run"), "maintainer", 1, new Date(Date.now() + 3 * 60 * 60_000));
+      expect(s.status(issue)).toContain("⏹ Cancelled");
+    } finally {
+      client.disconnect();
+      await redis.close();
+    }
   });
 
   it("a tick by someone without write access, or by a bot, is undone, with one note each", async () => {

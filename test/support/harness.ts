@@ -16,6 +16,7 @@ import { startFakeCursor, type FakeCursor } from "./fake-cursor/index.js";
 import { startFakeLlm, type FakeLlm, type FakeLlmOptions } from "./fake-llm.js";
 import { startGitHubSim, type GitHubSim } from "./github-sim/index.js";
 import { deliverWebhook } from "./webhooks.js";
+import type { SharedRevisions } from "../../src/supervisor/run-store.js";
 
 export const WEBHOOK_SECRET = "test-webhook-secret";
 
@@ -50,6 +51,8 @@ export interface HarnessOptions {
   mirror?: boolean;
   apiKey?: string;
   now?: () => Date;
+  /** The status comments' revisions as processes on one Redis share them (across restarts too). */
+  revisions?: SharedRevisions;
   /** Start with build and audit jobs held back. */
   hold?: boolean;
   /** Run the startup sweep when the app loads (off by default). */
@@ -125,6 +128,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       models,
       sweepOnStart: sweep,
       githubMeter: calls,
+      ...(options.revisions ? { revisions: options.revisions } : {}),
       createQueue: (handler, onError) => {
         queue = new InProcessQueue<Job>({
           attempts: 2,

@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import { mendSharedThrottling } from "../github/shared-throttling.js";
 import { BullQueue } from "../queue/bullmq-queue.js";
 import type { AppJobHandler, AppQueue, AppQueuedJob, Job } from "../supervisor/jobs.js";
 
@@ -28,6 +29,8 @@ type OnError = (error: unknown, item: AppQueuedJob, attempt: number, final: bool
  * process only adds to it.
  */
 export function redisQueue(redisUrl: string, role: Role): (handler: AppJobHandler, onError: OnError) => AppQueue {
+  // Probot's throttling shares the same Redis: it must survive that Redis restarting empty.
+  mendSharedThrottling();
   return (handler, onError) => new BullQueue<Job>({ redisUrl, ...(rolePlan(role).jobs ? { handler } : {}), onError });
 }
 

@@ -47,8 +47,7 @@ const POINTS: CrashPoint[] = [
     name: "before the state write",
     when: "before",
     // A write of the run's state once its pull request is open (the state then names it).
-    matches: (req, fleet) =>
-      git(/^PATCH$/, "r7", "issues/comments/\\d+")(req) && fleet.sim.pulls("globex", "r7").length > 0,
+    matches: (req, fleet) => git(/^PATCH$/, "r7", "issues/comments/\\d+")(req) && fleet.sim.pulls("globex", "r7").length > 0,
   },
 ];
 

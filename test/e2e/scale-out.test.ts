@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { until } from "../support/app-process.js";
-import { addRepos, approved, countProblems, deliverLabel, startFleet, statusComments, workload, type Fleet } from "../support/process-fleet.js";
+import {
+  addRepos,
+  approved,
+  countProblems,
+  deliverLabel,
+  startFleet,
+  statusComments,
+  workload,
+  type Fleet,
+} from "../support/process-fleet.js";
 
 const RUNS = 10;
 /** Two accounts, so two installations, each with its own token. */

@@ -116,10 +116,10 @@ export function workload(
   }
   const llm = fleet.llm;
   const delay = options.modelDelayMs ?? 0;
-  scriptAgents(
-    delay > 0 ? { ...llm, fallback: (handler) => llm.fallback((req) => ({ delayMs: delay, then: handler(req) })) } : llm,
-    { builds, audits },
-  );
+  scriptAgents(delay > 0 ? { ...llm, fallback: (handler) => llm.fallback((req) => ({ delayMs: delay, then: handler(req) })) } : llm, {
+    builds,
+    audits,
+  });
   return out;
 }
 
@@ -133,7 +133,13 @@ export function addRepos(fleet: Fleet, repos: { owner: string; repo: string }[])
 
 /** Delivers a run's `labeled` webhook `times` times at once, with the same delivery id (as GitHub redelivers). */
 export async function deliverLabel(fleet: Fleet, webhookUrl: string, run: FleetRun, times = 1): Promise<number[]> {
-  const event = fleet.sim.events.issueLabeled({ owner: run.owner, repo: run.repo, issue: run.issue, label: "autopack", sender: "maintainer" });
+  const event = fleet.sim.events.issueLabeled({
+    owner: run.owner,
+    repo: run.repo,
+    issue: run.issue,
+    label: "autopack",
+    sender: "maintainer",
+  });
   const answers = await Promise.all(
     Array.from({ length: times }, () => deliverWebhook(webhookUrl, event.name, event.payload, FLEET_SECRET, run.delivery)),
   );
@@ -171,7 +177,8 @@ export function countProblems(fleet: Fleet, runs: FleetRun[]): string[] {
   const started = api.calls.filter((c) => c.path === "/runs/start" && c.status === 201).length;
   if (started !== runs.length) problems.push(`${started} runs started in the orchestrator, not ${runs.length}`);
   const outcomes = api.calls.filter((c) => c.method === "POST" && /_result$/.test(c.path) && c.status >= 200 && c.status < 300);
-  if (outcomes.length !== runs.length * 2) problems.push(`${outcomes.length} outcomes mirrored, not ${runs.length * 2} (a build and an audit per run)`);
+  if (outcomes.length !== runs.length * 2)
+    problems.push(`${outcomes.length} outcomes mirrored, not ${runs.length * 2} (a build and an audit per run)`);
   // Of the world's invariants (which look at its one repository), those that hold across repositories.
   problems.push(...sim.openapiErrors, ...fleet.llm.unexpected, ...(api.invalidBodies ?? []));
   const seen = new Set<string>();

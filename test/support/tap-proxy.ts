@@ -38,14 +38,25 @@ export async function startTap(target: string, rule: TapRule, hit: (req: TappedR
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
-      const tapped: TappedRequest = { method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers, body: body.toString("utf8") };
+      const tapped: TappedRequest = {
+        method: req.method ?? "GET",
+        path: req.url ?? "/",
+        headers: req.headers,
+        body: body.toString("utf8"),
+      };
       const when = rule(tapped);
       if (when === "before") {
         void hit(tapped).finally(() => res.destroy());
         return;
       }
       const forward = request(
-        { host: upstream.hostname, port: upstream.port, method: tapped.method, path: tapped.path, headers: { ...req.headers, host: upstream.host } },
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: tapped.method,
+          path: tapped.path,
+          headers: { ...req.headers, host: upstream.host },
+        },
         (answer) => {
           const parts: Buffer[] = [];
           answer.on("data", (c: Buffer) => parts.push(c));

@@ -54,7 +54,11 @@ export function appRoutes(router: Router, auth: AppAuth): void {
   router
     .add("GET /app", ({ s }) => ok({ ...appShape(s, s.app), installations_count: installationsOf(s).length }), "jwt")
     .add("GET /app/installations", ({ s, page }) => ok(page(installationsOf(s)).map((i) => installationShape(s, i))), "jwt")
-    .add("GET /app/installations/:installation_id", ({ s, params }) => ok(installationShape(s, installationById(s, params.installation_id!))), "jwt")
+    .add(
+      "GET /app/installations/:installation_id",
+      ({ s, params }) => ok(installationShape(s, installationById(s, params.installation_id!))),
+      "jwt",
+    )
     .add(
       "POST /app/installations/:installation_id/access_tokens",
       ({ s, params }) => {

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
       ? createAutopackApi({ baseUrl: env.AUTOPACK_API_URL, ...(env.AUTOPACK_API_KEY ? { apiKey: env.AUTOPACK_API_KEY } : {}) })
       : createDisabledAutopackApi(),
     sweepOnStart: plan.sweep,
-    ...(env.REDIS_URL ? { createQueue: redisQueue(env.REDIS_URL, env.AUTOPACK_ROLE) } : {}),
+    ...(env.REDIS_URL ? { createQueue: redisQueue(env.REDIS_URL, env.AUTOPACK_ROLE, env.AUTOPACK_JOB_LEASE_MS) } : {}),
   });
   // Probot reads REDIS_URL itself: its GitHub rate limiting is then shared by every process on that Redis.
   const probotEnv = { ...process.env, PRIVATE_KEY: privateKey, PRIVATE_KEY_PATH: undefined };

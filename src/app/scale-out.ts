@@ -28,10 +28,11 @@ type OnError = (error: unknown, item: AppQueuedJob, attempt: number, final: bool
  * The queue of a process on Redis: BullMQ, shared by every process on the same Redis; a `web`
  * process only adds to it.
  */
-export function redisQueue(redisUrl: string, role: Role): (handler: AppJobHandler, onError: OnError) => AppQueue {
+export function redisQueue(redisUrl: string, role: Role, leaseMs?: number): (handler: AppJobHandler, onError: OnError) => AppQueue {
   // Probot's throttling shares the same Redis: it must survive that Redis restarting empty.
   mendSharedThrottling();
-  return (handler, onError) => new BullQueue<Job>({ redisUrl, ...(rolePlan(role).jobs ? { handler } : {}), onError });
+  return (handler, onError) =>
+    new BullQueue<Job>({ redisUrl, ...(rolePlan(role).jobs ? { handler } : {}), onError, ...(leaseMs !== undefined ? { leaseMs } : {}) });
 }
 
 /** A worker's only endpoint: `GET /healthz` answers 200 while the process runs. */

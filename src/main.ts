@@ -62,7 +62,9 @@ async function main(): Promise<void> {
     cursor: env.CURSOR_API_KEY ? createCursorApi({ baseUrl: env.CURSOR_API_URL, apiKey: env.CURSOR_API_KEY }) : null,
     sweepOnStart: plan.sweep,
     metrics: new AppMetrics({ processMetrics: true }),
-    ...(env.REDIS_URL ? { createQueue: redisQueue(env.REDIS_URL, env.AUTOPACK_ROLE), revisions: revisionsAt(env.REDIS_URL) } : {}),
+    ...(env.REDIS_URL
+      ? { createQueue: redisQueue(env.REDIS_URL, env.AUTOPACK_ROLE, env.AUTOPACK_JOB_LEASE_MS), revisions: revisionsAt(env.REDIS_URL) }
+      : {}),
   });
   // Probot reads REDIS_URL itself: its GitHub rate limiting is then shared by every process on that Redis.
   const probotEnv = { ...process.env, PRIVATE_KEY: privateKey, PRIVATE_KEY_PATH: undefined };

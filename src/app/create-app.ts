@@ -77,7 +77,7 @@ export function createAutopack(settings: AutopackSettings): Autopack {
     // The queue runs the worker, and the worker queues follow-up jobs: tie the knot through a closure.
     let handle: JobHandler = async () => undefined;
     const run: JobHandler = (job, meta) => handle(job, meta);
-    const jobs = settings.createQueue
+    const jobs: JobQueue = settings.createQueue
       ? settings.createQueue(run, onError)
       : new InProcessQueue<Job>({ ...settings.queue, handler: run, onError });
     queue = jobs;
@@ -127,9 +127,16 @@ export function createAutopack(settings: AutopackSettings): Autopack {
     }
     if (!settings.api.enabled) log.info({}, "AUTOPACK_API_URL is not set: mirroring to the Autopack API is off");
     if (settings.sweepOnStart ?? true) {
-      sweep = sweepOpenRuns({ github, queue: jobs, log }, new Date().toISOString()).catch((error: unknown) => {
-        log.warn({ err: error instanceof Error ? error.message : String(error) }, "startup sweep failed");
-        return 0;
+      const sweepNow = () =>
+        sweepOpenRuns({ github, queue: jobs, log }, new Date().toISOString()).catch((error: unknown) => {
+          log.warn({ err: error instanceof Error ? error.message : String(error) }, "startup sweep failed");
+          return 0;
+        });
+      sweep = sweepNow();
+      // Redis came back empty: its jobs are gone, so open runs are swept again as at a start.
+      jobs.onLost?.(() => {
+        log.warn({}, "the queue's Redis lost its data; sweeping open runs again");
+        sweep = sweepNow();
       });
     }
   };

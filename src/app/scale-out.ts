@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { mendSharedThrottling } from "../github/shared-throttling.js";
 import { BullQueue } from "../queue/bullmq-queue.js";
 import type { AppJobHandler, AppQueue, AppQueuedJob, Job } from "../supervisor/jobs.js";
 
@@ -27,8 +28,11 @@ type OnError = (error: unknown, item: AppQueuedJob, attempt: number, final: bool
  * The queue of a process on Redis: BullMQ, shared by every process on the same Redis; a `web`
  * process only adds to it.
  */
-export function redisQueue(redisUrl: string, role: Role): (handler: AppJobHandler, onError: OnError) => AppQueue {
-  return (handler, onError) => new BullQueue<Job>({ redisUrl, ...(rolePlan(role).jobs ? { handler } : {}), onError });
+export function redisQueue(redisUrl: string, role: Role, leaseMs?: number): (handler: AppJobHandler, onError: OnError) => AppQueue {
+  // Probot's throttling shares the same Redis: it must survive that Redis restarting empty.
+  mendSharedThrottling();
+  return (handler, onError) =>
+    new BullQueue<Job>({ redisUrl, ...(rolePlan(role).jobs ? { handler } : {}), onError, ...(leaseMs !== undefined ? { leaseMs } : {}) });
 }
 
 /** A Node handler as Probot's server takes them: true when it answered. */

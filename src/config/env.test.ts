@@ -27,6 +27,14 @@ describe("readEnv", () => {
     expect(result.message).toContain("AUTOPACK_API_URL must be a URL");
   });
 
+  it("reads the job lease of processes on Redis: 30 s by default, at least a second", () => {
+    expect(readEnv(complete).ok && readEnv(complete)).toMatchObject({ env: { AUTOPACK_JOB_LEASE_MS: 30_000 } });
+    expect(readEnv({ ...complete, AUTOPACK_JOB_LEASE_MS: "5000" })).toMatchObject({ ok: true, env: { AUTOPACK_JOB_LEASE_MS: 5_000 } });
+    const short = readEnv({ ...complete, AUTOPACK_JOB_LEASE_MS: "200" });
+    expect(short.ok).toBe(false);
+    if (!short.ok) expect(short.message).toContain("AUTOPACK_JOB_LEASE_MS must be at least 1000");
+  });
+
   it("treats empty optional variables as unset (mirroring off)", () => {
     const result = readEnv({ ...complete, AUTOPACK_API_URL: "", OPENAI_BASE_URL: "" });
     expect(result.ok && result.env.AUTOPACK_API_URL).toBeUndefined();

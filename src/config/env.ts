@@ -118,6 +118,15 @@ export const EnvSchema = z.object({
     .enum(["all", "web", "worker"], { error: "AUTOPACK_ROLE must be all, web or worker" })
     .optional()
     .transform((r) => r ?? "all"),
+  /**
+   * With REDIS_URL: how long a worker's claim on a job and an issue's lock last without being renewed
+   * (ms); a dead worker's jobs are taken over after one to two of these.
+   */
+  AUTOPACK_JOB_LEASE_MS: z.coerce
+    .number({ error: "AUTOPACK_JOB_LEASE_MS must be a number of milliseconds" })
+    .int({ error: "AUTOPACK_JOB_LEASE_MS must be a whole number of milliseconds" })
+    .min(1_000, { error: "AUTOPACK_JOB_LEASE_MS must be at least 1000 (a lease shorter than a second would be lost under load)" })
+    .default(30_000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -49,6 +49,7 @@ export function redisConnection(url: string): Redis {
 
 export class BullQueue<T> implements JobQueue<T> {
   readonly #options: Required<Omit<BullQueueOptions<T>, "handler" | "onError">> & Pick<BullQueueOptions<T>, "handler" | "onError">;
+  readonly #lost: (() => void)[] = [];
   readonly #connections: Redis[] = [];
   readonly #queue: Queue;
   /** Jobs queued for later (time-outs): when due, each is queued on `#queue`, so `#queue` only ever delays retries. */
@@ -113,6 +114,38 @@ export class BullQueue<T> implements JobQueue<T> {
     });
     // A lost connection is retried by ioredis; an unhandled "error" event would end the process.
     for (const w of this.#workers) w.on("error", () => undefined);
+    this.#watchForLoss(connect());
+  }
+
+  /**
+   * Listens for Redis coming back empty (restarted without its data: queued, delayed and running jobs
+   * and the locks are gone), in a process that runs jobs. A connection that only dropped, with Redis'
+   * data kept, calls nothing.
+   */
+  onLost(listener: () => void): void {
+    this.#lost.push(listener);
+  }
+
+  /**
+   * A key that lives as long as Redis' data: set when this process starts (if missing) and set again
+   * after every reconnection; the one process whose reconnection finds it missing (set-if-absent
+   * succeeds) learns that Redis lost everything and tells its `onLost` listeners.
+   */
+  #watchForLoss(redis: Redis): void {
+    const marker = `autopack:${this.#options.name}:alive`;
+    const stamp = () => redis.set(marker, new Date().toISOString(), "NX");
+    void stamp().catch(() => undefined);
+    let dropped = false;
+    redis.on("close", () => (dropped = true));
+    redis.on("ready", () => {
+      if (!dropped || this.#closed) return;
+      dropped = false;
+      void stamp()
+        .then((set) => {
+          if (set === "OK" && !this.#closed) for (const listener of this.#lost) listener();
+        })
+        .catch(() => undefined);
+    });
   }
 
   async enqueue(item: QueuedJob<T>): Promise<void> {

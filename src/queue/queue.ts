@@ -1,8 +1,8 @@
 /**
  * The job queue port, generic over what a job carries. Jobs are keyed so that a redelivered webhook or
  * a retried job changes nothing: jobs with the same `key` are serialised, and a job whose `id` is
- * already queued or running is dropped. The in-process queue (`in-process-queue.ts`) is the only
- * implementation so far.
+ * already queued or running is dropped. The in-process queue (`in-process-queue.ts`) and the BullMQ queue on Redis
+ * (`bullmq-queue.ts`) implement it.
  */
 export interface QueuedJob<T> {
   /** Deduplication id (delivery id, or run/phase/attempt for long work). */
@@ -36,4 +36,10 @@ export interface JobQueue<T> {
   /** Resolves once every queued and running job has finished (tests, graceful shutdown). */
   drain(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * A queue kept outside the process (on Redis) can lose every job at once when its store restarts
+   * empty: `listener` is called (in one process) when that happened, so that what GitHub holds is
+   * looked at again. An in-process queue dies with its process and never calls it.
+   */
+  onLost?(listener: () => void): void;
 }

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BullQueue, type BullQueueOptions } from "../../src/queue/bullmq-queue.js";
+import { BullQueue, redisConnection, type BullQueueOptions } from "../../src/queue/bullmq-queue.js";
 import { startRedis, type TestRedis } from "../support/redis.js";
 
 interface Job {
@@ -125,4 +125,35 @@ describe("BullQueue", () => {
     await producer.drain();
     expect(ran).toEqual([7]);
   }, 30_000);
+});
+
+describe("BullQueue when Redis goes away", () => {
+  it("tells one of the processes when Redis came back empty, and none when only the connections dropped", async () => {
+    const name = randomUUID();
+    const told: string[] = [];
+    for (const who of ["a", "b"]) queue(name, { handler: async () => undefined }).onLost(() => told.push(who));
+    const web = queue(name);
+    web.onLost(() => told.push("web"));
+    await sleep(200);
+
+    // Every client is cut off, but Redis keeps its data: nothing was lost.
+    const admin = redisConnection(redis.url);
+    await admin.call("CLIENT", "KILL", "TYPE", "normal");
+    admin.disconnect();
+    await sleep(1_500);
+    expect(told).toEqual([]);
+
+    await redis.restart();
+    for (let i = 0; i < 100 && told.length === 0; i++) await sleep(50);
+    await sleep(500);
+    expect(told).toHaveLength(1);
+    expect(["a", "b"]).toContain(told[0]);
+
+    // The queue works on the new Redis.
+    const ran: number[] = [];
+    const after = queue(randomUUID(), { handler: async (job) => void ran.push(job.n) });
+    await after.enqueue({ id: "x", key: "k", job: { n: 7 } });
+    await after.drain();
+    expect(ran).toEqual([7]);
+  });
 });

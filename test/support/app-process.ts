@@ -35,7 +35,9 @@ export async function startApp(env: Record<string, string>, options: { cwd?: str
   let output = "";
   const worker = env["AUTOPACK_ROLE"] === "worker";
   for (const offered of worker ? [0] : portsOutsideEphemeralRange()) {
-    const child = spawn(join(root, "node_modules", ".bin", "tsx"), [join(root, "src", "main.ts")], {
+    // Node itself runs the app (tsx as a loader, not tsx's command, which would be a parent process
+    // of its own): the child is the app, so a SIGKILL sent to it kills the app, not a wrapper around it.
+    const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), join(root, "src", "main.ts")], {
       cwd: options.cwd ?? root,
       env: { ...env, PORT: String(offered) },
       stdio: ["ignore", "pipe", "pipe"],

@@ -71,13 +71,14 @@ export function createEvents(sim: GitHubSim): SimEvents {
     const ex = example(name, action);
     delete ex.organization;
     delete ex.enterprise;
+    const installation = sim.installationFor(where.owner);
     const payload = {
       ...(action ? { action } : {}),
       ...ex,
       ...fields,
       repository: over(ex.repository, sim.repository(where.owner, where.repo)),
       sender: over(ex.sender, sim.user(sender)),
-      installation: { id: sim.installationId, node_id: Buffer.from(`023:Installation${sim.installationId}`).toString("base64") },
+      installation: { id: installation, node_id: Buffer.from(`023:Installation${installation}`).toString("base64") },
     };
     return { name, payload: payload as P };
   };

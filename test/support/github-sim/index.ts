@@ -37,7 +37,12 @@ export interface GitHubSim extends SimActions, SimInspection {
   botLogin: string;
   /** PEM (PKCS#1) of the app's RSA key; the simulator checks app JWTs against its public half. */
   privateKey: string;
+  /** The installation on the first account that got a repository (every test's, unless it has several accounts). */
   installationId: number;
+  /** The installation on an account: each account with repositories has its own, with its own tokens. */
+  installationFor(account: string): number;
+  /** Requests being served now, and the most at once so far (`peak` may be reset to 0). */
+  inFlight: { now: number; peak: number };
   /** Every request, in arrival order. */
   requests: RequestLogEntry[];
   /** Requests that GitHub's REST description refuses, unknown routes, and simulator failures. */
@@ -88,6 +93,8 @@ export async function startGitHubSim(options: GitHubSimOptions = {}): Promise<Gi
     botLogin: s.botLogin,
     privateKey: auth.privateKey,
     installationId: INSTALLATION_ID,
+    installationFor: (account) => s.installationOn(account).id,
+    inFlight: server.inFlight,
     requests: server.requests,
     openapiErrors: server.openapiErrors,
     openapiLoadMs: index.loadMs,

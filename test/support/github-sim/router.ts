@@ -14,6 +14,8 @@ export interface RouteContext {
   headers: IncomingHttpHeaders;
   /** Login the request acts as: the app's bot for installation tokens. */
   actor: string;
+  /** The installation whose token the request carries (none with the app's JWT). */
+  installationId?: number;
   repo(): RepoState;
   /** One page of a list, per `per_page`/`page`, with GitHub's `Link` header set. */
   page<T>(items: T[]): T[];

@@ -48,6 +48,8 @@ interface Incoming {
 export class SimServer {
   readonly requests: RequestLogEntry[] = [];
   readonly openapiErrors: string[] = [];
+  /** Requests being served now, and the most there were at once. */
+  readonly inFlight = { now: 0, peak: 0 };
   private readonly faults: (FaultSpec & { left: number })[] = [];
   private server?: Server;
 
@@ -88,6 +90,8 @@ export class SimServer {
     const entry: RequestLogEntry = { method, path: path + url.search, status: 0, body: undefined, response: undefined };
     this.requests.push(entry);
     let reply: Reply & { headers?: Record<string, string> };
+    this.inFlight.now++;
+    this.inFlight.peak = Math.max(this.inFlight.peak, this.inFlight.now);
     try {
       const hasBody = rawBody.trim() !== "";
       entry.body = hasBody ? parseJson(rawBody) : undefined;
@@ -99,6 +103,8 @@ export class SimServer {
         this.openapiErrors.push(`${method} ${path}: simulator error: ${message}`);
         reply = { status: 500, body: { message: "Server Error" } };
       }
+    } finally {
+      this.inFlight.now--;
     }
     entry.status = reply.status;
     entry.response = reply.raw ? String(reply.raw.text) : reply.body;
@@ -133,12 +139,18 @@ export class SimServer {
     }
     const authorization = r.req.headers.authorization;
     let actor: string;
+    let installationId: number | undefined;
     if (found.route.auth === "jwt") {
       this.auth.checkJwt(authorization);
       actor = this.s.app.slug;
     } else {
-      this.auth.checkToken(authorization);
+      installationId = this.auth.checkToken(authorization).installationId;
       actor = this.s.botLogin;
+      // A token reaches only its own installation's repositories.
+      const repo = found.params.owner && found.params.repo ? this.s.findRepo(found.params.owner, found.params.repo) : undefined;
+      if (repo && this.s.installationOn(repo.owner).id !== installationId) {
+        throw new HttpError(403, "Resource not accessible by integration");
+      }
     }
     const problems = this.checker.validate(op.op, url.searchParams, r.body, r.hasBody);
     if (problems.length > 0) {
@@ -154,6 +166,7 @@ export class SimServer {
       body: r.body,
       headers: r.req.headers,
       actor,
+      ...(installationId !== undefined ? { installationId } : {}),
       repo: () => this.s.repo(found.params.owner ?? "", found.params.repo ?? ""),
       page: (items) => this.page(url, items, r.res),
       setHeader: (name, value) => r.res.setHeader(name, value),

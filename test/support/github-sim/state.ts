@@ -18,6 +18,8 @@ export class SimState {
   readonly botLogin: string;
   private lastId = 1000;
   private readonly otherApps = new Map<string, AppRef>();
+  /** The app's installations, one per account that has repositories here, in the order they came. */
+  readonly installations: { id: number; account: string }[] = [];
 
   constructor(
     readonly options: SimOptions,
@@ -70,6 +72,22 @@ export class SimState {
     return user && String(user.id) === m?.[1] ? user : undefined;
   }
 
+  /**
+   * The installation on an account, made when the account gets its first repository (the app is
+   * installed on every account with repositories here): the first account's has `installationId`.
+   */
+  installationOn(account: string): { id: number; account: string } {
+    const found = this.installations.find((i) => i.account.toLowerCase() === account.toLowerCase());
+    if (found) return found;
+    const made = { id: this.installations.length === 0 ? this.installationId : this.installationId + this.nextId(), account };
+    this.installations.push(made);
+    return made;
+  }
+
+  findInstallation(id: number): { id: number; account: string } | undefined {
+    return this.installations.find((i) => i.id === id);
+  }
+
   findRepo(owner: string, name: string): RepoState | undefined {
     return this.repos.get(`${owner}/${name}`.toLowerCase());
   }
@@ -90,6 +108,7 @@ export class SimState {
   }): RepoState {
     if (this.findRepo(spec.owner, spec.name)) throw new Error(`repository ${spec.owner}/${spec.name} exists already`);
     this.ensureUser(spec.owner);
+    this.installationOn(spec.owner);
     const repo: RepoState = {
       id: this.nextId() * 1000 + 7,
       owner: spec.owner,

@@ -14,15 +14,15 @@ export const INSTALLATION_PERMISSIONS = {
   statuses: "read",
 };
 
-export function installationShape(s: SimState, account: string) {
-  const owner = s.ensureUser(account);
+export function installationShape(s: SimState, installation: { id: number; account: string }) {
+  const owner = s.ensureUser(installation.account);
   return {
-    id: s.installationId,
-    account: userShape(s, account),
+    id: installation.id,
+    account: userShape(s, installation.account),
     repository_selection: "all",
-    access_tokens_url: `${s.baseUrl}/app/installations/${s.installationId}/access_tokens`,
+    access_tokens_url: `${s.baseUrl}/app/installations/${installation.id}/access_tokens`,
     repositories_url: `${s.baseUrl}/installation/repositories`,
-    html_url: `${s.origin}/settings/installations/${s.installationId}`,
+    html_url: `${s.origin}/settings/installations/${installation.id}`,
     app_id: s.app.id,
     app_slug: s.app.slug,
     target_id: owner.id,
@@ -39,27 +39,30 @@ export function installationShape(s: SimState, account: string) {
   };
 }
 
-function accountOf(s: SimState): string {
-  return [...s.repos.values()][0]?.owner ?? s.app.owner;
+/** Every installation; before any repository exists, the one on the app owner's account. */
+function installationsOf(s: SimState): { id: number; account: string }[] {
+  return s.installations.length > 0 ? s.installations : [{ id: s.installationId, account: s.app.owner }];
+}
+
+function installationById(s: SimState, id: string): { id: number; account: string } {
+  const found = installationsOf(s).find((i) => i.id === Number(id));
+  if (!found) throw notFound();
+  return found;
 }
 
 export function appRoutes(router: Router, auth: AppAuth): void {
   router
-    .add("GET /app", ({ s }) => ok({ ...appShape(s, s.app), installations_count: 1 }), "jwt")
-    .add("GET /app/installations", ({ s, page }) => ok(page([installationShape(s, accountOf(s))])), "jwt")
+    .add("GET /app", ({ s }) => ok({ ...appShape(s, s.app), installations_count: installationsOf(s).length }), "jwt")
+    .add("GET /app/installations", ({ s, page }) => ok(page(installationsOf(s)).map((i) => installationShape(s, i))), "jwt")
     .add(
       "GET /app/installations/:installation_id",
-      ({ s, params }) => {
-        if (Number(params.installation_id) !== s.installationId) throw notFound();
-        return ok(installationShape(s, accountOf(s)));
-      },
+      ({ s, params }) => ok(installationShape(s, installationById(s, params.installation_id!))),
       "jwt",
     )
     .add(
       "POST /app/installations/:installation_id/access_tokens",
       ({ s, params }) => {
-        if (Number(params.installation_id) !== s.installationId) throw notFound();
-        const token = auth.issue(s.installationId);
+        const token = auth.issue(installationById(s, params.installation_id!).id);
         return created({
           token: token.token,
           expires_at: new Date(token.expiresAt).toISOString().replace(/\.\d{3}Z$/, "Z"),
@@ -69,9 +72,9 @@ export function appRoutes(router: Router, auth: AppAuth): void {
       },
       "jwt",
     )
-    .add("GET /repos/:owner/:repo/installation", (ctx) => ok(installationShape(ctx.s, ctx.repo().owner)), "jwt")
-    .add("GET /installation/repositories", ({ s, page }) => {
-      const repos = [...s.repos.values()];
+    .add("GET /repos/:owner/:repo/installation", (ctx) => ok(installationShape(ctx.s, ctx.s.installationOn(ctx.repo().owner))), "jwt")
+    .add("GET /installation/repositories", ({ s, page, installationId }) => {
+      const repos = [...s.repos.values()].filter((r) => s.installationOn(r.owner).id === installationId);
       return ok({ total_count: repos.length, repository_selection: "all", repositories: page(repos).map((r) => repoShape(s, r)) });
     });
 }

@@ -14,19 +14,20 @@ import { parsePurposeId } from "../../src/llm/port.js";
 import { startTap, type Tap, type TappedRequest } from "../support/tap-proxy.js";
 
 /**
- * kill -9 of a worker at each step of a phase. Seven one-phase runs, each in its own repository (of
- * two accounts, so two installations), and each meets one crash point: the worker that makes that
- * run's request is killed at that moment, and a fresh worker is started in its place. Every worker
+ * kill -9 of a worker at each step of a phase. Seven one-phase runs, each in its own repository of its
+ * own account (so its own installation, whose GitHub write budget it does not share), and each meets
+ * one crash point: the worker that makes that run's request is killed at that moment, and a fresh
+ * worker is started in its place. Every worker
  * talks to GitHub and to the model through taps of its own, so the test knows which process sent what.
  */
 const REPOS = [
   { owner: "acme", repo: "r1" },
-  { owner: "acme", repo: "r2" },
-  { owner: "acme", repo: "r3" },
-  { owner: "acme", repo: "r4" },
-  { owner: "globex", repo: "r5" },
-  { owner: "globex", repo: "r6" },
-  { owner: "globex", repo: "r7" },
+  { owner: "globex", repo: "r2" },
+  { owner: "initech", repo: "r3" },
+  { owner: "umbrella", repo: "r4" },
+  { owner: "hooli", repo: "r5" },
+  { owner: "stark", repo: "r6" },
+  { owner: "wayne", repo: "r7" },
 ];
 
 interface CrashPoint {
@@ -56,7 +57,7 @@ const POINTS: CrashPoint[] = [
     name: "before the state write",
     when: "before",
     // A write of the run's state once its pull request is open (the state then names it).
-    matches: (req, fleet) => git(/^PATCH$/, "r7", "issues/comments/\\d+")(req) && fleet.sim.pulls("globex", "r7").length > 0,
+    matches: (req, fleet) => git(/^PATCH$/, "r7", "issues/comments/\\d+")(req) && fleet.sim.pulls("wayne", "r7").length > 0,
   },
 ];
 
@@ -103,7 +104,7 @@ describe("a worker killed at any step of a phase", () => {
     const webhookUrl = `http://127.0.0.1:${web.port}/api/github/webhooks`;
     for (const run of runs) expect(await deliverLabel(fleet, webhookUrl, run)).toEqual([200]);
 
-    await until("every run approved", () => (runs.every((run) => approved(fleet, run)) ? true : undefined), 200_000);
+    await until("every run approved", () => (runs.every((run) => approved(fleet, run)) ? true : undefined), 360_000);
     expect([...crashed].sort()).toEqual(POINTS.map((p) => p.name).sort());
     // Every outcome reached the orchestrator. Not yet exactly once: a worker killed between sending an
     // outcome and writing the run's state (the last crash point, or any kill that lands there) leaves
@@ -111,5 +112,5 @@ describe("a worker killed at any step of a phase", () => {
     // overwrites a phase's attempts and tokens with it, but it is counted here, to be fixed.
     expect(countProblems(fleet, runs, { mirror: "at-least-once" })).toEqual([]);
     console.info(`outcomes mirrored twice: ${JSON.stringify(doubledOutcomes(fleet))}`);
-  }, 260_000);
+  }, 420_000);
 });

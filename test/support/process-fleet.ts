@@ -162,7 +162,7 @@ export function approved(fleet: Fleet, run: FleetRun): boolean {
  * phase and one review on it, one run started in the orchestrator, and no outcome mirrored twice.
  * Answers the problems found (empty when all is well).
  */
-export function countProblems(fleet: Fleet, runs: FleetRun[], options: { mirror?: "once" | "at-least-once" } = {}): string[] {
+export function countProblems(fleet: Fleet, runs: FleetRun[]): string[] {
   const { sim, api } = fleet;
   const problems: string[] = [];
   for (const run of runs) {
@@ -184,14 +184,7 @@ export function countProblems(fleet: Fleet, runs: FleetRun[], options: { mirror?
     problems.push(`${distinct.size} outcomes mirrored, not ${runs.length * 2} (a build and an audit per run)`);
   // Of the world's invariants (which look at its one repository), those that hold across repositories.
   problems.push(...sim.openapiErrors, ...fleet.llm.unexpected, ...(api.invalidBodies ?? []));
-  if ((options.mirror ?? "once") === "once") {
-    const seen = new Set<string>();
-    for (const call of outcomes) {
-      const key = `${call.path} attempt ${attemptOf(call.body)}`;
-      if (seen.has(key)) problems.push(`${key} mirrored twice`);
-      seen.add(key);
-    }
-  }
+  problems.push(...doubledOutcomes(fleet).map((key) => `${key} mirrored twice`));
   return problems;
 }
 

@@ -16,6 +16,8 @@ export interface RequestLogEntry {
   body: unknown;
   /** The answer's JSON body (or text), for debugging. */
   response: unknown;
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 export interface FaultSpec {
@@ -85,7 +87,7 @@ export class SimServer {
     const method = (req.method ?? "GET").toUpperCase();
     const prefixed = url.pathname.startsWith(`${PREFIX}/`);
     const path = prefixed ? url.pathname.slice(PREFIX.length) : url.pathname;
-    const entry: RequestLogEntry = { method, path: path + url.search, status: 0, body: undefined, response: undefined };
+    const entry: RequestLogEntry = { method, path: path + url.search, status: 0, body: undefined, response: undefined, at: Date.now() };
     this.requests.push(entry);
     let reply: Reply & { headers?: Record<string, string> };
     try {

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AppAuth } from "./auth.js";
@@ -50,6 +50,8 @@ interface Incoming {
 export class SimServer {
   readonly requests: RequestLogEntry[] = [];
   readonly openapiErrors: string[] = [];
+  /** Requests the rate limit counts (a 304 is free). */
+  private rateLimited = 0;
   private readonly faults: (FaultSpec & { left: number })[] = [];
   private server?: Server;
 
@@ -102,9 +104,27 @@ export class SimServer {
         reply = { status: 500, body: { message: "Server Error" } };
       }
     }
-    entry.status = reply.status;
     entry.response = reply.raw ? String(reply.raw.text) : reply.body;
+    reply = this.conditional(req, method, reply);
+    entry.status = reply.status;
+    if (reply.status !== 304) this.rateLimited += 1;
     this.write(res, reply);
+  }
+
+  /**
+   * GitHub's conditional requests: a GET's 200 carries an ETag (of its body alone, so a full first page
+   * stays "not modified" when a later page changes), and a
+   * request whose `If-None-Match` names it gets `304 Not Modified`, which the rate limit does not count.
+   */
+  private conditional(req: IncomingMessage, method: string, reply: Reply & { headers?: Record<string, string> }) {
+    if (method !== "GET" || reply.status !== 200) return reply;
+    const text = reply.raw ? String(reply.raw.text) : JSON.stringify(reply.body ?? null);
+    const etag = `W/"${createHash("sha256").update(text).digest("hex").slice(0, 32)}"`;
+    const headers = { ...reply.headers, etag };
+    const asked = String(req.headers["if-none-match"] ?? "")
+      .split(",")
+      .map((t) => t.trim());
+    return asked.includes(etag) ? { status: 304, headers } : { ...reply, headers };
   }
 
   private async serve(r: Incoming): Promise<Reply & { headers?: Record<string, string> }> {
@@ -193,7 +213,7 @@ export class SimServer {
 
   private write(res: ServerResponse, reply: Reply & { headers?: Record<string, string> }): void {
     const reset = Math.floor(Date.now() / 1000) + 3600;
-    const used = this.requests.length;
+    const used = this.rateLimited;
     res.setHeader("x-github-request-id", randomUUID().replace(/-/g, "").slice(0, 20).toUpperCase());
     res.setHeader("x-github-media-type", "github.v3; format=json");
     res.setHeader("x-ratelimit-limit", "5000");

@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, freemem, release, tmpdir, totalmem, type } from "node:os";
+import { cpus, freemem, loadavg, release, tmpdir, totalmem, type } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { z } from "zod";
@@ -90,6 +90,9 @@ function machine(): string[] {
     `CPU: ${cpuList[0]?.model.trim() ?? "unknown"}, ${cpuList.length} logical cores`,
     `Memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} GiB free at the end)`,
     `Node ${process.version}, ${type()} ${release()}`,
+    `Load average at the end (1, 5, 15 min): ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(", ")} (other work on the machine shares its cores; latencies and throughput move with it)`,
     `Commit: ${commit}`,
   ];
 }

@@ -164,6 +164,8 @@ class OctokitRepo implements RepoGitHub {
   readonly name: string;
   /** Branch heads read or written in this job. */
   readonly #branches = new Map<string, string | null>();
+  /** Branches this job created. */
+  readonly #created = new Set<string>();
 
   constructor(
     private readonly gh: GitHubClient,
@@ -189,7 +191,7 @@ class OctokitRepo implements RepoGitHub {
   }
   /** Read again only when the default branch moved (asking costs nothing when it did not: a 304). */
   async config(): Promise<RepoConfigResult> {
-    const head = await getBranchSha(this.gh, this.ref, (await this.info()).defaultBranch);
+    const head = await this.branchSha((await this.info()).defaultBranch);
     const known = this.remembered.config.get(this.scope);
     if (known && head !== null && known.sha === head) return known.result;
     const result = await loadRepoConfig(this.gh, this.ref.owner, this.ref.repo);
@@ -242,9 +244,11 @@ class OctokitRepo implements RepoGitHub {
     return findOpenPull(this.gh, this.ref, branch);
   }
   upsertPhasePull(input: PhasePullInput) {
-    return upsertPhasePull(this.gh, this.ref, input);
+    return upsertPhasePull(this.gh, this.ref, input, { branchIsNew: this.#created.has(input.branch) });
   }
   mergePull(pullNumber: number, sha: string) {
+    // A merge moves the base branch (and may delete the head): heads read before it are read again.
+    this.#branches.clear();
     return mergePull(this.gh, this.ref, pullNumber, sha);
   }
   pullFiles(pullNumber: number) {
@@ -301,6 +305,7 @@ class OctokitRepo implements RepoGitHub {
     this.#branches.delete(branch);
     const update = await setBranch(this.gh, this.ref, branch, sha, options);
     if (update !== "not-fast-forward") this.#branches.set(branch, sha);
+    if (update === "created") this.#created.add(branch);
     return update;
   }
   diff(base: string, head: string) {

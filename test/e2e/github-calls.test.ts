@@ -16,16 +16,21 @@ afterEach(async () => {
   await h.close();
 });
 
+/** A one-phase run from the label to its merge: built once, approved, merged by a person. */
+async function oneMergedPhase(): Promise<void> {
+  const s = scenario(h);
+  scriptAgents(h.llm, {
+    builds: { P1: [{ summary: "Add a", edits: [{ path: "a.txt", action: "create", content: "a\n" }] }] },
+    audits: { P1: [{ recommendation: "approve" }] },
+  });
+  const issue = await s.label(yamlPlan({ T1: [["P1", "One"]] }));
+  await s.merge(issue, "P1");
+  expect(s.labels(issue)).toContain("autopack:done");
+}
+
 describe("calls to GitHub, counted per verb of the door", () => {
   it("a one-phase run reads its configuration once per job, asks about the person once and writes each thing once", async () => {
-    const s = scenario(h);
-    scriptAgents(h.llm, {
-      builds: { P1: [{ summary: "Add a", edits: [{ path: "a.txt", action: "create", content: "a\n" }] }] },
-      audits: { P1: [{ recommendation: "approve" }] },
-    });
-    const issue = await s.label(yamlPlan({ T1: [["P1", "One"]] }));
-    await s.merge(issue, "P1");
-    expect(s.labels(issue)).toContain("autopack:done");
+    await oneMergedPhase();
 
     const calls = h.calls;
     // Label, build, build recorded, audit, audit recorded, merge seen: each job opens the repository once.
@@ -48,14 +53,7 @@ describe("calls to GitHub, counted per verb of the door", () => {
   });
 
   it("asks GitHub again only for what may have changed: repeated reads are conditional, and a 304 costs no quota", async () => {
-    const s = scenario(h);
-    scriptAgents(h.llm, {
-      builds: { P1: [{ summary: "Add a", edits: [{ path: "a.txt", action: "create", content: "a\n" }] }] },
-      audits: { P1: [{ recommendation: "approve" }] },
-    });
-    const issue = await s.label(yamlPlan({ T1: [["P1", "One"]] }));
-    await s.merge(issue, "P1");
-    expect(s.labels(issue)).toContain("autopack:done");
+    await oneMergedPhase();
 
     const counted = h.sim.requests.filter((r) => r.status !== 304 && !r.path.includes("/access_tokens"));
     const asked = (method: string, path: string) => counted.filter((r) => r.method === method && r.path.split("?")[0] === path).length;

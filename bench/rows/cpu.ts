@@ -41,7 +41,15 @@ export default async function cpu(): Promise<BenchRow[]> {
       detail:
         `The app's own process (\`src/main.ts\` run by tsx, as \`npm run dev\` does; CPU from \`/proc\`, 10 ms ticks) over ` +
         `${PHASES}-phase runs (label, builds, audits, merges, each phase approved at once), after one warm-up run; the median of ` +
-        `${RUNS}. The GitHub simulator and the model server run in the benchmark's process and are not counted.`,
+        `${RUNS}. The GitHub simulator and the model server run in the benchmark's process and are not counted.` +
+        (median <= 50
+          ? ""
+          : "\n\n**Why it misses.** A profile of the process over such runs puts most of its CPU in sending and receiving " +
+            "HTTP (undici's fetch under Octokit and the OpenAI client, sockets, streams: about a quarter), garbage collection " +
+            "(about a tenth), modules loaded on first use, and token counting with the tokenizer; the Supervisor's own code " +
+            "is about 1%. Every GitHub request costs CPU in the client, so the requests row's cuts are also CPU " +
+            "cuts; what would close the rest: fewer requests per phase (see that row), one Octokit client per installation " +
+            "rather than one per job, and counting a file's tokens once per blob instead of once per prompt."),
     },
   ];
 }

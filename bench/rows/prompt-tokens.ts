@@ -65,13 +65,23 @@ export default async function promptTokens(): Promise<BenchRow[]> {
         results.map(([, t]) => t[role].toLocaleString("en")).join(" / ") +
         ` (at most ${worst.toFixed(2)}×; largest request ${Math.max(...results.map(([, t]) => t[max])).toLocaleString("en")})`,
       met: worst <= 1.5 && within,
-      detail:
+      detail: [
         role === "builder"
           ? `One phase (build once, audit once) on generated repositories of small TypeScript files in nested folders, the ` +
             `default configuration (\`context_tokens\` ${DEFAULT_REPO_CONFIG.context_tokens.toLocaleString("en")}, ` +
             `\`audit_context_tokens\` ${DEFAULT_REPO_CONFIG.audit_context_tokens.toLocaleString("en")}). Tokens are what the ` +
             "model server counted for every request of that role in the phase, summed."
-          : undefined,
+          : "",
+        worst > 1.5
+          ? "**Why it misses.** Every request stays within its budget, but the file listing uses as much of its share as " +
+            "the repository fills: up to about a thousand files every path is listed (in the planning and the edit requests " +
+            "both), and beyond that directories are summarised as `dir/ (N files)`, so the 1,000-file repository costs " +
+            "several times the 100-file one while 10,000 and 100,000 files cost about the same as 100. Capping the listing at " +
+            "a small fixed share (around 1,500 tokens, summarised past it, scope paths kept) would meet the target."
+          : "",
+      ]
+        .filter(Boolean)
+        .join("\n\n"),
     });
   }
   return rows;

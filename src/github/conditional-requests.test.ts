@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConditionalCache, wholeList } from "./conditional-requests.js";
+import { approxSize } from "./request-policy.js";
 import { retryAfterMs } from "./retry-after.js";
 
 const answer = (etag: string, data: unknown) => ({ status: 200, url: "u", headers: { etag }, data });
@@ -45,5 +46,15 @@ describe("GitHub's waits", () => {
     expect(retryAfterMs(error(403, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "110" }), 100_000)).toBe(11_000);
     expect(retryAfterMs(error(403, {}))).toBeUndefined();
     expect(retryAfterMs(error(404, { "retry-after": "3" }))).toBeUndefined();
+  });
+});
+
+describe("the size of an answer without Content-Length", () => {
+  it("is about its JSON's, and a large one counts as over the limit", () => {
+    const small = { id: 1, name: "widgets", topics: ["a", "b"] };
+    expect(Math.abs(approxSize(small, 1e6) - JSON.stringify(small).length)).toBeLessThan(JSON.stringify(small).length);
+    const big = Array.from({ length: 100_000 }, (_, i) => ({ path: `src/file${i}.ts`, sha: "0".repeat(40) }));
+    expect(approxSize(big, 1000)).toBeGreaterThanOrEqual(1000);
+    expect(approxSize(big, 1e9)).toBeGreaterThan(JSON.stringify(big).length / 2);
   });
 });

@@ -74,8 +74,34 @@ async function conditional(
   return response;
 }
 
+/** Past this an answer is not kept, so it need not be measured further (see `ConditionalCache`). */
+const MEASURE_UP_TO = 2 ** 20 + 1;
+
 function size(response: CachedResponse): number {
   const length = Number(response.headers["content-length"]);
   if (Number.isFinite(length) && length > 0) return length;
-  return typeof response.data === "string" ? response.data.length : JSON.stringify(response.data ?? null).length;
+  return approxSize(response.data, MEASURE_UP_TO);
+}
+
+/**
+ * About how many bytes `value` takes as JSON, counted only up to `limit` (a 15 MB tree is not walked
+ * to the end to learn that it is too big to keep).
+ */
+export function approxSize(value: unknown, limit: number): number {
+  let total = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && total < limit) {
+    const v = stack.pop();
+    if (typeof v === "string") total += v.length + 2;
+    else if (v === null || typeof v !== "object") total += 8;
+    else if (Array.isArray(v)) {
+      total += 2 + v.length;
+      for (const item of v) stack.push(item);
+    } else
+      for (const [key, item] of Object.entries(v)) {
+        total += key.length + 4;
+        stack.push(item);
+      }
+  }
+  return total;
 }

@@ -51,8 +51,10 @@ async function runModule(name: string, dir: string): Promise<MeasuredRow[]> {
     const proc = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", name, "--out", out], {
       stdio: ["ignore", "inherit", "inherit"],
       env: { ...process.env, LOG_LEVEL: process.env["LOG_LEVEL"] ?? "silent" },
+      // Its own process group: a module stopped for taking too long takes the servers it started with it.
+      detached: true,
     });
-    const timer = setTimeout(() => proc.kill("SIGKILL"), ROW_TIMEOUT_MS);
+    const timer = setTimeout(() => process.kill(-proc.pid!, "SIGKILL"), ROW_TIMEOUT_MS);
     proc.on("exit", (status) => {
       clearTimeout(timer);
       resolve(status);

@@ -84,7 +84,10 @@ async function spawnApp(env: Record<string, string>): Promise<{ child: ChildProc
       "the app to listen",
       () => (/Listening on http:\/\/[^\s"/]+:(\d+)/.test(output) ? offered : exited ? 0 : undefined),
       60_000,
-    );
+    ).catch((error: unknown) => {
+      child.kill("SIGTERM"); // an app that never listened is not left running
+      throw error;
+    });
     if (port > 0) return { child, port };
   }
   throw new Error("the app did not start");

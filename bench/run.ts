@@ -1,119 +1,139 @@
 /**
- * Benchmarks: `npm run bench`. Results go to bench/results.json (and are printed). They measure what
- * matters to people running the app: how fast plans parse and runs are decided, how big a run's
- * state gets in its status comment (GitHub caps a comment at 65,536 characters), and how many GitHub
- * requests a phase costs (with throttling on in production, requests are what take time).
+ * `npm run bench`: runs every row module in `bench/rows/` (each in its own process, so that memory and
+ * CPU figures are its own) and writes the table to `bench/RESULTS.md`, with the machine it ran on.
+ * `npm run bench -- --only NAME[,NAME]` runs some rows and prints them without writing the file.
  */
-import { writeFileSync } from "node:fs";
-import { performance } from "node:perf_hooks";
-import { DEFAULT_REPO_CONFIG } from "../src/config/repo-config.js";
-import { parsePlan } from "../src/plan/parse-plan.js";
-import { decide } from "../src/supervisor/decide.js";
-import { newRunState } from "../src/supervisor/start-run.js";
-import { encodeStateBlock, stateKey } from "../src/supervisor/state-codec.js";
-import { renderStatusComment } from "../src/supervisor/status-comment.js";
-import { startHarness } from "../test/support/harness.js";
-import { OWNER, REPO, scenario, yamlPlan } from "../test/support/scenario.js";
-import { scriptAgents } from "../test/support/scripted-agents.js";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, freemem, loadavg, release, tmpdir, totalmem, type } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { z } from "zod";
+import { renderResults } from "./lib/results.js";
 
-/** A status comment's block as the app binds it (a comment id and a revision of realistic size). */
-const BINDING = { commentId: 2_345_678_901, rev: 42, writtenAt: new Date().toISOString() };
+const ROWS_DIR = fileURLToPath(new URL("./rows/", import.meta.url));
+/** Rows in this order first; any other module after them, by name. */
+const ORDER = ["requests", "webhook-ack", "prompt-tokens", "cpu", "rss", "scale-out", "core"];
+/** One row module's time limit (the whole run stays within 15 minutes on 2 cores). */
+const ROW_TIMEOUT_MS = 5 * 60_000;
 
-function time<T>(label: string, runs: number, fn: () => T): { label: string; runs: number; mean_ms: number; p95_ms: number } {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    fn();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  const mean = samples.reduce((a, b) => a + b, 0) / runs;
-  return { label, runs, mean_ms: round(mean), p95_ms: round(samples[Math.floor(runs * 0.95)]!) };
+/** What a row module answers, by shape (a module may declare the interface itself). */
+const BenchRowSchema = z.object({
+  figure: z.string(),
+  baseline: z.string(),
+  target: z.string(),
+  measured: z.string(),
+  met: z.boolean().nullable(),
+  detail: z.string().optional(),
+});
+export type MeasuredRow = z.infer<typeof BenchRowSchema> & { module: string; seconds: number };
+
+function rowNames(): string[] {
+  const names = readdirSync(ROWS_DIR)
+    .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts") && file !== "row.ts")
+    .map((file) => file.slice(0, -3));
+  const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
+  return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
-const round = (n: number) => Math.round(n * 1000) / 1000;
-
-function bigPlan(): string {
-  const tiers: Record<string, [string, string, ...string[]][]> = {};
-  for (let t = 1; t <= 5; t++) {
-    tiers[`T${t}`] = Array.from({ length: 5 }, (_, p) => [
-      `P${t}${p}`,
-      `Phase ${t}.${p} with a descriptive name`,
-      `description: ${"Implement the part of the feature that this phase owns. ".repeat(8)}`,
-      'scope: ["src/feature/**", "test/feature/**"]',
-      'acceptance: ["works", "is tested", "is documented"]',
-      "task_category: feature_scaffolding",
-    ]);
-  }
-  return yamlPlan(tiers);
+/** In the child: runs one module and writes its rows as JSON to `out`. */
+async function child(name: string, out: string): Promise<void> {
+  const mod = (await import(pathToFileURL(join(ROWS_DIR, `${name}.ts`)).href)) as { default: () => Promise<unknown> };
+  const rows = z.array(BenchRowSchema).parse(await mod.default());
+  writeFileSync(out, JSON.stringify(rows));
 }
 
-async function requestsPerPhase() {
-  const h = await startHarness();
-  h.sim.addRepo({ owner: OWNER, name: REPO, files: { "README.md": "# widgets\n" } });
-  h.sim.setPermission(OWNER, REPO, "maintainer", "maintain");
-  const s = scenario(h);
-  scriptAgents(h.llm, {
-    builds: { P1: [{ summary: "Add a", edits: [{ path: "a.txt", action: "create", content: "a\n" }] }] },
-    audits: { P1: [{ recommendation: "approve" }] },
+/** Runs one module in a child process; a module that fails gives one row saying so. */
+async function runModule(name: string, dir: string): Promise<MeasuredRow[]> {
+  const out = join(dir, `${name}.json`);
+  const started = Date.now();
+  const code = await new Promise<number | null>((resolve) => {
+    const proc = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", name, "--out", out], {
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...process.env, LOG_LEVEL: process.env["LOG_LEVEL"] ?? "silent" },
+      // Its own process group: a module stopped for taking too long takes the servers it started with it.
+      detached: true,
+    });
+    const timer = setTimeout(() => process.kill(-proc.pid!, "SIGKILL"), ROW_TIMEOUT_MS);
+    proc.on("exit", (status) => {
+      clearTimeout(timer);
+      resolve(status);
+    });
   });
-  const before = h.sim.requests.length;
-  const issue = await s.label(yamlPlan({ T1: [["P1", "One"]] }));
-  const toApproval = h.sim.requests.slice(before);
-  await s.merge(issue, "P1");
-  const all = h.sim.requests.slice(before);
-  await h.close();
-  const writes = (list: typeof all) => list.filter((r) => r.method !== "GET" && !r.path.includes("access_tokens")).length;
-  return {
-    label: "GitHub requests for a one-phase run (label -> build -> audit -> approved; then merged -> done)",
-    to_approval: { total: toApproval.length, writes: writes(toApproval) },
-    to_done: { total: all.length, writes: writes(all) },
-  };
+  const seconds = Math.round((Date.now() - started) / 100) / 10;
+  try {
+    const rows = z.array(BenchRowSchema).parse(JSON.parse(readFileSync(out, "utf8")));
+    return rows.map((row) => ({ ...row, module: name, seconds }));
+  } catch {
+    return [
+      {
+        figure: `bench/rows/${name}.ts`,
+        baseline: "",
+        target: "",
+        measured: code === null ? "killed after 5 minutes" : `failed (exit ${code})`,
+        met: false,
+        detail: "The module did not produce its rows; run `npm run bench -- --only " + name + "` to see why.",
+        module: name,
+        seconds,
+      },
+    ];
+  }
 }
 
-async function main() {
-  const planText = bigPlan();
-  const parsed = parsePlan(planText);
-  if (!parsed.ok) throw new Error("benchmark plan does not parse");
-  const plan = parsed.plan;
-  const key = stateKey("bench");
-  const state = newRunState({ plan, repoId: 1, issue: 1, n: 1, startedBy: "bench", now: new Date() });
-  const started = decide({
-    state,
-    event: { type: "observe" },
-    observations: { phases: {} },
-    config: DEFAULT_REPO_CONFIG,
-    now: new Date(),
-  }).state;
-  const comment = renderStatusComment({
-    state: started,
-    config: DEFAULT_REPO_CONFIG,
-    models: [],
-    now: new Date(),
-    repoUrl: "https://github.com/o/r",
-    key,
-    mirroring: true,
-    binding: BINDING,
-  });
-  const results = {
-    date: new Date().toISOString(),
-    node: process.version,
-    timings: [
-      time("parsePlan: 25 phases, YAML form", 200, () => parsePlan(planText)),
-      time("decide: start of a 25-phase run", 2000, () =>
-        decide({ state, event: { type: "observe" }, observations: { phases: {} }, config: DEFAULT_REPO_CONFIG, now: new Date() }),
-      ),
-      time("encode the signed state block of a 25-phase run", 500, () => encodeStateBlock(started, key, BINDING)),
-    ],
-    sizes: {
-      status_comment_chars_25_phases: comment.length,
-      state_block_chars_25_phases: encodeStateBlock(started, key, BINDING).length,
-      github_comment_limit: 65_536,
-    },
-    requests: await requestsPerPhase(),
-  };
-  writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
-  console.log(JSON.stringify(results, null, 2));
+function machine(): string[] {
+  const cpuList = cpus();
+  let commit = "";
+  try {
+    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  } catch {
+    commit = "unknown";
+  }
+  return [
+    `CPU: ${cpuList[0]?.model.trim() ?? "unknown"}, ${cpuList.length} logical cores`,
+    `Memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} GiB free at the end)`,
+    `Node ${process.version}, ${type()} ${release()}`,
+    `Load average at the end (1, 5, 15 min): ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(", ")} (other work on the machine shares its cores; latencies and throughput move with it)`,
+    `Commit: ${commit}`,
+  ];
 }
 
-await main();
+async function main(argv: string[]): Promise<void> {
+  const flag = (name: string) => {
+    const at = argv.indexOf(name);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const childName = flag("--child");
+  if (childName !== undefined) return child(childName, flag("--out")!);
+  const only = flag("--only")?.split(",");
+  const names = rowNames().filter((name) => !only || only.includes(name));
+  if (only) {
+    const unknown = only.filter((name) => !names.includes(name));
+    if (unknown.length > 0) throw new Error(`No such row module: ${unknown.join(", ")} (have: ${rowNames().join(", ")})`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "autopack-bench-"));
+  const started = Date.now();
+  const rows: MeasuredRow[] = [];
+  try {
+    for (const name of names) {
+      process.stdout.write(`bench: ${name} ...\n`);
+      const got = await runModule(name, dir);
+      for (const row of got)
+        process.stdout.write(`  ${row.figure}: ${row.measured} (${row.met === null ? "no target" : row.met ? "met" : "NOT met"})\n`);
+      rows.push(...got);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const minutes = (Date.now() - started) / 60_000;
+  if (only) {
+    for (const row of rows) if (row.detail) process.stdout.write(`\n## ${row.figure}\n${row.detail}\n`);
+    return;
+  }
+  const text = renderResults({ rows, machine: machine(), date: new Date(), minutes, command: "npm run bench" });
+  writeFileSync(new URL("./RESULTS.md", import.meta.url), text);
+  process.stdout.write(`bench: wrote bench/RESULTS.md in ${minutes.toFixed(1)} minutes\n`);
+}
+
+await main(process.argv.slice(2));

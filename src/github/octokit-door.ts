@@ -10,6 +10,7 @@ import type {
   CollaboratorPermission,
   CommentReview,
   IssueComment,
+  RepositoryInfo,
   EnsureCheckRunOptions,
   GitHubApp,
   InstallationGitHub,
@@ -42,11 +43,15 @@ import {
   removeLabel,
   updateComment,
 } from "./issues.js";
+import { ConditionalCache } from "./conditional-requests.js";
+import { Memo } from "./memo.js";
 import { metered, type GitHubMeter } from "./meter.js";
 import { listPullFiles, readFileAtRef } from "./pull-files.js";
 import { findOpenPull, getPull, mergePull, upsertPhasePull } from "./pulls.js";
 import { loadRepoConfig } from "./repo-config-file.js";
 import { getCollaboratorPermission, getRepository } from "./repository.js";
+import { applyRequestPolicy, type RequestPolicy } from "./request-policy.js";
+import { RetryAfterGate } from "./retry-after.js";
 import {
   createCommentReview,
   findAppReviewWithMarker,
@@ -62,6 +67,8 @@ export type OctokitAuth = (installationId?: number) => Promise<GitHubClient>;
 export interface DoorOptions {
   /** Counts every call of a verb (see `CallCounts`). */
   meter?: GitHubMeter;
+  /** Conditional requests (ETags) for repeated reads (default on). */
+  conditional?: boolean;
 }
 
 /** The door over Probot's Octokit: what the app is given instead of `app.auth`. */
@@ -73,7 +80,11 @@ export function probotGitHub(app: Probot, options: DoorOptions = {}): GitHubApp 
 export function octokitGitHub(auth: OctokitAuth, options: DoorOptions = {}): GitHubApp {
   const meter = options.meter;
   const count = <T extends object>(target: T): T => (meter ? metered(target, meter) : target);
-  return count(new OctokitApp(meter?.rateLimit ? watchRateLimit(auth, meter.rateLimit.bind(meter)) : auth, count));
+  const policy: RequestPolicy = {
+    cache: options.conditional === false ? null : new ConditionalCache(),
+    gate: new RetryAfterGate(),
+  };
+  return count(new OctokitApp(meter?.rateLimit ? watchRateLimit(auth, meter.rateLimit.bind(meter)) : auth, count, policy));
 }
 
 /** Each client `auth` hands out tells `report` what GitHub says is left of the rate limit after each response. */
@@ -90,13 +101,30 @@ function watchRateLimit(auth: OctokitAuth, report: NonNullable<GitHubMeter["rate
 
 type Count = <T extends object>(target: T) => T;
 
+/** How long a repository's id, default branch and URL are taken as known. */
+const REPO_INFO_MS = 5 * 60_000;
+/**
+ * How long a configuration read at a default-branch commit is used while that commit stays the head
+ * (the organisation's `.github` repository, the fallback, is read again after this).
+ */
+const CONFIG_MS = 10 * 60_000;
+
+/** What one process remembers across jobs, per installation and repository (bounded). */
+export interface Remembered {
+  repoInfo: Memo<RepositoryInfo>;
+  /** The configuration as read when the default branch's head was `sha`. */
+  config: Memo<{ sha: string; result: RepoConfigResult }>;
+}
+
 class OctokitApp implements GitHubApp {
   /** Who the app is, once GitHub said it (it does not change while the process runs). */
   identity: AppIdentity | null = null;
+  readonly remembered: Remembered = { repoInfo: new Memo(1_000, REPO_INFO_MS), config: new Memo(1_000, CONFIG_MS) };
 
   constructor(
     private readonly auth: OctokitAuth,
     private readonly count: Count,
+    private readonly policy: RequestPolicy,
   ) {}
 
   async installations(): Promise<{ id: number }[]> {
@@ -106,7 +134,8 @@ class OctokitApp implements GitHubApp {
   }
 
   async installation(installationId: number): Promise<InstallationGitHub> {
-    return this.count(new OctokitInstallation(this, await this.auth(installationId), this.count));
+    const gh = applyRequestPolicy(await this.auth(installationId), installationId, this.policy);
+    return this.count(new OctokitInstallation(this, gh, this.count, installationId));
   }
 }
 
@@ -115,6 +144,7 @@ class OctokitInstallation implements InstallationGitHub {
     private readonly app: OctokitApp,
     private readonly gh: GitHubClient,
     private readonly count: Count,
+    private readonly installationId: number,
   ) {}
 
   async repositories(): Promise<{ owner: string; name: string }[]> {
@@ -123,7 +153,8 @@ class OctokitInstallation implements InstallationGitHub {
   }
 
   repo(owner: string, name: string): RepoGitHub {
-    return this.count(new OctokitRepo(this.gh, { owner, repo: name }, () => this.appIdentity()));
+    const scope = `${this.installationId}/${owner}/${name}`.toLowerCase();
+    return this.count(new OctokitRepo(this.gh, { owner, repo: name }, () => this.appIdentity(), this.app.remembered, scope));
   }
 
   async appIdentity(): Promise<AppIdentity | null> {
@@ -135,15 +166,25 @@ class OctokitInstallation implements InstallationGitHub {
   }
 }
 
-/** One repository's verbs, bound to an installation's Octokit. */
+/**
+ * One repository's verbs, bound to an installation's Octokit. A job opens it once: what it reads of
+ * branches is kept for the job (its own writes update it), the repository's facts and configuration
+ * for the process (see `Remembered`).
+ */
 class OctokitRepo implements RepoGitHub {
   readonly owner: string;
   readonly name: string;
+  /** Branch heads read or written in this job. */
+  readonly #branches = new Map<string, string | null>();
+  /** Branches this job created. */
+  readonly #created = new Set<string>();
 
   constructor(
     private readonly gh: GitHubClient,
     private readonly ref: RepoName,
     private readonly identity: () => Promise<AppIdentity | null>,
+    private readonly remembered: Remembered,
+    private readonly scope: string,
   ) {
     this.owner = ref.owner;
     this.name = ref.repo;
@@ -153,11 +194,21 @@ class OctokitRepo implements RepoGitHub {
     return { owner: this.ref.owner, repo: this.ref.repo, issue };
   }
 
-  info() {
-    return getRepository(this.gh, this.ref);
+  async info(): Promise<RepositoryInfo> {
+    const known = this.remembered.repoInfo.get(this.scope);
+    if (known) return known;
+    const info = await getRepository(this.gh, this.ref);
+    this.remembered.repoInfo.set(this.scope, info);
+    return info;
   }
-  config(): Promise<RepoConfigResult> {
-    return loadRepoConfig(this.gh, this.ref.owner, this.ref.repo);
+  /** Read again only when the default branch moved (asking costs nothing when it did not: a 304). */
+  async config(): Promise<RepoConfigResult> {
+    const head = await this.branchSha((await this.info()).defaultBranch);
+    const known = this.remembered.config.get(this.scope);
+    if (known && head !== null && known.sha === head) return known.result;
+    const result = await loadRepoConfig(this.gh, this.ref.owner, this.ref.repo);
+    if (head !== null) this.remembered.config.set(this.scope, { sha: head, result });
+    return result;
   }
   collaboratorPermission(login: string): Promise<CollaboratorPermission | null> {
     return getCollaboratorPermission(this.gh, this.ref, login);
@@ -205,9 +256,11 @@ class OctokitRepo implements RepoGitHub {
     return findOpenPull(this.gh, this.ref, branch);
   }
   upsertPhasePull(input: PhasePullInput) {
-    return upsertPhasePull(this.gh, this.ref, input);
+    return upsertPhasePull(this.gh, this.ref, input, { branchIsNew: this.#created.has(input.branch) });
   }
   mergePull(pullNumber: number, sha: string) {
+    // A merge moves the base branch (and may delete the head): heads read before it are read again.
+    this.#branches.clear();
     return mergePull(this.gh, this.ref, pullNumber, sha);
   }
   pullFiles(pullNumber: number) {
@@ -233,8 +286,11 @@ class OctokitRepo implements RepoGitHub {
     return findAppReviewWithMarker(this.gh, this.ref, pullNumber, marker, await this.identity());
   }
 
-  branchSha(branch: string) {
-    return getBranchSha(this.gh, this.ref, branch);
+  async branchSha(branch: string) {
+    if (this.#branches.has(branch)) return this.#branches.get(branch)!;
+    const sha = await getBranchSha(this.gh, this.ref, branch);
+    this.#branches.set(branch, sha);
+    return sha;
   }
   commit(sha: string) {
     return getCommit(this.gh, this.ref, sha);
@@ -257,8 +313,12 @@ class OctokitRepo implements RepoGitHub {
   createCommit(commit: { message: string; treeSha: string; parents: string[] }) {
     return createCommit(this.gh, this.ref, commit);
   }
-  setBranch(branch: string, sha: string, options: { exists: boolean; force: boolean; expected?: string | null }) {
-    return setBranch(this.gh, this.ref, branch, sha, options);
+  async setBranch(branch: string, sha: string, options: { exists: boolean; force: boolean; expected?: string | null }) {
+    this.#branches.delete(branch);
+    const update = await setBranch(this.gh, this.ref, branch, sha, options);
+    if (update !== "not-fast-forward") this.#branches.set(branch, sha);
+    if (update === "created") this.#created.add(branch);
+    return update;
   }
   diff(base: string, head: string) {
     return compareDiff(this.gh, this.ref, base, head);

@@ -19,11 +19,19 @@ export async function findOpenPull(gh: GitHubClient, repo: RepoName, branch: str
 }
 
 /**
- * Finds the phase PR and updates its title and body, or creates it. A 422 "A pull request already
+ * Finds the phase PR and updates its title and body, or creates it (without looking first on a branch
+ * `branchIsNew`, created by this job). A 422 "A pull request already
  * exists" (a concurrent creation) is not an error: the PR is looked up again and updated.
  */
-export async function upsertPhasePull(gh: GitHubClient, repo: RepoName, input: PhasePullInput): Promise<PhasePull> {
-  const existing = await findOpenPull(gh, repo, input.branch);
+export async function upsertPhasePull(
+  gh: GitHubClient,
+  repo: RepoName,
+  input: PhasePullInput,
+  options: { branchIsNew?: boolean } = {},
+): Promise<PhasePull> {
+  // A branch created a moment ago has no open PR yet (GitHub closes a PR whose head branch is
+  // deleted): the look-up is left to the unlikely 422 below.
+  const existing = options.branchIsNew ? null : await findOpenPull(gh, repo, input.branch);
   if (existing) return updatePull(gh, repo, existing, input);
   try {
     const { data } = await gh.rest.pulls.create({

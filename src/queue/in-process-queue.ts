@@ -115,8 +115,12 @@ export class InProcessQueue<T> implements JobQueue<T> {
 
   #forgetOld(): void {
     const cutoff = Date.now() - this.#options.dedupeWindowMs;
+    // Finished ids are kept in the order they finished (see #pump): the oldest come first, and the
+    // look stops at the first one still in the window, so each enqueue costs what it forgets.
     for (const [id, finishedAt] of this.#known) {
-      if (finishedAt !== 0 && finishedAt < cutoff) this.#known.delete(id);
+      if (finishedAt === 0) continue;
+      if (finishedAt >= cutoff) break;
+      this.#known.delete(id);
     }
   }
 
@@ -131,8 +135,10 @@ export class InProcessQueue<T> implements JobQueue<T> {
       void this.#run(item).then((succeeded) => {
         // A finished job's id is remembered (a redelivery changes nothing); one that failed for good
         // is forgotten, so the next event or redelivery may queue it again.
-        if (succeeded) this.#known.set(item.id, Date.now());
-        else this.#known.delete(item.id);
+        if (succeeded) {
+          this.#known.delete(item.id);
+          this.#known.set(item.id, Date.now());
+        } else this.#known.delete(item.id);
         lane.running = false;
         this.#active--;
         if (lane.jobs.length > 0) this.#ready.push(key);

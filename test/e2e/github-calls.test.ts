@@ -16,16 +16,21 @@ afterEach(async () => {
   await h.close();
 });
 
+/** A one-phase run from the label to its merge: built once, approved, merged by a person. */
+async function oneMergedPhase(): Promise<void> {
+  const s = scenario(h);
+  scriptAgents(h.llm, {
+    builds: { P1: [{ summary: "Add a", edits: [{ path: "a.txt", action: "create", content: "a\n" }] }] },
+    audits: { P1: [{ recommendation: "approve" }] },
+  });
+  const issue = await s.label(yamlPlan({ T1: [["P1", "One"]] }));
+  await s.merge(issue, "P1");
+  expect(s.labels(issue)).toContain("autopack:done");
+}
+
 describe("calls to GitHub, counted per verb of the door", () => {
   it("a one-phase run reads its configuration once per job, asks about the person once and writes each thing once", async () => {
-    const s = scenario(h);
-    scriptAgents(h.llm, {
-      builds: { P1: [{ summary: "Add a", edits: [{ path: "a.txt", action: "create", content: "a\n" }] }] },
-      audits: { P1: [{ recommendation: "approve" }] },
-    });
-    const issue = await s.label(yamlPlan({ T1: [["P1", "One"]] }));
-    await s.merge(issue, "P1");
-    expect(s.labels(issue)).toContain("autopack:done");
+    await oneMergedPhase();
 
     const calls = h.calls;
     // Label, build, build recorded, audit, audit recorded, merge seen: each job opens the repository once.
@@ -45,5 +50,26 @@ describe("calls to GitHub, counted per verb of the door", () => {
     // One commit on one branch, one PR, one review, one check run, one status comment.
     const writes = ["createTree", "createCommit", "setBranch", "upsertPhasePull", "createCommentReview", "ensureAuditCheckRun"];
     for (const verb of [...writes, "completeAuditCheckRun", "createComment"]) expect(calls.of(verb), verb).toBe(1);
+  });
+
+  it("asks GitHub again only for what may have changed: repeated reads are conditional, and a 304 costs no quota", async () => {
+    await oneMergedPhase();
+
+    const counted = h.sim.requests.filter((r) => r.status !== 304 && !r.path.includes("/access_tokens"));
+    const asked = (method: string, path: string) => counted.filter((r) => r.method === method && r.path.split("?")[0] === path).length;
+    const repo = `/repos/${OWNER}/${REPO}`;
+    // The repository's facts once for the process; its configuration once per head of the default
+    // branch (before and after the merge), the organisation's fallback with it.
+    expect(asked("GET", repo)).toBe(1);
+    expect(asked("GET", `${repo}/contents/.github%2Fautopack.yml`)).toBe(2);
+    // The phase branch is looked up once; created a moment ago, it has no PR to look for.
+    expect(asked("GET", `${repo}/git/ref/heads%2Fautopack%2F1%2FP1`)).toBe(1);
+    expect(asked("GET", `${repo}/pulls`)).toBe(0);
+    // Reads of things that did not change were answered 304, and the rate limit did not count them.
+    const notModified = h.sim.requests.filter((r) => r.status === 304);
+    expect(notModified.length).toBeGreaterThan(5);
+    expect(notModified.every((r) => r.method === "GET")).toBe(true);
+    // What the run cost GitHub's rate limit, label to merged, as it was when this was measured.
+    expect(counted.length).toBeLessThanOrEqual(45);
   });
 });

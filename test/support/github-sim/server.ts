@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AppAuth } from "./auth.js";
@@ -16,6 +16,8 @@ export interface RequestLogEntry {
   body: unknown;
   /** The answer's JSON body (or text), for debugging. */
   response: unknown;
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 export interface FaultSpec {
@@ -50,6 +52,8 @@ export class SimServer {
   readonly openapiErrors: string[] = [];
   /** Requests being served now, and the most there were at once. */
   readonly inFlight = { now: 0, peak: 0 };
+  /** Requests the rate limit counts (a 304 is free). */
+  private rateLimited = 0;
   private readonly faults: (FaultSpec & { left: number })[] = [];
   private server?: Server;
 
@@ -87,7 +91,7 @@ export class SimServer {
     const method = (req.method ?? "GET").toUpperCase();
     const prefixed = url.pathname.startsWith(`${PREFIX}/`);
     const path = prefixed ? url.pathname.slice(PREFIX.length) : url.pathname;
-    const entry: RequestLogEntry = { method, path: path + url.search, status: 0, body: undefined, response: undefined };
+    const entry: RequestLogEntry = { method, path: path + url.search, status: 0, body: undefined, response: undefined, at: Date.now() };
     this.requests.push(entry);
     let reply: Reply & { headers?: Record<string, string> };
     this.inFlight.now++;
@@ -106,9 +110,27 @@ export class SimServer {
     } finally {
       this.inFlight.now--;
     }
-    entry.status = reply.status;
     entry.response = reply.raw ? String(reply.raw.text) : reply.body;
+    reply = this.conditional(req, method, reply);
+    entry.status = reply.status;
+    if (reply.status !== 304) this.rateLimited += 1;
     this.write(res, reply);
+  }
+
+  /**
+   * GitHub's conditional requests: a GET's 200 carries an ETag (of its body alone, so a full first page
+   * stays "not modified" when a later page changes), and a
+   * request whose `If-None-Match` names it gets `304 Not Modified`, which the rate limit does not count.
+   */
+  private conditional(req: IncomingMessage, method: string, reply: Reply & { headers?: Record<string, string> }) {
+    if (method !== "GET" || reply.status !== 200) return reply;
+    const text = reply.raw ? String(reply.raw.text) : JSON.stringify(reply.body ?? null);
+    const etag = `W/"${createHash("sha256").update(text).digest("hex").slice(0, 32)}"`;
+    const headers = { ...reply.headers, etag };
+    const asked = String(req.headers["if-none-match"] ?? "")
+      .split(",")
+      .map((t) => t.trim());
+    return asked.includes(etag) ? { status: 304, headers } : { ...reply, headers };
   }
 
   private async serve(r: Incoming): Promise<Reply & { headers?: Record<string, string> }> {
@@ -204,7 +226,7 @@ export class SimServer {
 
   private write(res: ServerResponse, reply: Reply & { headers?: Record<string, string> }): void {
     const reset = Math.floor(Date.now() / 1000) + 3600;
-    const used = this.requests.length;
+    const used = this.rateLimited;
     res.setHeader("x-github-request-id", randomUUID().replace(/-/g, "").slice(0, 20).toUpperCase());
     res.setHeader("x-github-media-type", "github.v3; format=json");
     res.setHeader("x-ratelimit-limit", "5000");

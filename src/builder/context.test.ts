@@ -66,6 +66,23 @@ describe("selectContext", () => {
     expect(context.user).toContain("src/config/parse.ts");
   });
 
+  it("costs about as much on a 1,000-file repository as on a 100-file one, however large the budget", async () => {
+    const tree = (n: number) => [
+      ...Array.from({ length: n }, (_, i) => blob(`lib/part${i % 10}/unit-${i}.ts`)),
+      blob("src/config/parse.ts"),
+      blob("README.md"),
+    ];
+    const tokens = async (n: number) => {
+      const { input } = fakeInput({ tree: { entries: tree(n), truncated: false }, promptBudget: 60_000 });
+      const context = await selectContext(input);
+      expect(context.user).toContain("src/config/parse.ts");
+      return context.promptTokens;
+    };
+    const small = await tokens(100);
+    const large = await tokens(1_000);
+    expect(large / small).toBeLessThanOrEqual(1.5);
+  });
+
   it("includes the scope files and the requested ones, as untrusted blocks", async () => {
     const { input } = fakeInput({ requested: ["README.md", "./README.md", "nope/missing.ts"] });
     const context = await selectContext(input);

@@ -46,6 +46,13 @@ export interface SelectedContext {
   omitted: string[];
 }
 
+/**
+ * Most tokens the repository's file listing takes, whatever the budget: past about a hundred files a
+ * full listing costs more than it tells, so deeper directories are counted instead (scope files stay
+ * listed), and a phase costs about the same on a large repository as on a small one.
+ */
+export const LISTING_TOKENS = 1_500;
+
 /** Most scope files loaded, whatever the budget (each is a request). */
 export const MAX_SCOPE_FILES = 40;
 
@@ -54,7 +61,7 @@ export async function selectContext(input: ContextInput): Promise<SelectedContex
   const task = fitTask(input, Math.floor(budget * 0.25));
   const listing = renderTreeListing(input.tree.entries, {
     scope: input.phase.scope,
-    maxTokens: Math.floor(budget * 0.2),
+    maxTokens: Math.min(LISTING_TOKENS, Math.floor(budget * 0.2)),
     truncated: input.tree.truncated,
   });
   const byPath = new Map(input.tree.entries.filter((e) => e.type === "blob").map((e) => [e.path, e]));

@@ -95,7 +95,7 @@ async function attempt(input: CursorBuildInput, meter: { tokens: number }, start
   const said = sanitiseUntrusted(run.result ?? run.summary ?? "").trim();
 
   // Whatever the run's end, what it pushed is checked before anything else happens.
-  const head = await github.branchSha(input.branch);
+  const head = await github.branchSha(input.branch, { fresh: true });
   const moved = head !== null && head !== before;
   const pushed = moved ? await readPush(github, before, head) : null;
   if (moved && pushed !== null) await refuseBadPush(input, pushed, before, head);
@@ -191,7 +191,7 @@ async function follow(cursor: CursorApi, agentId: string, first: CursorRun): Pro
  * (someone pushed) is kept, and the agent works on top of it.
  */
 async function resetForStartOver(input: CursorBuildInput, baseSha: string): Promise<{ before: string; told: string }> {
-  const head = await input.github.branchSha(input.branch);
+  const head = await input.github.branchSha(input.branch, { fresh: true });
   if (head === null || head === baseSha) return { before: baseSha, told: startOverNote(input.branch, baseSha) };
   if (head !== input.recordedHead) return { before: head, told: "" };
   const moved = await input.github.setBranch(input.branch, baseSha, { exists: true, force: true, expected: head });

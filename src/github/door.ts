@@ -85,8 +85,11 @@ export interface RepoGitHub {
   findAppReview(pullNumber: number, marker: string): Promise<AppReview | null>;
 
   // Git data
-  /** The head of a branch, or null when there is no such branch. */
-  branchSha(branch: string): Promise<string | null>;
+  /**
+   * The head of a branch, or null when there is no such branch. Read once per job unless `fresh`: ask
+   * afresh where something other than this job may have moved it since (a Cursor agent's push).
+   */
+  branchSha(branch: string, options?: { fresh?: boolean }): Promise<string | null>;
   commit(sha: string): Promise<GitCommitInfo>;
   /** The whole tree in one request; `truncated` when GitHub cut it short. */
   tree(treeSha: string): Promise<{ entries: GitTreeEntry[]; truncated: boolean }>;

@@ -286,8 +286,8 @@ class OctokitRepo implements RepoGitHub {
     return findAppReviewWithMarker(this.gh, this.ref, pullNumber, marker, await this.identity());
   }
 
-  async branchSha(branch: string) {
-    if (this.#branches.has(branch)) return this.#branches.get(branch)!;
+  async branchSha(branch: string, options: { fresh?: boolean } = {}) {
+    if (!options.fresh && this.#branches.has(branch)) return this.#branches.get(branch)!;
     const sha = await getBranchSha(this.gh, this.ref, branch);
     this.#branches.set(branch, sha);
     return sha;

@@ -7,15 +7,7 @@ import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { until } from "../../test/support/app-process.js";
 import { addRepos, approved, countProblems, deliverLabel, startFleet, workload } from "../../test/support/process-fleet.js";
-
-interface BenchRow {
-  figure: string;
-  baseline: string;
-  target: string;
-  measured: string;
-  met: boolean | null;
-  detail?: string;
-}
+import type { BenchRow } from "./row.js";
 
 const INSTALLATIONS = 4;
 const RUNS = 16;

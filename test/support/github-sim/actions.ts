@@ -2,7 +2,7 @@ import { HttpError } from "./http-error.js";
 import { repoFor } from "./inspect.js";
 import { mergePullRequest } from "./pull-logic.js";
 import { createReview, type ReviewInput } from "./review-logic.js";
-import { CI_APP, type SimState } from "./state.js";
+import { CI_APP, type RepoSpec, type SimState } from "./state.js";
 import { createCheckRun, createStatus, updateCheckRun, type CheckRunInput } from "./routes/checks.js";
 import { addComment, changeLabels, ensureLabel } from "./routes/issues.js";
 import { openPull } from "./routes/pulls.js";
@@ -34,14 +34,7 @@ export interface SimActions {
    * branch, as GitHub does for the apps with checks to run: `github-actions` for a repository with
    * workflows, the app's own slug (GitHub makes a suite for every app with the checks permission).
    */
-  addRepo(spec: {
-    owner: string;
-    name: string;
-    defaultBranch?: string;
-    files?: Record<string, string>;
-    private?: boolean;
-    suitesOnPush?: string[];
-  }): SimRepo;
+  addRepo(spec: RepoSpec): SimRepo;
   /** Changes which apps get a check suite on every push (see `addRepo`). */
   setSuitesOnPush(owner: string, repo: string, slugs: string[]): void;
   addUser(login: string, type?: "User" | "Bot"): void;

@@ -11,6 +11,17 @@ export interface SimOptions {
 export const CI_APP: AppRef = { id: 15368, slug: "github-actions", name: "GitHub Actions", owner: "github" };
 
 /** Everything the simulator knows: users, repositories, and the app it serves. */
+/** A repository as a test adds it: its owner and name, and what it starts with. */
+export interface RepoSpec {
+  owner: string;
+  name: string;
+  defaultBranch?: string;
+  files?: Record<string, string>;
+  private?: boolean;
+  /** Slugs of the apps that get a check suite on every push (see `SimActions.addRepo`). */
+  suitesOnPush?: string[];
+}
+
 export class SimState {
   origin = "";
   readonly users = new Map<string, SimUser>();
@@ -98,14 +109,7 @@ export class SimState {
     return repo;
   }
 
-  addRepo(spec: {
-    owner: string;
-    name: string;
-    defaultBranch?: string;
-    files?: Record<string, string>;
-    private?: boolean;
-    suitesOnPush?: string[];
-  }): RepoState {
+  addRepo(spec: RepoSpec): RepoState {
     if (this.findRepo(spec.owner, spec.name)) throw new Error(`repository ${spec.owner}/${spec.name} exists already`);
     this.ensureUser(spec.owner);
     this.installationOn(spec.owner);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp, until, type AppProcess } from "../support/app-process.js";
+import { startApp, until, type AppProcess, simulatorEnv } from "../support/app-process.js";
 import { startFakeAutopackApi, type FakeAutopackApi } from "../support/fake-autopack-api/index.js";
 import { startFakeLlm, type FakeLlm } from "../support/fake-llm.js";
 import { startGitHubSim, type GitHubSim } from "../support/github-sim/index.js";
@@ -73,12 +73,7 @@ describe("operations: /metrics, /healthz, /readyz and the logs of a whole run", 
       audits: { P1: [{ recommendation: "approve" }] },
     });
     app = await startApp({
-      PATH: process.env["PATH"] ?? "",
-      APP_ID: String(sim.appId),
-      PRIVATE_KEY: sim.privateKey,
-      GHE_HOST: sim.host,
-      GHE_PROTOCOL: "http",
-      HOST: "127.0.0.1",
+      ...simulatorEnv(sim),
       OPENAI_BASE_URL: llm.baseURL,
       AUTOPACK_API_URL: api.url,
       AUTOPACK_BUILDER_MODEL: "builder-model",
@@ -200,13 +195,8 @@ describe("a worker's readiness follows Redis", () => {
   it("serves /healthz, /readyz and /metrics; /readyz answers 503 once Redis is gone, while /healthz stays 200", async () => {
     [redis, sim] = await Promise.all([startRedis(), startGitHubSim()]);
     worker = await startApp({
-      PATH: process.env["PATH"] ?? "",
-      APP_ID: String(sim.appId),
-      PRIVATE_KEY: sim.privateKey,
+      ...simulatorEnv(sim),
       WEBHOOK_SECRET: "worker-secret",
-      GHE_HOST: sim.host,
-      GHE_PROTOCOL: "http",
-      HOST: "127.0.0.1",
       REDIS_URL: redis.url,
       AUTOPACK_ROLE: "worker",
       LOG_LEVEL: "warn",

@@ -6,7 +6,7 @@ import { startGitHubSim, type GitHubSim } from "../support/github-sim/index.js";
 import { OWNER, REPO, yamlPlan } from "../support/scenario.js";
 import { deliverWebhook, postLarge } from "../support/webhooks.js";
 import { checkInvariants } from "../support/world.js";
-import { startApp as startAppProcess, until } from "../support/app-process.js";
+import { startApp as startAppProcess, until, simulatorEnv } from "../support/app-process.js";
 
 let child: ChildProcess | undefined;
 
@@ -33,13 +33,8 @@ describe("the app as a process, configured only through the environment", () => 
     sim.addRepo({ owner: OWNER, name: REPO, files: { "README.md": "# widgets\n" } });
     sim.setPermission(OWNER, REPO, "maintainer", "admin");
     const app = await startApp({
-      PATH: process.env["PATH"] ?? "",
-      APP_ID: String(sim.appId),
-      PRIVATE_KEY: sim.privateKey,
+      ...simulatorEnv(sim),
       WEBHOOK_SECRET: "process-secret",
-      GHE_HOST: sim.host,
-      GHE_PROTOCOL: "http",
-      HOST: "127.0.0.1",
       OPENAI_API_KEY: "sk-test-not-a-real-key",
       OPENAI_BASE_URL: llm.baseURL,
       AUTOPACK_API_URL: api.url,

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { GitHubSim } from "./github-sim/index.js";
 
 const root = resolve(import.meta.dirname, "..", "..");
 
@@ -31,6 +32,18 @@ export interface AppProcess {
  * Starts the app and waits until it listens: a web process (the default role, or the setup page) on
  * a port it is offered, a worker (`AUTOPACK_ROLE=worker`) on port 0; from `cwd` (the project by default).
  */
+/** The environment of an app process pointed at the GitHub simulator, as that app, on loopback. */
+export function simulatorEnv(sim: Pick<GitHubSim, "appId" | "privateKey" | "host">): Record<string, string> {
+  return {
+    PATH: process.env["PATH"] ?? "",
+    APP_ID: String(sim.appId),
+    PRIVATE_KEY: sim.privateKey,
+    GHE_HOST: sim.host,
+    GHE_PROTOCOL: "http",
+    HOST: "127.0.0.1",
+  };
+}
+
 export async function startApp(env: Record<string, string>, options: { cwd?: string } = {}): Promise<AppProcess> {
   let output = "";
   const worker = env["AUTOPACK_ROLE"] === "worker";

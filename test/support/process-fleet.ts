@@ -1,4 +1,4 @@
-import { startApp, type AppProcess } from "./app-process.js";
+import { startApp, type AppProcess, simulatorEnv } from "./app-process.js";
 import { startFakeAutopackApi, type FakeAutopackApi } from "./fake-autopack-api/index.js";
 import { startFakeLlm, type FakeLlm } from "./fake-llm.js";
 import { startGitHubSim, type GitHubSim, type GitHubSimOptions } from "./github-sim/index.js";
@@ -37,13 +37,8 @@ export async function startFleet(options: GitHubSimOptions = {}): Promise<Fleet>
     api,
     apps,
     environment: (role, over = {}) => ({
-      PATH: process.env["PATH"] ?? "",
-      APP_ID: String(sim.appId),
-      PRIVATE_KEY: sim.privateKey,
+      ...simulatorEnv(sim),
       WEBHOOK_SECRET: FLEET_SECRET,
-      GHE_HOST: sim.host,
-      GHE_PROTOCOL: "http",
-      HOST: "127.0.0.1",
       OPENAI_API_KEY: "sk-test-not-a-real-key",
       OPENAI_BASE_URL: llm.baseURL,
       AUTOPACK_API_URL: api.url,

@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { until } from "../../test/support/app-process.js";
+import { simulatorEnv, until } from "../../test/support/app-process.js";
 import { startFakeLlm, type FakeLlm } from "../../test/support/fake-llm.js";
 import { startGitHubSim, type GitHubSim } from "../../test/support/github-sim/index.js";
 import { OWNER, REPO, yamlPlan } from "../../test/support/scenario.js";
@@ -109,13 +109,8 @@ export async function startAppUnderTest(phaseIds: string[]): Promise<AppUnderTes
     audits: Object.fromEntries(phaseIds.map((id) => [id, [{ recommendation: "approve" as const }]])),
   });
   const { child, port } = await spawnApp({
-    PATH: process.env["PATH"] ?? "",
-    APP_ID: String(sim.appId),
-    PRIVATE_KEY: sim.privateKey,
+    ...simulatorEnv(sim),
     WEBHOOK_SECRET: SECRET,
-    GHE_HOST: sim.host,
-    GHE_PROTOCOL: "http",
-    HOST: "127.0.0.1",
     OPENAI_API_KEY: "sk-bench",
     OPENAI_BASE_URL: llm.baseURL,
     AUTOPACK_BUILDER_MODEL: "builder-model",

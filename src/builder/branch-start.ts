@@ -10,9 +10,12 @@ import { BuildFailure } from "./failure.js";
  * one the run's signed state names as its last build; trailers alone prove nothing.
  */
 
+/** The new commit's parent: its tree is known when the commit was read, else it comes with the listing. */
+export type ParentCommit = Pick<GitCommitInfo, "sha"> & { treeSha?: string };
+
 export interface BranchStart {
   /** The new commit's parent. */
-  parent: GitCommitInfo;
+  parent: ParentCommit;
   branchExists: boolean;
   /** Move the branch with force (start over, only over the app's own commits). */
   force: boolean;
@@ -73,7 +76,8 @@ export async function resolveBranchStart(input: BranchStartInput): Promise<Branc
   }
   const baseSha = await github.branchSha(input.baseBranch);
   if (baseSha === null) throw new BuildFailure(`the base branch "${input.baseBranch}" does not exist`);
-  const parent = await github.commit(baseSha);
+  // The base head's tree is listed from the commit itself: no read of the commit is needed.
+  const parent: ParentCommit = { sha: baseSha };
   const notes =
     branchSha === null
       ? []

@@ -53,7 +53,7 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
     phaseId: phase.phase_id,
     sealKey: input.sealKey,
   });
-  const tree = await github.tree(start.parent.treeSha);
+  const tree = await github.tree(start.parent.treeSha ?? start.parent.sha);
   const byPath = new Map(tree.entries.map((e) => [e.path, e]));
 
   const texts = new Map<string, Promise<string | null>>();
@@ -137,7 +137,7 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
 
   // Commit: one tree, one commit, one ref move.
   const treeSha = await github.createTree(
-    start.parent.treeSha,
+    tree.sha,
     changes.map((c) => ({ path: c.path, mode: c.mode, content: c.after })),
   );
   const sealed = { runId: input.runId, phaseId: phase.phase_id, attempt: input.attempt, baseSha: start.baseSha };

@@ -91,8 +91,12 @@ export interface RepoGitHub {
    */
   branchSha(branch: string, options?: { fresh?: boolean }): Promise<string | null>;
   commit(sha: string): Promise<GitCommitInfo>;
-  /** The whole tree in one request; `truncated` when GitHub cut it short. */
-  tree(treeSha: string): Promise<{ entries: GitTreeEntry[]; truncated: boolean }>;
+  /**
+   * The whole tree in one request; `truncated` when GitHub cut it short. `treeish` is a tree's or a
+   * commit's sha (GitHub resolves a commit to its tree, so a commit's tree costs no commit read);
+   * `sha` is the tree's.
+   */
+  tree(treeish: string): Promise<GitTree>;
   blob(sha: string): Promise<Uint8Array>;
   /** One path at a commit (for trees GitHub listed only in part). */
   findPath(commitSha: string, path: string): Promise<GitTreeEntry | null>;
@@ -295,6 +299,13 @@ export interface GitTreeEntry {
   type: "blob" | "tree" | "commit";
   sha: string;
   size: number | null;
+}
+
+/** A tree listed whole: its sha, and its entries down to the leaves. */
+export interface GitTree {
+  sha: string;
+  entries: GitTreeEntry[];
+  truncated: boolean;
 }
 
 export interface GitCommitInfo {

@@ -1,5 +1,5 @@
 import type { GitHubClient, RepoName } from "./client.js";
-import type { GitCommitInfo, GitTreeEntry, RefUpdate, TreeWrite } from "./door.js";
+import type { GitCommitInfo, GitTree, GitTreeEntry, RefUpdate, TreeWrite } from "./door.js";
 import { errorMessage, httpStatus } from "./errors.js";
 
 /** Refs, commits, trees and blobs through the Git Database API, with as few requests as possible. */
@@ -28,20 +28,16 @@ export async function getCommit(gh: GitHubClient, repo: RepoName, sha: string): 
   };
 }
 
-/** The whole tree in ONE request; `truncated` when GitHub cut it short. */
-export async function getRecursiveTree(
-  gh: GitHubClient,
-  repo: RepoName,
-  treeSha: string,
-): Promise<{ entries: GitTreeEntry[]; truncated: boolean }> {
-  const { data } = await gh.rest.git.getTree({ ...repoParams(repo), tree_sha: treeSha, recursive: "1" });
+/** The whole tree in ONE request (of a tree, or of a commit: GitHub resolves it); `truncated` when GitHub cut it short. */
+export async function getRecursiveTree(gh: GitHubClient, repo: RepoName, treeish: string): Promise<GitTree> {
+  const { data } = await gh.rest.git.getTree({ ...repoParams(repo), tree_sha: treeish, recursive: "1" });
   const entries: GitTreeEntry[] = [];
   for (const item of data.tree) {
     if (!item.path || !item.sha || !item.mode) continue;
     const type = item.type === "tree" || item.type === "commit" ? item.type : "blob";
     entries.push({ path: item.path, mode: item.mode, type, sha: item.sha, size: typeof item.size === "number" ? item.size : null });
   }
-  return { entries, truncated: data.truncated === true };
+  return { sha: data.sha, entries, truncated: data.truncated === true };
 }
 
 export async function getBlob(gh: GitHubClient, repo: RepoName, sha: string): Promise<Uint8Array> {

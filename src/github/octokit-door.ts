@@ -295,8 +295,8 @@ class OctokitRepo implements RepoGitHub {
   commit(sha: string) {
     return getCommit(this.gh, this.ref, sha);
   }
-  tree(treeSha: string) {
-    return getRecursiveTree(this.gh, this.ref, treeSha);
+  tree(treeish: string) {
+    return getRecursiveTree(this.gh, this.ref, treeish);
   }
   blob(sha: string) {
     return getBlob(this.gh, this.ref, sha);

@@ -55,8 +55,7 @@ export async function proposePlan(input: ProposePlanInput): Promise<ProposePlanR
   try {
     const head = await input.github.branchSha(input.branch);
     if (head === null) return { ok: false, kind: "model", message: `the branch ${input.branch} does not exist`, tokens: 0 };
-    const commit = await input.github.commit(head);
-    const tree = await input.github.tree(commit.treeSha);
+    const tree = await input.github.tree(head);
     const entries: TreeEntry[] = tree.entries.map((e) => ({ path: e.path, mode: e.mode, type: e.type, sha: e.sha, size: e.size }));
     const readable = (path: string) =>
       checkPath(path, { deniedPaths: input.deniedPaths, scope: [], scopeStrict: false }).ok &&

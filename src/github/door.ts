@@ -116,6 +116,11 @@ export interface RepoGitHub {
    * "CI that has not started yet" (one more request).
    */
   checks(ref: string, options?: { awaiting?: boolean }): Promise<ChecksSummary>;
+  /**
+   * Whether a branch's head has any checks or statuses at all: whether the repository runs CI on it.
+   * A fact of the repository rather than of one commit, so it is remembered a few minutes.
+   */
+  branchHasChecks(branch: string): Promise<boolean>;
   /** The app's audit check run still running on the commit, or a new one. */
   ensureAuditCheckRun(headSha: string, options?: EnsureCheckRunOptions): Promise<number>;
   completeAuditCheckRun(checkRunId: number, result: AuditCheckResult): Promise<void>;

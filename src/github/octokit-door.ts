@@ -114,12 +114,18 @@ export interface Remembered {
   repoInfo: Memo<RepositoryInfo>;
   /** The configuration as read when the default branch's head was `sha`. */
   config: Memo<{ sha: string; result: RepoConfigResult }>;
+  /** Whether a branch has checks (`<scope>#<branch>`): the repository's CI, which rarely comes or goes. */
+  branchChecks: Memo<boolean>;
 }
 
 class OctokitApp implements GitHubApp {
   /** Who the app is, once GitHub said it (it does not change while the process runs). */
   identity: AppIdentity | null = null;
-  readonly remembered: Remembered = { repoInfo: new Memo(1_000, REPO_INFO_MS), config: new Memo(1_000, CONFIG_MS) };
+  readonly remembered: Remembered = {
+    repoInfo: new Memo(1_000, REPO_INFO_MS),
+    config: new Memo(1_000, CONFIG_MS),
+    branchChecks: new Memo(1_000, REPO_INFO_MS),
+  };
 
   constructor(
     private readonly auth: OctokitAuth,
@@ -329,6 +335,14 @@ class OctokitRepo implements RepoGitHub {
       awaiting: options.awaiting ?? false,
       app: options.awaiting ? await this.identity() : null,
     });
+  }
+  async branchHasChecks(branch: string): Promise<boolean> {
+    const key = `${this.scope}#${branch}`;
+    const known = this.remembered.branchChecks.get(key);
+    if (known !== undefined) return known;
+    const has = (await this.checks(branch)).state !== "none";
+    this.remembered.branchChecks.set(key, has);
+    return has;
   }
   async ensureAuditCheckRun(headSha: string, options?: EnsureCheckRunOptions) {
     return ensureAuditCheckRun(this.gh, this.ref, headSha, await this.identity(), options);

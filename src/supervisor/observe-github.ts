@@ -30,7 +30,7 @@ export async function observePhases(github: RepoGitHub, state: RunState, baseBra
       // Only a phase that waits for its checks needs to know whether more are coming.
       const checks = await github.checks(pr.headSha, { awaiting: waitsForChecks });
       if (waitsForChecks && checks.state === "none" && checks.awaiting.length === 0) {
-        baseHasChecks ??= (await github.checks(baseBranch)).state !== "none";
+        baseHasChecks ??= await github.branchHasChecks(baseBranch);
         if (baseHasChecks) checks.awaiting = [BASE_BRANCH_CHECKS];
       }
       observation.checks = checks;

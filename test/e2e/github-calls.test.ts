@@ -54,6 +54,27 @@ describe("calls to GitHub, counted per verb of the door", () => {
     for (const verb of [...writes, "completeAuditCheckRun", "createComment"]) expect(calls.of(verb), verb).toBe(1);
   });
 
+  it("asks whether the base branch has CI once, not again at each phase after the merge moved it", async () => {
+    const s = scenario(h);
+    scriptAgents(h.llm, {
+      builds: {
+        P1: [{ summary: "Add a", edits: [{ path: "a.txt", action: "create", content: "a\n" }] }],
+        P2: [{ summary: "Add b", edits: [{ path: "b.txt", action: "create", content: "b\n" }] }],
+      },
+      audits: { P1: [{ recommendation: "approve" }], P2: [{ recommendation: "approve" }] },
+    });
+    const issue = await s.label(yamlPlan({ T1: [["P1", "One"]], T2: [["P2", "Two"]] }));
+    await s.merge(issue, "P1");
+    await s.merge(issue, "P2");
+    expect(s.labels(issue)).toContain("autopack:done");
+    const baseLooks = h.sim.requests.filter((r) => r.method === "GET" && /\/commits\/main\/(status|check-runs)/.test(r.path));
+    // One look (its check runs and its statuses) for both phases, though main moved in between.
+    expect(baseLooks.map((r) => r.path.split("?")[0]).sort()).toEqual([
+      `/repos/${OWNER}/${REPO}/commits/main/check-runs`,
+      `/repos/${OWNER}/${REPO}/commits/main/status`,
+    ]);
+  });
+
   it("asks GitHub again only for what may have changed: repeated reads are conditional, and a 304 costs no quota", async () => {
     await oneMergedPhase();
 

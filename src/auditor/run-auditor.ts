@@ -27,7 +27,7 @@ import { decideVerdict } from "./verdict.js";
 export async function runAuditor(input: AuditInput): Promise<AuditOutcome> {
   const { github, config, phase, headSha, prNumber } = input;
   const marker: AuditMarker = { runId: input.runId, phaseId: phase.phase_id, attempt: input.attempt, sha: headSha };
-  const checkRunId = await github.ensureAuditCheckRun(headSha, {
+  const { id: checkRunId, fresh } = await github.ensureAuditCheckRun(headSha, {
     externalId: `${input.runId}/${phase.phase_id}/${input.attempt}`,
     summary: `Reviewing phase \`${phase.phase_id}\`, attempt ${input.attempt}.`,
   });
@@ -114,7 +114,8 @@ export async function runAuditor(input: AuditInput): Promise<AuditOutcome> {
   const now = await github.pull(prNumber);
   if (now.headSha !== headSha) return superseded(input, checkRunId, now.headSha, outcome);
 
-  const existing = await github.findAppReview(prNumber, auditMarker(marker));
+  // A retried audit may have posted its review already; a fresh one has posted nothing yet.
+  const existing = fresh ? null : await github.findAppReview(prNumber, auditMarker(marker));
   if (existing !== null) {
     outcome.reviewId = existing.id;
   } else {

@@ -28,9 +28,11 @@ describe("the audit check run", () => {
   it("reuses the app's running check run on the commit, ignores other apps', and creates a new one once it is done", async () => {
     const sha = world.push({ "src/a.ts": "a\n" });
     const ci = world.sim.addCheckRun(OWNER, NAME, sha, { name: AUDIT_CHECK_NAME, status: "in_progress" });
-    const first = await world.github.ensureAuditCheckRun(sha, { externalId: "run/P1/1" });
+    const { id: first, fresh } = await world.github.ensureAuditCheckRun(sha, { externalId: "run/P1/1" });
     expect(first).not.toBe(ci);
-    expect(await world.github.ensureAuditCheckRun(sha)).toBe(first);
+    expect(fresh).toBe(true);
+    // The same audit again (a retried job): its running check run, and not fresh.
+    expect(await world.github.ensureAuditCheckRun(sha, { externalId: "run/P1/1" })).toEqual({ id: first, fresh: false });
     expect(world.sim.checkRun(OWNER, NAME, first)).toMatchObject({
       name: AUDIT_CHECK_NAME,
       status: "in_progress",
@@ -44,13 +46,16 @@ describe("the audit check run", () => {
       conclusion: "success",
       output: expect.objectContaining({ title: "Approved", summary: "All good." }),
     });
-    const next = await world.github.ensureAuditCheckRun(sha);
-    expect(next).not.toBe(first);
+    // Done, the same audit gets a new check run, still not fresh (what it posted may be on the PR); the next audit is fresh.
+    const again = await world.github.ensureAuditCheckRun(sha, { externalId: "run/P1/1" });
+    expect(again.id).not.toBe(first);
+    expect(again.fresh).toBe(false);
+    expect((await world.github.ensureAuditCheckRun(sha, { externalId: "run/P1/2" })).fresh).toBe(true);
   });
 
   it("cuts a summary and text over GitHub's limit without splitting a character", async () => {
     const sha = world.push({ "src/a.ts": "a\n" });
-    const id = await world.github.ensureAuditCheckRun(sha);
+    const { id } = await world.github.ensureAuditCheckRun(sha);
     const huge = "😀".repeat(40_000);
     await world.github.completeAuditCheckRun(id, { conclusion: "failure", title: "Changes needed: 1 major", summary: huge, text: huge });
     const output = world.sim.checkRun(OWNER, NAME, id)?.output;

@@ -1,5 +1,5 @@
 import type { GitHubClient, RepoName } from "./client.js";
-import { AUDIT_CHECK_NAME, type AppIdentity, type AuditConclusion, type EnsureCheckRunOptions } from "./door.js";
+import { AUDIT_CHECK_NAME, type AppIdentity, type AuditCheckRun, type AuditConclusion, type EnsureCheckRunOptions } from "./door.js";
 import { httpStatus } from "./errors.js";
 
 /** GitHub refuses check run output summaries and texts over 65,535 characters. */
@@ -55,6 +55,8 @@ async function appAuditRuns(gh: GitHubClient, repo: RepoName, headSha: string, a
 /**
  * The app's (`app`, when known) `Autopack audit` check run on `headSha` that is still running, or a
  * new one created `in_progress`: a retried job reuses its check run instead of adding a duplicate.
+ * `fresh` when no check run of this audit (`externalId`) was on the commit before, in any state: an
+ * audit makes its check run before anything else it posts, so nothing of it is on the PR yet.
  */
 export async function ensureAuditCheckRun(
   gh: GitHubClient,
@@ -62,9 +64,11 @@ export async function ensureAuditCheckRun(
   headSha: string,
   app: AppIdentity | null,
   options: EnsureCheckRunOptions = {},
-): Promise<number> {
-  const running = (await appAuditRuns(gh, repo, headSha, app)).find((run) => run.status === "in_progress" || run.status === "queued");
-  if (running !== undefined) return running.id;
+): Promise<AuditCheckRun> {
+  const runs = await appAuditRuns(gh, repo, headSha, app);
+  const fresh = options.externalId !== undefined && !runs.some((run) => run.external_id === options.externalId);
+  const running = runs.find((run) => run.status === "in_progress" || run.status === "queued");
+  if (running !== undefined) return { id: running.id, fresh };
   const { data } = await gh.rest.checks.create({
     owner: repo.owner,
     repo: repo.repo,
@@ -75,7 +79,7 @@ export async function ensureAuditCheckRun(
     ...(options.externalId !== undefined ? { external_id: options.externalId } : {}),
     output: { title: "Auditing", summary: fit(options.summary ?? "The Autopack auditor is reviewing this commit.", MAX_OUTPUT_CHARS) },
   });
-  return data.id;
+  return { id: data.id, fresh };
 }
 
 /** Completes the check run with a conclusion and its output (title, summary, text), cut to GitHub's limits. */

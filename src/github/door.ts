@@ -121,8 +121,8 @@ export interface RepoGitHub {
    * A fact of the repository rather than of one commit, so it is remembered a few minutes.
    */
   branchHasChecks(branch: string): Promise<boolean>;
-  /** The app's audit check run still running on the commit, or a new one. */
-  ensureAuditCheckRun(headSha: string, options?: EnsureCheckRunOptions): Promise<number>;
+  /** The app's audit check run still running on the commit, or a new one (see `AuditCheckRun`). */
+  ensureAuditCheckRun(headSha: string, options?: EnsureCheckRunOptions): Promise<AuditCheckRun>;
   completeAuditCheckRun(checkRunId: number, result: AuditCheckResult): Promise<void>;
   /** Turns every passing `Autopack audit` check run of the app on the commit into `result`; how many it changed. */
   overruleAuditChecks(headSha: string, result: AuditCheckResult): Promise<number>;
@@ -354,6 +354,15 @@ export interface ChecksSummary {
 }
 
 export type AuditConclusion = "success" | "failure" | "neutral";
+
+export interface AuditCheckRun {
+  id: number;
+  /**
+   * No check run of this audit (its `externalId`) was on the commit before, in any state. An audit
+   * makes its check run before anything else it posts, so nothing of this audit is on the PR yet.
+   */
+  fresh: boolean;
+}
 
 export interface EnsureCheckRunOptions {
   /** What the check run is for (run/phase/attempt); shown to integrators as `external_id`. */

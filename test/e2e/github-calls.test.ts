@@ -47,6 +47,8 @@ describe("calls to GitHub, counted per verb of the door", () => {
     // The label events are read once, to number the run.
     expect(calls.of("labelEvents")).toBe(1);
     expect(h.sim.requests.filter((r) => r.method === "GET" && r.path === "/app")).toHaveLength(1);
+    // The audit made its check run first, so it knows it has posted no review yet: it does not look for one.
+    expect(calls.of("findAppReview")).toBe(0);
     // The base branch's tree is listed from its head commit; the commit itself is never read.
     expect(calls.of("commit")).toBe(0);
     // One commit on one branch, one PR, one review, one check run, one status comment.

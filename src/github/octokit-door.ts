@@ -48,7 +48,7 @@ import { Memo } from "./memo.js";
 import { metered, type GitHubMeter } from "./meter.js";
 import { listPullFiles, readFileAtRef } from "./pull-files.js";
 import { findOpenPull, getPull, mergePull, upsertPhasePull } from "./pulls.js";
-import { loadRepoConfig } from "./repo-config-file.js";
+import { configVersion, loadRepoConfig } from "./repo-config-file.js";
 import { getCollaboratorPermission, getRepository } from "./repository.js";
 import { applyRequestPolicy, type RequestPolicy } from "./request-policy.js";
 import { RetryAfterGate } from "./retry-after.js";
@@ -104,16 +104,16 @@ type Count = <T extends object>(target: T) => T;
 /** How long a repository's id, default branch and URL are taken as known. */
 const REPO_INFO_MS = 5 * 60_000;
 /**
- * How long a configuration read at a default-branch commit is used while that commit stays the head
- * (the organisation's `.github` repository, the fallback, is read again after this).
+ * How long a configuration is used while the default branch's file stays as it was (the organisation's
+ * `.github` repository, the fallback, is read again after this).
  */
 const CONFIG_MS = 10 * 60_000;
 
 /** What one process remembers across jobs, per installation and repository (bounded). */
 export interface Remembered {
   repoInfo: Memo<RepositoryInfo>;
-  /** The configuration as read when the default branch's head was `sha`. */
-  config: Memo<{ sha: string; result: RepoConfigResult }>;
+  /** The configuration as read when the default branch held the file's `version` (see `configVersion`). */
+  config: Memo<{ version: string; result: RepoConfigResult }>;
   /** Whether a branch has checks (`<scope>#<branch>`): the repository's CI, which rarely comes or goes. */
   branchChecks: Memo<boolean>;
 }
@@ -207,13 +207,13 @@ class OctokitRepo implements RepoGitHub {
     this.remembered.repoInfo.set(this.scope, info);
     return info;
   }
-  /** Read again only when the default branch moved (asking costs nothing when it did not: a 304). */
+  /** Read again only when a commit on the default branch changed the file (asking costs nothing when none did: a 304). */
   async config(): Promise<RepoConfigResult> {
-    const head = await this.branchSha((await this.info()).defaultBranch);
+    const version = await configVersion(this.gh, this.ref.owner, this.ref.repo, (await this.info()).defaultBranch);
     const known = this.remembered.config.get(this.scope);
-    if (known && head !== null && known.sha === head) return known.result;
+    if (known && version !== null && known.version === version) return known.result;
     const result = await loadRepoConfig(this.gh, this.ref.owner, this.ref.repo);
-    if (head !== null) this.remembered.config.set(this.scope, { sha: head, result });
+    if (version !== null) this.remembered.config.set(this.scope, { version, result });
     return result;
   }
   collaboratorPermission(login: string): Promise<CollaboratorPermission | null> {

@@ -1,7 +1,28 @@
+import { createHash } from "node:crypto";
 import type { GitHubClient } from "./client.js";
+import { httpStatus } from "./errors.js";
 import { parseRepoConfig, type RepoConfigResult } from "../config/repo-config.js";
 
 export const CONFIG_PATH = ".github/autopack.yml";
+
+/**
+ * Which version of `.github/autopack.yml` the branch holds: the commits that changed the file, from
+ * one listing. A commit that leaves the file alone does not change the listing, so asking again after
+ * the branch moved is answered `304 Not Modified` and costs nothing. Null when it cannot tell (an
+ * empty repository, a branch that is gone).
+ */
+export async function configVersion(gh: GitHubClient, owner: string, repo: string, branch: string): Promise<string | null> {
+  try {
+    const { data } = await gh.rest.repos.listCommits({ owner, repo, sha: branch, path: CONFIG_PATH, per_page: 100 });
+    return createHash("sha256")
+      .update(data.map((c) => c.sha).join(" "))
+      .digest("hex");
+  } catch (error) {
+    const status = httpStatus(error);
+    if (status === 404 || status === 409) return null;
+    throw error;
+  }
+}
 
 /**
  * Reads `.github/autopack.yml` from the default branch (never from a PR branch), with `_extends` and

@@ -77,16 +77,35 @@ describe("calls to GitHub, counted per verb of the door", () => {
     ]);
   });
 
+  it("reads the configuration again once a commit on the default branch changed it, and acts on it", async () => {
+    const s = scenario(h);
+    scriptAgents(h.llm, {
+      builds: {
+        P1: [{ summary: "Add a", edits: [{ path: "a.txt", action: "create", content: "a\n" }] }],
+        P2: [{ summary: "Add b", edits: [{ path: "b.txt", action: "create", content: "b\n" }] }],
+      },
+      audits: { P1: [{ recommendation: "approve" }], P2: [{ recommendation: "approve" }] },
+    });
+    const issue = await s.label(yamlPlan({ T1: [["P1", "One"]], T2: [["P2", "Two"]] }));
+    h.sim.pushCommit(OWNER, REPO, "main", { ".github/autopack.yml": "max_parallel_phases: lots\n" }, "maintainer");
+    await s.merge(issue, "P1");
+    const said = s.botComments(issue).map((c) => c.body ?? "");
+    expect(said.some((b) => b.includes("cannot use this repository's `.github/autopack.yml`") && b.includes("`max_parallel_phases`"))).toBe(true);
+    expect(s.labels(issue)).toContain("autopack:invalid");
+  });
+
   it("asks GitHub again only for what may have changed: repeated reads are conditional, and a 304 costs no quota", async () => {
     await oneMergedPhase();
 
     const counted = h.sim.requests.filter((r) => r.status !== 304 && !r.path.includes("/access_tokens"));
     const asked = (method: string, path: string) => counted.filter((r) => r.method === method && r.path.split("?")[0] === path).length;
     const repo = `/repos/${OWNER}/${REPO}`;
-    // The repository's facts once for the process; its configuration once per head of the default
-    // branch (before and after the merge), the organisation's fallback with it.
+    // The repository's facts once for the process; its configuration once, the organisation's fallback
+    // with it: the merge moved the default branch but left the file alone, which one listing of the
+    // file's commits (answered 304 after the first) tells.
     expect(asked("GET", repo)).toBe(1);
-    expect(asked("GET", `${repo}/contents/.github%2Fautopack.yml`)).toBe(2);
+    expect(asked("GET", `${repo}/contents/.github%2Fautopack.yml`)).toBe(1);
+    expect(asked("GET", `${repo}/commits`)).toBe(1);
     // The phase branch is looked up once; created a moment ago, it has no PR to look for.
     expect(asked("GET", `${repo}/git/ref/heads%2Fautopack%2F1%2FP1`)).toBe(1);
     expect(asked("GET", `${repo}/pulls`)).toBe(0);

@@ -59,6 +59,32 @@ function commit(ctx: RouteContext) {
   return ok(commitDetailShape(ctx.s, repo, sha));
 }
 
+/**
+ * A branch's history, newest first, as `git log` lists it; with `path`, only the commits that changed
+ * that path against their first parent (enough for the linear and merge histories the tests make).
+ */
+function listCommits(ctx: RouteContext) {
+  const { s, query } = ctx;
+  const repo = ctx.repo();
+  const ref = query.get("sha") || repo.defaultBranch;
+  const head = s.resolveCommit(repo, ref);
+  if (!head) throw new HttpError(404, "Not Found");
+  const path = query.get("path")?.replace(/^\/+|\/+$/g, "");
+  const blobAt = (sha: string | undefined) => (sha === undefined ? undefined : repo.git.entryAt(repo.git.commit(sha)!.tree, path!)?.sha);
+  const listed: string[] = [];
+  const seen = new Set<string>();
+  const queue = [head];
+  while (queue.length > 0) {
+    const sha = queue.shift()!;
+    if (seen.has(sha)) continue;
+    seen.add(sha);
+    const parents = repo.git.commit(sha)!.parents;
+    if (!path || blobAt(sha) !== blobAt(parents[0])) listed.push(sha);
+    queue.push(...parents);
+  }
+  return ok(ctx.page(listed.map((sha) => commitShape(s, repo, sha))));
+}
+
 function compare(ctx: RouteContext) {
   const { s } = ctx;
   const repo = ctx.repo();
@@ -99,6 +125,7 @@ export function repoRoutes(router: Router): void {
     .add("GET /repos/:owner/:repo/collaborators/:username/permission", permissionOf)
     .add("GET /repos/:owner/:repo/contents/*path", contents)
     .add("GET /repos/:owner/:repo/branches/*branch", branch)
+    .add("GET /repos/:owner/:repo/commits", listCommits)
     .add("GET /repos/:owner/:repo/commits/:ref", commit)
     .add("GET /repos/:owner/:repo/commits/*ref", commit)
     .add("GET /repos/:owner/:repo/compare/*basehead", compare);

@@ -28,6 +28,19 @@ async function oneMergedPhase(): Promise<void> {
   expect(s.labels(issue)).toContain("autopack:done");
 }
 
+/** A two-phase run (one phase per tier) labelled and under way: P1 is built and audited. */
+async function twoPhaseRun() {
+  const s = scenario(h);
+  scriptAgents(h.llm, {
+    builds: {
+      P1: [{ summary: "Add a", edits: [{ path: "a.txt", action: "create", content: "a\n" }] }],
+      P2: [{ summary: "Add b", edits: [{ path: "b.txt", action: "create", content: "b\n" }] }],
+    },
+    audits: { P1: [{ recommendation: "approve" }], P2: [{ recommendation: "approve" }] },
+  });
+  return { s, issue: await s.label(yamlPlan({ T1: [["P1", "One"]], T2: [["P2", "Two"]] })) };
+}
+
 describe("calls to GitHub, counted per verb of the door", () => {
   it("a one-phase run reads its configuration once per job, asks about the person once and writes each thing once", async () => {
     await oneMergedPhase();
@@ -57,15 +70,7 @@ describe("calls to GitHub, counted per verb of the door", () => {
   });
 
   it("asks whether the base branch has CI once, not again at each phase after the merge moved it", async () => {
-    const s = scenario(h);
-    scriptAgents(h.llm, {
-      builds: {
-        P1: [{ summary: "Add a", edits: [{ path: "a.txt", action: "create", content: "a\n" }] }],
-        P2: [{ summary: "Add b", edits: [{ path: "b.txt", action: "create", content: "b\n" }] }],
-      },
-      audits: { P1: [{ recommendation: "approve" }], P2: [{ recommendation: "approve" }] },
-    });
-    const issue = await s.label(yamlPlan({ T1: [["P1", "One"]], T2: [["P2", "Two"]] }));
+    const { s, issue } = await twoPhaseRun();
     await s.merge(issue, "P1");
     await s.merge(issue, "P2");
     expect(s.labels(issue)).toContain("autopack:done");
@@ -78,15 +83,7 @@ describe("calls to GitHub, counted per verb of the door", () => {
   });
 
   it("reads the configuration again once a commit on the default branch changed it, and acts on it", async () => {
-    const s = scenario(h);
-    scriptAgents(h.llm, {
-      builds: {
-        P1: [{ summary: "Add a", edits: [{ path: "a.txt", action: "create", content: "a\n" }] }],
-        P2: [{ summary: "Add b", edits: [{ path: "b.txt", action: "create", content: "b\n" }] }],
-      },
-      audits: { P1: [{ recommendation: "approve" }], P2: [{ recommendation: "approve" }] },
-    });
-    const issue = await s.label(yamlPlan({ T1: [["P1", "One"]], T2: [["P2", "Two"]] }));
+    const { s, issue } = await twoPhaseRun();
     h.sim.pushCommit(OWNER, REPO, "main", { ".github/autopack.yml": "max_parallel_phases: lots\n" }, "maintainer");
     await s.merge(issue, "P1");
     const said = s.botComments(issue).map((c) => c.body ?? "");

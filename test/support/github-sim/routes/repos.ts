@@ -71,17 +71,8 @@ function listCommits(ctx: RouteContext) {
   if (!head) throw new HttpError(404, "Not Found");
   const path = query.get("path")?.replace(/^\/+|\/+$/g, "");
   const blobAt = (sha: string | undefined) => (sha === undefined ? undefined : repo.git.entryAt(repo.git.commit(sha)!.tree, path!)?.sha);
-  const listed: string[] = [];
-  const seen = new Set<string>();
-  const queue = [head];
-  while (queue.length > 0) {
-    const sha = queue.shift()!;
-    if (seen.has(sha)) continue;
-    seen.add(sha);
-    const parents = repo.git.commit(sha)!.parents;
-    if (!path || blobAt(sha) !== blobAt(parents[0])) listed.push(sha);
-    queue.push(...parents);
-  }
+  // Reachable commits, nearest first (the order `ancestors` walks them in).
+  const listed = [...repo.git.ancestors(head)].filter((sha) => !path || blobAt(sha) !== blobAt(repo.git.commit(sha)!.parents[0]));
   return ok(ctx.page(listed.map((sha) => commitShape(s, repo, sha))));
 }
 

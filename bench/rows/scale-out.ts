@@ -64,12 +64,16 @@ function scaleDetail(installations: number, writesPerPhase: number, onePerMinute
     `throttling, shared on Redis, keeps to it across every process, so ${installations} installations cap the fleet at ` +
     `about ${cap.toFixed(1)} phases/min whatever the workers.`;
   if (ratio >= TARGET || wanted <= cap) return said;
+  const atMost = (installations * 60) / wanted;
+  const minimal = 7; // tree, commit, ref, PR, check run, review, check run update
   return (
     `${said} **Why it misses.** ${TARGET}× the single worker is ${wanted.toFixed(1)} phases/min, above that cap: the single ` +
     `worker already reaches ${((onePerMinute / cap) * 100).toFixed(0)}% of it, so no number of workers could. What would close ` +
-    `it: at most ${((installations * 60) / wanted).toFixed(1)} writes a phase, fewer than the seven a reviewed PR takes (tree, ` +
-    `commit, ref, PR, check run, review, check run update) plus its status edits; or writing faster than GitHub asks, which ` +
-    `Autopack does not do.`
+    `it: at most ${atMost.toFixed(1)} writes a phase` +
+    (atMost < minimal
+      ? `, fewer than the ${minimal} a reviewed PR takes (tree, commit, ref, PR, check run, review, check run update) before any status edit; `
+      : `; `) +
+    `or writing faster than GitHub asks, which Autopack does not do.`
   );
 }
 

@@ -42,10 +42,15 @@ describe("conditional requests and GitHub's waits, for every job's client", () =
     expect(asked(/\/issues\/\d+\/comments/).every((status) => status === 200)).toBe(true);
   });
 
-  it("reads the configuration again only when the default branch moved", async () => {
+  it("reads the configuration again only when a commit on the default branch changed the file", async () => {
     expect((await (await repo()).config()).ok).toBe(true);
     await (await repo()).config();
     expect(asked(/\/contents\//)).toHaveLength(2); // the repository's file, then the organisation's, once
+    // The branch moves, the file does not: the listing of the file's commits is the same, a 304.
+    sim.pushCommit("acme", "widgets", "main", { "src/a.ts": "a\n" }, "maintainer");
+    await (await repo()).config();
+    expect(asked(/\/contents\//)).toHaveLength(2);
+    expect(asked(/\/commits\?/)).toEqual([200, 304, 304]);
     sim.pushCommit("acme", "widgets", "main", { ".github/autopack.yml": "draft: true\n" }, "maintainer");
     const after = await (await repo()).config();
     expect(after.ok && after.config.draft).toBe(true);

@@ -4,7 +4,7 @@ import { decide } from "./decide.js";
 import type { SupervisorEvent } from "./events.js";
 import { LABELS } from "./labels.js";
 import { flushMirror } from "./mirror-flush.js";
-import { observePhases } from "./observe-github.js";
+import { observePhases, type KnownPulls } from "./observe-github.js";
 import type { RunContext } from "./run-context.js";
 import type { RunState } from "./run-state.js";
 import { saveStatus, type StoredRun } from "./run-store.js";
@@ -66,6 +66,7 @@ export async function advance(
   ctx: RunContext,
   stored: StoredRun | { commentId: null; state: RunState },
   event: SupervisorEvent,
+  known?: KnownPulls,
 ): Promise<RunState | null> {
   const { deps } = ctx;
   if (!ctx.config.ok) {
@@ -78,14 +79,14 @@ export async function advance(
   let decision = decide({
     state: stored.state,
     event,
-    observations: await observePhases(ctx.github, stored.state, baseBranch),
+    observations: await observePhases(ctx.github, stored.state, baseBranch, known),
     config,
     now,
   });
   // A build that just finished has a PR nobody has looked at yet: observe again so its checks
   // (or their absence) count now rather than at the next event.
   for (let pass = 0; pass < 2 && needsFreshLook(stored.state, decision.state); pass++) {
-    const observations = await observePhases(ctx.github, decision.state, baseBranch);
+    const observations = await observePhases(ctx.github, decision.state, baseBranch, known);
     const next = decide({ state: decision.state, event: { type: "observe" }, observations, config, now });
     decision = { state: next.state, actions: [...decision.actions, ...next.actions] };
   }

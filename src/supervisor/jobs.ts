@@ -11,8 +11,11 @@ export interface IssueKey {
 
 /** What the app queues: every job is about one issue's run. */
 export type Job =
-  /** Observe the run of an issue and act on what changed. */
-  | { kind: "reconcile"; target: IssueKey; reason: string }
+  /**
+   * Observe the run of an issue and act on what changed. `merged`: a phase PR the webhook said was
+   * merged, with its head (final, unlike anything else a webhook says of a PR, so it is not read again).
+   */
+  | { kind: "reconcile"; target: IssueKey; reason: string; merged?: { pr: number; headSha: string } }
   /** A person asked for something on an issue (label added, command comment); permission is checked in the worker. */
   | { kind: "intent"; target: IssueKey; intent: Intent }
   /** Long work finished (a build, an audit): record its outcome in the run. */

@@ -13,12 +13,17 @@ export const BASE_BRANCH_CHECKS = "the base branch's checks";
  * with no suite either, the base branch's checks when the base branch has some; `decide` waits for
  * them a while (see `EXPECTED_CHECKS_MINUTES`).
  */
-export async function observePhases(github: RepoGitHub, state: RunState, baseBranch: string): Promise<Observations> {
+export async function observePhases(
+  github: RepoGitHub,
+  state: RunState,
+  baseBranch: string,
+  known: KnownPulls = new Map(),
+): Promise<Observations> {
   const phases: Record<string, PhaseObservation> = {};
   let baseHasChecks: boolean | undefined;
   for (const [phaseId, rec] of Object.entries(state.phases)) {
     if (rec.pr === null || rec.step === "merged" || rec.step === "cancelled") continue;
-    const pr = await github.pull(rec.pr);
+    const pr = known.get(rec.pr) ?? (await github.pull(rec.pr));
     const observation: PhaseObservation = {
       pr: { number: pr.number, state: pr.state, merged: pr.merged, headSha: pr.headSha },
       checks: null,
@@ -38,4 +43,15 @@ export async function observePhases(github: RepoGitHub, state: RunState, baseBra
     phases[phaseId] = observation;
   }
   return { phases };
+}
+
+/** A pull request as GitHub showed it. */
+export type PullSnapshot = NonNullable<PhaseObservation["pr"]>;
+/** Pull requests whose state a webhook already said for good (merged ones), by number: not read again. */
+export type KnownPulls = ReadonlyMap<number, PullSnapshot>;
+
+/** What a merged PR is, for good: closed, merged, at the head it was merged with. */
+export function mergedPulls(merged: { pr: number; headSha: string } | undefined): KnownPulls {
+  if (!merged) return new Map();
+  return new Map([[merged.pr, { number: merged.pr, state: "closed", merged: true, headSha: merged.headSha }]]);
 }

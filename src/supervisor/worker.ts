@@ -8,6 +8,7 @@ import { reviewFeedback } from "./review-feedback.js";
 import { loadRunContext, openRepo, ourComments } from "./run-context.js";
 import { Refusals } from "./refusals.js";
 import type { SteerDecision } from "./steer-gate.js";
+import { mergedPulls } from "./observe-github.js";
 import { isTerminal } from "./run-state.js";
 import { startIntent } from "./start-intent.js";
 import { tickIntent } from "./panel-intent.js";
@@ -40,7 +41,8 @@ async function handleRunJob(deps: WorkerDeps, job: Extract<Job, { kind: "reconci
   if (!stored) return reportStaleRun(ctx);
   // An ended run is looked at again only while it still owes the Autopack API some calls.
   if (isTerminal(stored.state) && stored.state.mirror.pending.length === 0) return;
-  await advance(ctx, stored, job.kind === "event" ? job.event : { type: "observe" });
+  if (job.kind === "event") await advance(ctx, stored, job.event);
+  else await advance(ctx, stored, { type: "observe" }, mergedPulls(job.merged));
 }
 
 /** What is logged when the gate refuses someone; a refused command is answered in `commandIntent`. */

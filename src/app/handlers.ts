@@ -85,15 +85,15 @@ export function registerHandlers(app: Probot, queue: AppQueue, appId: number, re
     if (withoutCommand(context.payload)) return;
     const p = parse(CommentPayload, context.payload, "issue_comment.created");
     if (!p || ignoreBot(p.sender, "issue_comment.created")) return;
-    const body = p.comment.body ?? "";
-    if (!body.includes("/autopack") || parseCommand(body) === null) return;
-    const onPullRequest = p.issue.pull_request ? p.issue.number : null;
     const outsider = cannotSteerByAssociation(p.comment.author_association, p.repository.owner.type);
     const where = target(p, p.issue.number);
     // Someone without write access who has had their one reply on this issue: a flood of their
-    // commands queues nothing (the worker would drop each one, unread, exactly so).
+    // comments queues nothing, and is not even parsed (the worker would drop each one, unread).
     const sender = p.sender.login;
     if ((outsider || refusals.refused(where, sender)) && refusals.answered(where, sender)) return;
+    const body = p.comment.body ?? "";
+    if (!body.includes("/autopack") || parseCommand(body) === null) return;
+    const onPullRequest = p.issue.pull_request ? p.issue.number : null;
     await enqueue(context.id, {
       kind: "intent",
       target: where,

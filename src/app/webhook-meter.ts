@@ -44,6 +44,7 @@ export function meterWebhooks(probot: Probot, queue: AppQueue, metrics: AppMetri
     const ofEvent = handlers.get(context.name);
     const matched = ofAction && ofEvent ? [...ofAction, ...ofEvent] : (ofAction ?? ofEvent ?? []);
     if (matched.length === 0) return metrics.webhook(event, "ignored");
+    if (matched.length === 1) return counted(matched[0]!, context, event);
     // Each handler runs to its end even when another throws; the delivery fails with the first error.
     const outcomes = await Promise.allSettled(matched.map((handler) => counted(handler, context, event)));
     const failed = outcomes.find((outcome) => outcome.status === "rejected");

@@ -16,7 +16,13 @@ afterAll(() => sim.close());
 
 function metered() {
   const metrics = new AppMetrics();
-  const probot = new Probot({ appId: sim.appId, privateKey: sim.privateKey, secret: "s", baseUrl: sim.baseUrl, log: pino({ level: "silent" }) });
+  const probot = new Probot({
+    appId: sim.appId,
+    privateKey: sim.privateKey,
+    secret: "s",
+    baseUrl: sim.baseUrl,
+    log: pino({ level: "silent" }),
+  });
   const queue: AppQueue = {
     enqueue: async () => undefined,
     depth: async () => ({ waiting: 0, delayed: 0, running: 0 }),

@@ -107,7 +107,7 @@ describe("a comment delivered to the app", () => {
   });
 
   it("from someone GitHub refused a moment ago, who has had their reply, queues nothing", async () => {
-    // A member of the repository by the payload's word, whom the permission gate refused.
+    // Someone the payload's word does not rule out (a contributor), whom the permission gate refused a moment ago.
     refusals.noteRefused({ owner: OWNER, repo: REPO }, "reader");
     await deliver(commented("/autopack cancel", "reader", "CONTRIBUTOR"));
     expect(queued).toHaveLength(1);

@@ -118,7 +118,7 @@ export function createAutopack(settings: AutopackSettings): Autopack {
       }
     };
     const counted = meterWebhooks(probot, jobs, metrics);
-    registerHandlers(counted.probot, counted.queue, settings.appId);
+    registerHandlers(counted.probot, counted.queue, settings.appId, refusals);
     // GET /metrics, /healthz and /readyz beside the webhooks (Probot's server, or the worker's own).
     try {
       options?.addHandler(opsRoutes(metrics.registry, async () => (await jobs.depth(), null)));

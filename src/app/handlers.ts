@@ -7,6 +7,7 @@ import { cannotSteerByAssociation } from "../policy/association.js";
 import { isBot } from "../policy/permissions.js";
 import { parseCommand } from "../supervisor/commands.js";
 import { newlyTicked } from "../supervisor/control-panel.js";
+import type { Refusals } from "../supervisor/refusals.js";
 import { STATUS_MARKER } from "../supervisor/status-comment.js";
 import {
   checkedHere,
@@ -23,12 +24,23 @@ import {
 
 type Log = Probot["log"];
 
+/** What the handlers may ask of the worker's refusals: whether someone refused has had their reply already. */
+export type AnsweredRefusals = Pick<Refusals, "refused" | "answered">;
+
+/** Whether a comment cannot hold a command, read off the raw payload before it is validated. */
+function withoutCommand(payload: unknown): boolean {
+  const body = (payload as { comment?: { body?: unknown } | null } | null)?.comment?.body;
+  return typeof body === "string" && !body.includes("/autopack");
+}
+
 /**
  * Webhooks are hints, not commands: each handler checks the fields it relies on, drops what bots
- * send, and queues a job keyed by the run's issue. The answer goes back to GitHub at once; the
- * worker checks permissions and does the work.
+ * send, and queues a job keyed by the run's issue. The answer goes back to GitHub at once (Probot
+ * answers once the handlers return, so they only read and queue); the worker checks permissions and
+ * does the work. `refusals` are the worker's: a command from someone refused who has had their reply
+ * is dropped here, as the worker would drop it.
  */
-export function registerHandlers(app: Probot, queue: AppQueue, appId: number): void {
+export function registerHandlers(app: Probot, queue: AppQueue, appId: number, refusals: AnsweredRefusals): void {
   const log = app.log;
 
   function parse<S extends z.ZodType>(schema: S, payload: unknown, event: string): z.infer<S> | null {
@@ -68,16 +80,23 @@ export function registerHandlers(app: Probot, queue: AppQueue, appId: number): v
   });
 
   app.on("issue_comment.created", async (context) => {
+    // A comment without a command costs nothing: most comments are conversation, dropped before
+    // anything else is read (a payload that is not GitHub's goes on, to be reported).
+    if (withoutCommand(context.payload)) return;
     const p = parse(CommentPayload, context.payload, "issue_comment.created");
     if (!p || ignoreBot(p.sender, "issue_comment.created")) return;
-    // A comment without a command costs nothing: it is read here, and dropped.
+    const outsider = cannotSteerByAssociation(p.comment.author_association, p.repository.owner.type);
+    const where = target(p, p.issue.number);
+    // Someone without write access who has had their one reply on this issue: a flood of their
+    // comments queues nothing, and is not even parsed (the worker would drop each one, unread).
+    const sender = p.sender.login;
+    if ((outsider || refusals.refused(where, sender)) && refusals.answered(where, sender)) return;
     const body = p.comment.body ?? "";
     if (!body.includes("/autopack") || parseCommand(body) === null) return;
     const onPullRequest = p.issue.pull_request ? p.issue.number : null;
-    const outsider = cannotSteerByAssociation(p.comment.author_association, p.repository.owner.type);
     await enqueue(context.id, {
       kind: "intent",
-      target: target(p, p.issue.number),
+      target: where,
       intent: {
         type: "command",
         sender: p.sender.login,

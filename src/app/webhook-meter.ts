@@ -13,33 +13,42 @@ function eventName(context: Context): string {
 
 /**
  * Counts each webhook by event and outcome without the handlers knowing: the handlers get a Probot
- * whose `on` wraps them and a queue that notes what they queued. A delivery whose handler queued a
+ * whose `on` keeps them and a queue that notes what they queued. A delivery whose handler queued a
  * job under its id is `queued`, one it returned from is `ignored`, one it threw on is `failed`; an
  * event no handler listens to is `ignored`.
+ *
+ * Probot hears every delivery through one listener of its own, which hands it to the handlers of its
+ * event (`issues.labeled`, then `issues`). One listener, not one per handler plus one for the rest:
+ * Probot builds a context (an installation client and a logger) for each listener a delivery matches.
  */
 export function meterWebhooks(probot: Probot, queue: AppQueue, metrics: AppMetrics): { probot: Probot; queue: AppQueue } {
   const queued = new Set<string>();
-  const listened = new Set<string>();
-  const wrap =
-    (handler: Handler): Handler =>
-    async (context) => {
-      const event = eventName(context);
-      try {
-        await handler(context);
-        metrics.webhook(event, queued.has(context.id) ? "queued" : "ignored");
-      } catch (error) {
-        metrics.webhook(event, "failed");
-        throw error;
-      } finally {
-        queued.delete(context.id);
-      }
-    };
+  const handlers = new Map<string, Handler[]>();
+  const counted = async (handler: Handler, context: Context, event: string) => {
+    try {
+      await handler(context);
+      metrics.webhook(event, queued.has(context.id) ? "queued" : "ignored");
+    } catch (error) {
+      metrics.webhook(event, "failed");
+      throw error;
+    } finally {
+      queued.delete(context.id);
+    }
+  };
   const on = (events: string | string[], handler: Handler) => {
-    for (const event of [events].flat()) listened.add(event);
-    (probot.on as (events: string | string[], handler: Handler) => void)(events, wrap(handler));
+    for (const event of [events].flat()) handlers.set(event, [...(handlers.get(event) ?? []), handler]);
   };
   probot.onAny(async (context) => {
-    if (!listened.has(context.name) && !listened.has(eventName(context))) metrics.webhook(eventName(context), "ignored");
+    const event = eventName(context);
+    const ofAction = event === context.name ? undefined : handlers.get(event);
+    const ofEvent = handlers.get(context.name);
+    const matched = ofAction && ofEvent ? [...ofAction, ...ofEvent] : (ofAction ?? ofEvent ?? []);
+    if (matched.length === 0) return metrics.webhook(event, "ignored");
+    if (matched.length === 1) return counted(matched[0]!, context, event);
+    // Each handler runs to its end even when another throws; the delivery fails with the first error.
+    const outcomes = await Promise.allSettled(matched.map((handler) => counted(handler, context, event)));
+    const failed = outcomes.find((outcome) => outcome.status === "rejected");
+    if (failed) throw failed.reason;
   });
   const noting: AppQueue = new Proxy(queue, {
     get(target, key) {

@@ -24,6 +24,20 @@ describe("InProcessQueue", () => {
     expect(log).toEqual(["start a", "end a", "start b", "end b"]);
   });
 
+  it("starts a job only after enqueue has returned: none of it runs while a webhook is being answered", async () => {
+    const log: string[] = [];
+    const queue = new InProcessQueue<Job>({
+      handler: async (j) => {
+        log.push(`started ${j.reason}`);
+      },
+    });
+    await queue.enqueue({ id: "a", key: "k", job: job("a") });
+    log.push("answered");
+    expect(await queue.depth()).toEqual({ waiting: 0, delayed: 0, running: 1 });
+    await queue.drain();
+    expect(log).toEqual(["answered", "started a"]);
+  });
+
   it("runs different keys concurrently", async () => {
     let running = 0;
     let peak = 0;

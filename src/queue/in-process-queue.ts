@@ -158,6 +158,9 @@ export class InProcessQueue<T> implements JobQueue<T> {
       waiting = now;
     };
     try {
+      // The job's own work starts on the next turn of the event loop, never inside `enqueue`: a
+      // webhook handler that queues a job returns, and GitHub has its answer, before any of it runs.
+      await new Promise(setImmediate);
       await pRetry(
         async () => {
           backingOff(false);

@@ -121,3 +121,31 @@ describe("a comment delivered to the app", () => {
     expect(queued).toEqual([]);
   });
 });
+
+describe("a phase PR closed", () => {
+  const deliverPull = (payload: unknown) =>
+    probot.receive({ id: `delivery-${++deliveries}`, name: "pull_request", payload } as Parameters<Probot["receive"]>[0]);
+  const phasePull = (phase: string) => {
+    sim.pushCommit(OWNER, REPO, `autopack/${issue}/${phase}`, { [`${phase}.txt`]: "x\n" }, "maintainer");
+    return sim.openPull(OWNER, REPO, { head: `autopack/${issue}/${phase}`, title: phase, user: "maintainer" });
+  };
+
+  it("merged: the run's issue is reconciled, carrying the merge and its head, which are final", async () => {
+    const pull = phasePull("P1");
+    const head = sim.branchHead(OWNER, REPO, `autopack/${issue}/P1`)!;
+    sim.mergePull(OWNER, REPO, pull, "maintainer");
+    await deliverPull(sim.events.pullRequestClosed({ owner: OWNER, repo: REPO, pull, sender: "maintainer" }).payload);
+    expect(queued.map((q) => q.job)).toMatchObject([{ kind: "reconcile", target: { issue }, merged: { pr: pull, headSha: head } }]);
+  });
+
+  it("closed unmerged, or reopened: reconciled without it (the PR may change again and is read)", async () => {
+    const pull = phasePull("P2");
+    sim.closePull(OWNER, REPO, pull, "maintainer");
+    const closed = sim.events.pullRequestClosed({ owner: OWNER, repo: REPO, pull, sender: "maintainer" }).payload;
+    expect(closed.pull_request).toMatchObject({ merged: false });
+    await deliverPull(closed);
+    await deliverPull({ ...closed, action: "reopened" });
+    expect(queued).toHaveLength(2);
+    for (const q of queued) expect(q.job).not.toHaveProperty("merged");
+  });
+});

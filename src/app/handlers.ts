@@ -167,10 +167,11 @@ export function registerHandlers(app: Probot, queue: AppQueue, appId: number, re
     p: { installation: { id: number }; repository: { name: string; owner: { login: string } } },
     ref: string | null | undefined,
     reason: string,
+    merged?: { pr: number; headSha: string },
   ) => {
     const branch = parsePhaseBranch(ref);
     if (!branch) return;
-    const job: Job = { kind: "reconcile", target: target(p, branch.issue), reason };
+    const job: Job = { kind: "reconcile", target: target(p, branch.issue), reason, ...(merged ? { merged } : {}) };
     await queue.enqueue({ id, key: issueQueueKey(job.target), job, coalesce: reconcileTag(job.target) });
   };
   app.on(["check_suite.completed"], async (context) => {
@@ -192,6 +193,9 @@ export function registerHandlers(app: Probot, queue: AppQueue, appId: number, re
   app.on(["pull_request.closed", "pull_request.synchronize", "pull_request.reopened"], async (context) => {
     const p = parse(PullRequestPayload, context.payload, context.name);
     if (!p || (context.payload.action === "synchronize" && isBot(p.sender)) || headElsewhere(p.pull_request)) return;
-    await reconcileBranch(context.id, p, p.pull_request.head.ref, `pull request ${context.payload.action}`);
+    // A merged PR is final: what the webhook says of it is taken as read (its state and head).
+    const pr = p.pull_request;
+    const merged = context.payload.action === "closed" && pr.merged === true ? { pr: pr.number, headSha: pr.head.sha } : undefined;
+    await reconcileBranch(context.id, p, pr.head.ref, `pull request ${context.payload.action}`, merged);
   });
 }

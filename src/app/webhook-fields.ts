@@ -76,7 +76,11 @@ export const PullRequestPayload = z.object({
   installation: Installation,
   repository: Repository,
   sender: Account,
-  pull_request: PullRepos.extend({ number: z.number().int() }),
+  pull_request: PullRepos.extend({
+    number: z.number().int(),
+    merged: z.boolean().nullable().optional(),
+    head: PullRepos.shape.head.extend({ sha: z.string() }),
+  }),
 });
 
 /** Whether a pull request's head lives in another repository (a fork, or one deleted since). */

@@ -106,6 +106,9 @@ describe("calls to GitHub, counted per verb of the door", () => {
     // The phase branch is looked up once; created a moment ago, it has no PR to look for.
     expect(asked("GET", `${repo}/git/ref/heads%2Fautopack%2F1%2FP1`)).toBe(1);
     expect(asked("GET", `${repo}/pulls`)).toBe(0);
+    // The PR is read whole once, by the audit; the merge is taken from its webhook, which says it for good.
+    const [pr] = h.sim.pulls(OWNER, REPO);
+    expect(asked("GET", `${repo}/pulls/${pr!.number}`)).toBe(1);
     // Reads of things that did not change were answered 304, and the rate limit did not count them.
     const notModified = h.sim.requests.filter((r) => r.status === 304);
     expect(notModified.length).toBeGreaterThan(5);

@@ -32,10 +32,10 @@ describe("token counts", () => {
   it("answer whether a counted text fits without counting it again, either way", () => {
     const text = fileText("fits");
     const tokens = countTokens(text);
-    const before = tokenizer.limits;
+    const before = { counts: tokenizer.counts, limits: tokenizer.limits };
     expect(fitsInTokens(text, tokens)).toBe(true);
     expect(fitsInTokens(text, tokens - 1)).toBe(false);
-    expect(tokenizer.limits - before).toBe(0);
+    expect([tokenizer.counts - before.counts, tokenizer.limits - before.limits]).toEqual([0, 0]);
   });
 
   it("keep the whole count a fitting text was found to have", () => {
@@ -44,6 +44,14 @@ describe("token counts", () => {
     const before = tokenizer.counts;
     expect(countTokens(text)).toBeGreaterThan(100);
     expect(tokenizer.counts - before).toBe(0);
+  });
+
+  it("stop counting a huge text once it is past the limit", () => {
+    const huge = fileText("huge").repeat(200);
+    const before = { counts: tokenizer.counts, limits: tokenizer.limits };
+    expect(fitsInTokens(huge, 1_000)).toBe(false);
+    expect(tokenizer.counts - before.counts).toBe(0);
+    expect(tokenizer.limits - before.limits).toBe(1);
   });
 
   it("cut a text as before: the longest prefix of whole lines within the limit", () => {

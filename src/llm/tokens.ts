@@ -12,8 +12,15 @@ export function countTokens(text: string): number {
   return tokens;
 }
 
+/**
+ * Up to this many characters a text is counted whole (the tokenizer's plain count is several times
+ * faster than its token-by-token walk); past it, counting stops as soon as the limit is passed.
+ */
+const COUNT_WHOLE_CHARS = 100_000;
+
 /** True when `text` fits in `limit` tokens; stops counting early on huge inputs. */
 export function fitsInTokens(text: string, limit: number): boolean {
+  if (text.length <= COUNT_WHOLE_CHARS) return countTokens(text) <= limit;
   const known = counted.get(text);
   if (known !== undefined) return known <= limit;
   const within = isWithinTokenLimit(text, limit);
@@ -26,7 +33,8 @@ export function fitsInTokens(text: string, limit: number): boolean {
 export function truncateToTokens(text: string, limit: number): { text: string; truncated: boolean } {
   if (fitsInTokens(text, limit)) return { text, truncated: false };
   // The prefixes tried here are not asked again: they are not kept.
-  const fits = (prefix: string) => isWithinTokenLimit(prefix, limit) !== false;
+  const fits = (prefix: string) =>
+    prefix.length <= COUNT_WHOLE_CHARS ? countO200k(prefix) <= limit : isWithinTokenLimit(prefix, limit) !== false;
   const lines = text.split("\n");
   let lo = 0;
   let hi = lines.length;

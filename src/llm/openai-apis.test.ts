@@ -20,9 +20,7 @@ describe("the schema sent with each call", () => {
   it("is the zod helper's strict JSON schema, the same in every call, per schema and name", () => {
     for (let call = 0; call < 2; call++) {
       expect(JSON.stringify(chatBody(request(Edit, "edit")).response_format)).toBe(JSON.stringify(zodResponseFormat(Edit, "edit")));
-      expect(JSON.stringify(chatBody(request(Review, "review")).response_format)).toBe(
-        JSON.stringify(zodResponseFormat(Review, "review")),
-      );
+      expect(JSON.stringify(chatBody(request(Review, "review")).response_format)).toBe(JSON.stringify(zodResponseFormat(Review, "review")));
       expect(JSON.stringify(responsesBody(request(Edit, "edit")).text)).toBe(JSON.stringify({ format: zodTextFormat(Edit, "edit") }));
     }
     // One schema under another name is sent under that name.

@@ -17,9 +17,8 @@ const fileText = (name: string) => `// ${name}\n` + Array.from({ length: 50 }, (
 
 describe("token counts", () => {
   it("count a text once however many prompts hold it, with the tokenizer's own figure", async () => {
-    const { countTokens: real } = await vi.importActual<typeof import("gpt-tokenizer/encoding/o200k_base")>(
-      "gpt-tokenizer/encoding/o200k_base",
-    );
+    const { countTokens: real } =
+      await vi.importActual<typeof import("gpt-tokenizer/encoding/o200k_base")>("gpt-tokenizer/encoding/o200k_base");
     const text = fileText("once");
     const before = tokenizer.counts;
     const first = countTokens(text);

@@ -63,10 +63,18 @@ export function memory(pid: number): { rss: number; peak: number } {
   return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
 }
 
+/**
+ * Flags for the app's Node from BENCH_APP_NODE_FLAGS (space-separated), e.g. `--cpu-prof --cpu-prof-dir=DIR`
+ * to profile the app over a row (Node takes `--cpu-prof` on its command line only, not in NODE_OPTIONS).
+ */
+function nodeFlags(): string[] {
+  return (process.env["BENCH_APP_NODE_FLAGS"] ?? "").split(" ").filter(Boolean);
+}
+
 async function spawnApp(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   for (let tries = 0; tries < 5; tries++) {
     const offered = 20_000 + Math.floor(Math.random() * 9_000);
-    const child = spawn(process.execPath, [builtApp()], {
+    const child = spawn(process.execPath, [...nodeFlags(), builtApp()], {
       cwd: root,
       env: { ...env, PORT: String(offered) },
       stdio: ["ignore", "pipe", "pipe"],

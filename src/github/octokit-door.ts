@@ -69,6 +69,8 @@ export interface DoorOptions {
   meter?: GitHubMeter;
   /** Conditional requests (ETags) for repeated reads (default on). */
   conditional?: boolean;
+  /** The clock by which installations' clients age (tests move it). */
+  now?: () => number;
 }
 
 /** The door over Probot's Octokit: what the app is given instead of `app.auth`. */
@@ -84,7 +86,8 @@ export function octokitGitHub(auth: OctokitAuth, options: DoorOptions = {}): Git
     cache: options.conditional === false ? null : new ConditionalCache(),
     gate: new RetryAfterGate(),
   };
-  return count(new OctokitApp(meter?.rateLimit ? watchRateLimit(auth, meter.rateLimit.bind(meter)) : auth, count, policy));
+  const watched = meter?.rateLimit ? watchRateLimit(auth, meter.rateLimit.bind(meter)) : auth;
+  return count(new OctokitApp(watched, count, policy, options.now ?? Date.now));
 }
 
 /** Each client `auth` hands out tells `report` what GitHub says is left of the rate limit after each response. */
@@ -109,6 +112,12 @@ const REPO_INFO_MS = 5 * 60_000;
  */
 const CONFIG_MS = 10 * 60_000;
 
+/**
+ * How long an installation's client serves its jobs before another is made: less than the hour an
+ * installation token lives, so no client outlives the token it was first given.
+ */
+export const CLIENT_MS = 50 * 60_000;
+
 /** What one process remembers across jobs, per installation and repository (bounded). */
 export interface Remembered {
   repoInfo: Memo<RepositoryInfo>;
@@ -126,12 +135,17 @@ class OctokitApp implements GitHubApp {
     config: new Memo(1_000, CONFIG_MS),
     branchChecks: new Memo(1_000, REPO_INFO_MS),
   };
+  /** Each installation's client, shared by its jobs (see `client`). */
+  private readonly clients: Memo<Promise<GitHubClient>>;
 
   constructor(
     private readonly auth: OctokitAuth,
     private readonly count: Count,
     private readonly policy: RequestPolicy,
-  ) {}
+    now: () => number,
+  ) {
+    this.clients = new Memo(1_000, CLIENT_MS, now);
+  }
 
   async installations(): Promise<{ id: number }[]> {
     const gh = await this.auth();
@@ -140,8 +154,27 @@ class OctokitApp implements GitHubApp {
   }
 
   async installation(installationId: number): Promise<InstallationGitHub> {
-    const gh = applyRequestPolicy(await this.auth(installationId), installationId, this.policy);
+    const gh = await this.client(installationId);
     return this.count(new OctokitInstallation(this, gh, this.count, installationId));
+  }
+
+  /**
+   * The installation's client, made once and shared by its jobs for `CLIENT_MS`: an Octokit with its
+   * plugins and limiters is costly to build and a phase runs several jobs, and the hooks it is given here
+   * are given once. Its token is not kept in it: its auth asks Probot's token cache at each request, which
+   * fetches a new token before the old one expires; the client is made anew after `CLIENT_MS` all the same.
+   */
+  private client(installationId: number): Promise<GitHubClient> {
+    const key = String(installationId);
+    const known = this.clients.get(key);
+    if (known) return known;
+    const made = this.auth(installationId).then((gh) => applyRequestPolicy(gh, installationId, this.policy));
+    this.clients.set(key, made);
+    // A failed authentication is not remembered: the next job asks again.
+    made.catch(() => {
+      if (this.clients.get(key) === made) this.clients.delete(key);
+    });
+    return made;
   }
 }
 

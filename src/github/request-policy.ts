@@ -24,8 +24,11 @@ export function applyRequestPolicy(gh: GitHubClient, installationId: number, pol
   if (applied.has(gh)) return gh;
   applied.add(gh);
   const parse = gh.request.endpoint.parse as unknown as Parse;
+  // Only a GET is asked conditionally, and only a GET's URL needs working out here.
   const send = (request: Send, options: Options) =>
-    policy.cache ? conditional(policy.cache, `${installationId}`, parse(options), request, options) : request(options);
+    policy.cache && (options.method ?? "GET").toUpperCase() === "GET"
+      ? conditional(policy.cache, `${installationId}`, parse(options), request, options)
+      : request(options);
   gh.hook.wrap("request", (async (request: Send, options: Options) => {
     await policy.gate.wait(installationId);
     try {

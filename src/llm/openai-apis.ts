@@ -137,12 +137,31 @@ function withSchemaName<T>(req: Schema, make: () => T): T {
   }
 }
 
-function chatFormat(req: Schema) {
-  return withSchemaName(req, () => zodResponseFormat(req.schema, req.schemaName));
+type ChatFormat = ReturnType<typeof zodResponseFormat>;
+type ResponsesFormat = ReturnType<typeof zodTextFormat>;
+
+/**
+ * The formats made for a schema, by name: turning a zod schema into JSON schema costs more than the rest
+ * of the request's body, and the Builder and the Auditor send the same few schemas in every call.
+ */
+const formats = new WeakMap<object, Map<string, { chat?: ChatFormat; responses?: ResponsesFormat }>>();
+
+function madeFor(req: Schema): { chat?: ChatFormat; responses?: ResponsesFormat } {
+  let byName = formats.get(req.schema);
+  if (!byName) formats.set(req.schema, (byName = new Map()));
+  let made = byName.get(req.schemaName);
+  if (!made) byName.set(req.schemaName, (made = {}));
+  return made;
 }
 
-function responsesFormat(req: Schema) {
-  return withSchemaName(req, () => zodTextFormat(req.schema, req.schemaName));
+function chatFormat(req: Schema): ChatFormat {
+  const made = madeFor(req);
+  return (made.chat ??= withSchemaName(req, () => zodResponseFormat(req.schema, req.schemaName)));
+}
+
+function responsesFormat(req: Schema): ResponsesFormat {
+  const made = madeFor(req);
+  return (made.responses ??= withSchemaName(req, () => zodTextFormat(req.schema, req.schemaName)));
 }
 
 function jsonSchemaOf(req: Schema): unknown {

@@ -5,28 +5,90 @@ import { countTokens as countO200k, isWithinTokenLimit } from "gpt-tokenizer/enc
  * models' tokenizers it is an estimate, which is why budgets keep a margin.
  */
 export function countTokens(text: string): number {
-  return countO200k(text);
+  const known = counted.get(text);
+  if (known !== undefined) return known;
+  const tokens = countO200k(text);
+  counted.set(text, tokens);
+  return tokens;
 }
+
+/**
+ * Up to this many characters a text is counted whole (the tokenizer's plain count is several times
+ * faster than its token-by-token walk); past it, counting stops as soon as the limit is passed.
+ */
+const COUNT_WHOLE_CHARS = 100_000;
 
 /** True when `text` fits in `limit` tokens; stops counting early on huge inputs. */
 export function fitsInTokens(text: string, limit: number): boolean {
-  return isWithinTokenLimit(text, limit) !== false;
+  if (text.length <= COUNT_WHOLE_CHARS) return countTokens(text) <= limit;
+  const known = counted.get(text);
+  if (known !== undefined) return known <= limit;
+  const within = isWithinTokenLimit(text, limit);
+  // Within the limit, the answer is the whole count.
+  if (within !== false) counted.set(text, within);
+  return within !== false;
 }
 
 /** Cuts `text` to at most `limit` tokens, on a line boundary where possible. */
 export function truncateToTokens(text: string, limit: number): { text: string; truncated: boolean } {
   if (fitsInTokens(text, limit)) return { text, truncated: false };
+  // The prefixes tried here are not asked again: they are not kept.
+  const fits = (prefix: string) =>
+    prefix.length <= COUNT_WHOLE_CHARS ? countO200k(prefix) <= limit : isWithinTokenLimit(prefix, limit) !== false;
   const lines = text.split("\n");
   let lo = 0;
   let hi = lines.length;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (fitsInTokens(lines.slice(0, mid).join("\n"), limit)) lo = mid;
+    if (fits(lines.slice(0, mid).join("\n"))) lo = mid;
     else hi = mid - 1;
   }
   if (lo > 0) return { text: lines.slice(0, lo).join("\n"), truncated: true };
   // One line longer than the limit: cut by characters.
   let chars = Math.min(text.length, limit * 4);
-  while (chars > 0 && !fitsInTokens(text.slice(0, chars), limit)) chars = Math.floor(chars * 0.8);
+  while (chars > 0 && !fits(text.slice(0, chars))) chars = Math.floor(chars * 0.8);
   return { text: text.slice(0, chars), truncated: true };
 }
+
+/**
+ * Counts already made, by text (least recently used go first): the same system prompts, file sections
+ * and listings are counted in every prompt of a phase and again in its retries. Bounded in entries and
+ * in characters; texts too short to be worth keeping or too long to hold are counted every time.
+ */
+export class TokenCounts {
+  readonly #entries = new Map<string, number>();
+  #chars = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxChars: number,
+    private readonly minLength: number,
+  ) {}
+
+  get(text: string): number | undefined {
+    if (text.length < this.minLength) return undefined;
+    const tokens = this.#entries.get(text);
+    if (tokens === undefined) return undefined;
+    this.#entries.delete(text);
+    this.#entries.set(text, tokens);
+    return tokens;
+  }
+
+  set(text: string, tokens: number): void {
+    if (text.length < this.minLength || text.length > this.maxChars / 8 || this.#entries.has(text)) return;
+    this.#entries.set(text, tokens);
+    this.#chars += text.length;
+    for (const old of this.#entries.keys()) {
+      if (this.#entries.size <= this.maxEntries && this.#chars <= this.maxChars) break;
+      this.#entries.delete(old);
+      this.#chars -= old.length;
+    }
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
+
+/** The process's counts: up to 2,000 texts and 4 million characters (about 8 MB). */
+const counted = new TokenCounts(2_000, 4_000_000, 64);

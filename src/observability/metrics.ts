@@ -5,6 +5,12 @@ import type { SupervisorMetrics } from "../supervisor/metrics.js";
 
 /** How long jobs and the Builder's and Auditor's attempts take, in seconds: from a webhook's reconcile to a long build. */
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
+/**
+ * How often, in ms, the event loop's lag is sampled for `nodejs_eventloop_lag_*`. prom-client's 10 ms
+ * wakes an idle process 100 times a second, which cost more CPU than the app's own work between
+ * webhooks; every 100 ms still shows a loop held up for longer than that.
+ */
+export const EVENT_LOOP_SAMPLE_MS = 100;
 
 export type WebhookOutcome = "queued" | "ignored" | "failed";
 export type JobState = "completed" | "retried" | "failed";
@@ -34,7 +40,7 @@ export class AppMetrics {
 
   constructor(options: { processMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
     const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
       new Counter<L>({ name, help, labelNames, registers });
     const gauge = <L extends string>(name: string, help: string, labelNames: L[]) => new Gauge<L>({ name, help, labelNames, registers });

@@ -66,7 +66,10 @@ export class SimServer {
 
   async listen(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = 1000;
+    // Connections stay open between requests, as GitHub's do: a client keeps an idle socket until a
+    // second before the server's timeout (undici does), so a 1 s timeout would mean a new connection
+    // for every request, a cost the app does not have against GitHub.
+    this.server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
     const { port } = this.server.address() as AddressInfo;
     return `http://127.0.0.1:${port}`;

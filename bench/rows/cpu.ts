@@ -45,23 +45,22 @@ export default async function cpu(): Promise<BenchRow[]> {
         'To profile the app over this row: `BENCH_APP_NODE_FLAGS="--cpu-prof --cpu-prof-dir=DIR" npm run bench -- --only cpu`.' +
         (median <= 50
           ? ""
-          : "\n\n**Why it misses.** A phase is about 48 GitHub requests and 3 model calls, and a profile of the process " +
+          : "\n\n**Why it misses.** A phase is about 45 GitHub requests (those answered 304 included) and 3 model calls, and a profile of the process " +
             "after the warm-up puts the CPU in carrying them: undici's fetch under Octokit and the OpenAI client (streams, " +
             "sockets, parsing) about 30%, opening and closing a TCP connection per request about 15%, garbage collection " +
             "about 17%, Octokit's and Probot's layers (endpoint, throttling's Bottleneck, retry, auth, JSON) about 10%, " +
             "promise hooks (the AsyncLocalStorage that routes Octokit's log lines to the job's log) about 6%, the tokenizer " +
             "about 3%, and the Supervisor's, Builder's and Auditor's own code about 3%; V8's background threads (concurrent " +
-            "GC and compilation) add about two fifths to the main thread's time. The connection per request is the " +
-            "simulator's doing in part: it answers `Keep-Alive: timeout=1`, which undici, keeping a second's margin, takes " +
-            "as no keep-alive, so every request connects anew (against GitHub connections are reused); with that margin " +
-            "lowered it fell by about 7% in a side-by-side run. Already cut: prom-client's event-loop monitor sampled every 10 ms " +
+            "GC and compilation) add about two fifths to the main thread's time. The connection per request was the " +
+            "simulator's doing: it answered `Keep-Alive: timeout=1`, which undici, keeping a second's margin, took as no " +
+            "keep-alive; it now keeps connections 5 s, as GitHub does, and they are reused. " +
+            "Already cut: prom-client's event-loop monitor sampled every 10 ms " +
             "and woke the process 100 times a second (3 to 6 ms of CPU a second at rest, and a phase lasts about 10 s, most " +
             "of it spent in GitHub's one-write-a-second spacing), now every 100 ms; one Octokit client per installation " +
             "instead of one per job; token counts kept by text; the structured-output JSON schema made once per schema. " +
             "Together these cut a few tens of ms per phase, less than the row's run-to-run spread on a shared machine. What " +
             "would close the rest: far fewer requests per phase (see the requests row: each costs about 5 to 8 ms of CPU " +
-            "here, its share of GC included), connection reuse in the simulator (a longer keep-alive) so that the figure " +
-            "is not inflated, and a lighter HTTP path than fetch with Octokit's plugins for GitHub's calls."),
+            "here, its share of GC included), and a lighter HTTP path than fetch with Octokit's plugins for GitHub's calls."),
     },
   ];
 }

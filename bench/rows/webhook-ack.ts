@@ -137,10 +137,10 @@ export default async function webhookAck(): Promise<BenchRow[]> {
         "second parse of the command) ran before Probot answered. Now one listener hands each delivery to the handlers of " +
         "its event, a job starts on the next turn of the event loop, and a refused person's comments stop in the handler. " +
         "In six alternating 4-second runs flat out: the bare app 270 µs a delivery, the app 310 µs (before: 470 µs); " +
-        "deliveries a second 0.80–1.19× the bare app's, median 0.90× (before: 0.57–0.80×, median 0.64×). Of what is left, " +
-        "about 10% of the app's time is Node 20's AsyncLocalStorage (the context through which a job's GitHub request " +
-        "lines reach its log): once any job has run, every promise in the process goes through promise hooks (Node 24 and " +
-        "later keep such a context without them; the Docker image runs Node 26). The rest is the schema validation and " +
+        "deliveries a second 0.80–1.19× the bare app's, median 0.90× (before: 0.57–0.80×, median 0.64×). Node 20's " +
+        "AsyncLocalStorage (the context through which a job's GitHub request lines reach its log) sent every promise of " +
+        "the process through promise hooks once any job had run, about 10% of the app's time; it is now switched off " +
+        "while no job runs (Node 24 and later, the Docker image's Node 26 included, keep such a context without hooks). The rest is the schema validation and " +
         "the handler (about 10 µs), the metrics counter and the body read within the 25 MB limit (a few µs each)." +
         "\n\nBefore the rates, each server is driven flat out for 5 s and that is not counted: the first seconds compile " +
         "the code on the path, more of it in the app than in the bare app." +

@@ -18,11 +18,11 @@ const MISS =
   "again only when a commit changed the file, the base branch's CI remembered, a new branch's tree listed from its base " +
   "commit, an audit that knows it posted nothing yet, and a merged PR taken from its webhook took the run from about 59 " +
   "requests a phase to the figure above. What is left is how a run is recorded. The run's only record is the signed state " +
-  "block in its status comment (see the README's \"Architecture\"), and a phase is recorded at five steps, each a turn of " +
+  'block in its status comment (see the README\'s "Architecture"), and a phase is recorded at five steps, each a turn of ' +
   "the Supervisor: the merge that starts it, the build recorded, the audit recorded, with the build and the audit as jobs of " +
   "their own in between. Each of the three status edits beyond the minimal sequence's one is a write, and makes the next " +
   "job's read of the issue's comments a fresh 200 rather than a free 304 (so about 2 requests each); the build recorded " +
-  "looks at the new head's check runs, statuses and check suites to tell \"no CI\" from \"CI not started yet\" (3), the " +
+  'looks at the new head\'s check runs, statuses and check suites to tell "no CI" from "CI not started yet" (3), the ' +
   "audit recorded looks at the checks again (a check that fails after the audit still counts, 1), and the audit looks its " +
   "check run up and the Builder its branch (2), which is what makes a job that runs again after a crash safe. Closing the " +
   "rest means recording a phase once rather than at each step: keeping the steps in between somewhere GitHub does not " +

@@ -90,7 +90,8 @@ async function compare(installations: number, what: string): Promise<BenchRow> {
     target: `≥ ${TARGET}×`,
     measured: `4 workers: ${four.perMinute.toFixed(1)} phases/min (${four.seconds.toFixed(0)} s), ${ratio.toFixed(2)}×`,
     met: problems.length === 0 && ratio >= TARGET,
-    detail: scaleDetail(installations, writesPerPhase, one.perMinute, ratio) + (problems.length > 0 ? `; PROBLEMS: ${problems.join("; ")}` : ""),
+    detail:
+      scaleDetail(installations, writesPerPhase, one.perMinute, ratio) + (problems.length > 0 ? `; PROBLEMS: ${problems.join("; ")}` : ""),
   };
 }
 

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { countTokens as countO200k, isWithinTokenLimit } from "gpt-tokenizer/encoding/o200k_base";
 
 /**
@@ -56,33 +57,27 @@ export function truncateToTokens(text: string, limit: number): { text: string; t
  * in characters; texts too short to be worth keeping or too long to hold are counted every time.
  */
 export class TokenCounts {
-  readonly #entries = new Map<string, number>();
-  #chars = 0;
+  readonly #entries: LRUCache<string, number>;
 
   constructor(
-    private readonly maxEntries: number,
-    private readonly maxChars: number,
+    maxEntries: number,
+    maxChars: number,
     private readonly minLength: number,
-  ) {}
+  ) {
+    this.#entries = new LRUCache({
+      max: maxEntries,
+      maxSize: maxChars,
+      maxEntrySize: Math.floor(maxChars / 8),
+      sizeCalculation: (_tokens, text) => Math.max(1, text.length),
+    });
+  }
 
   get(text: string): number | undefined {
-    if (text.length < this.minLength) return undefined;
-    const tokens = this.#entries.get(text);
-    if (tokens === undefined) return undefined;
-    this.#entries.delete(text);
-    this.#entries.set(text, tokens);
-    return tokens;
+    return text.length < this.minLength ? undefined : this.#entries.get(text);
   }
 
   set(text: string, tokens: number): void {
-    if (text.length < this.minLength || text.length > this.maxChars / 8 || this.#entries.has(text)) return;
-    this.#entries.set(text, tokens);
-    this.#chars += text.length;
-    for (const old of this.#entries.keys()) {
-      if (this.#entries.size <= this.maxEntries && this.#chars <= this.maxChars) break;
-      this.#entries.delete(old);
-      this.#chars -= old.length;
-    }
+    if (text.length >= this.minLength && !this.#entries.has(text)) this.#entries.set(text, tokens);
   }
 
   get size(): number {

@@ -87,7 +87,9 @@ describe("calls to GitHub, counted per verb of the door", () => {
     h.sim.pushCommit(OWNER, REPO, "main", { ".github/autopack.yml": "max_parallel_phases: lots\n" }, "maintainer");
     await s.merge(issue, "P1");
     const said = s.botComments(issue).map((c) => c.body ?? "");
-    expect(said.some((b) => b.includes("cannot use this repository's `.github/autopack.yml`") && b.includes("`max_parallel_phases`"))).toBe(true);
+    expect(said.some((b) => b.includes("cannot use this repository's `.github/autopack.yml`") && b.includes("`max_parallel_phases`"))).toBe(
+      true,
+    );
     expect(s.labels(issue)).toContain("autopack:invalid");
   });
 

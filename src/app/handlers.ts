@@ -25,7 +25,7 @@ import {
 type Log = Probot["log"];
 
 /** What the handlers may ask of the worker's refusals: whether someone refused has had their reply already. */
-export type AnsweredRefusals = Pick<Refusals, "refused" | "answered">;
+export type AnsweredRefusals = Pick<Refusals, "settled">;
 
 /** Whether a comment cannot hold a command, read off the raw payload before it is validated. */
 function withoutCommand(payload: unknown): boolean {
@@ -90,9 +90,10 @@ export function registerHandlers(app: Probot, queue: AppQueue, appId: number, re
     // Someone without write access who has had their one reply on this issue: a flood of their
     // comments queues nothing, and is not even parsed (the worker would drop each one, unread).
     const sender = p.sender.login;
-    if ((outsider || refusals.refused(where, sender)) && refusals.answered(where, sender)) return;
+    if (refusals.settled(where, sender, outsider)) return;
+    // (A body without `/autopack` was dropped above, before validation.)
     const body = p.comment.body ?? "";
-    if (!body.includes("/autopack") || parseCommand(body) === null) return;
+    if (parseCommand(body) === null) return;
     const onPullRequest = p.issue.pull_request ? p.issue.number : null;
     await enqueue(context.id, {
       kind: "intent",

@@ -38,6 +38,14 @@ export class Refusals {
     return this.#answered.has(`${personKey(where, login)}#${where.issue}`);
   }
 
+  /**
+   * Whether a command from this person on this issue goes no further, unread: they are known not to
+   * steer (`outsider`, the webhook's word, or refused a moment ago) and have had their reply here.
+   */
+  settled(where: Pick<IssueKey, "owner" | "repo" | "issue">, login: string, outsider: boolean): boolean {
+    return (outsider || this.refused(where, login)) && this.answered(where, login);
+  }
+
   noteAnswered(where: Pick<IssueKey, "owner" | "repo" | "issue">, login: string): void {
     this.#answered.add(`${personKey(where, login)}#${where.issue}`);
     trim(this.#answered, this.max);

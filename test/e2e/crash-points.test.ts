@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { until, type AppProcess } from "../support/app-process.js";
-import { addRepos, approved, countProblems, deliverLabel, startFleet, workload, type Fleet } from "../support/process-fleet.js";
+import {
+  addRepos,
+  approved,
+  explainRuns,
+  countProblems,
+  deliverLabel,
+  startFleet,
+  workload,
+  type Fleet,
+} from "../support/process-fleet.js";
 import { parsePurposeId } from "../../src/llm/port.js";
 import { startTap, type Tap, type TappedRequest } from "../support/tap-proxy.js";
 
@@ -95,7 +104,12 @@ describe("a worker killed at any step of a phase", () => {
     const webhookUrl = `http://127.0.0.1:${web.port}/api/github/webhooks`;
     for (const run of runs) expect(await deliverLabel(fleet, webhookUrl, run)).toEqual([200]);
 
-    await until("every run approved", () => (runs.every((run) => approved(fleet, run)) ? true : undefined), 360_000);
+    await until(
+      "every run approved",
+      () => (runs.every((run) => approved(fleet, run)) ? true : undefined),
+      360_000,
+      () => explainRuns(fleet, runs),
+    );
     expect([...crashed].sort()).toEqual(POINTS.map((p) => p.name).sort());
     // Every outcome reached the orchestrator once: a worker killed between sending an outcome and
     // writing the run's state (the last crash point, or any kill that lands there) leaves it pending,

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { until } from "../support/app-process.js";
-import { addRepos, approved, countProblems, deliverLabel, startFleet, workload, type Fleet } from "../support/process-fleet.js";
+import {
+  addRepos,
+  approved,
+  explainRuns,
+  countProblems,
+  deliverLabel,
+  startFleet,
+  workload,
+  type Fleet,
+} from "../support/process-fleet.js";
 
 const REPOS = [
   { owner: "acme", repo: "widgets" },
@@ -34,7 +43,12 @@ describe("Redis restarted empty in the middle of runs", () => {
     expect(runs.some((run) => approved(fleet, run))).toBe(false);
     await redis.restart();
 
-    await until("every run approved", () => (runs.every((run) => approved(fleet, run)) ? true : undefined), 150_000);
+    await until(
+      "every run approved",
+      () => (runs.every((run) => approved(fleet, run)) ? true : undefined),
+      150_000,
+      () => explainRuns(fleet, runs),
+    );
     expect(countProblems(fleet, runs)).toEqual([]);
     // The worker that found Redis empty said so and swept again.
     expect(fleet.apps.map((app) => app.output()).join("\n")).toContain("the queue's Redis lost its data; sweeping open runs again");

@@ -5,6 +5,7 @@ import {
   approved,
   countProblems,
   deliverLabel,
+  explainRuns,
   startFleet,
   statusComments,
   workload,
@@ -46,7 +47,12 @@ describe("one web process and three workers on Redis", () => {
     await until("a build in flight", () => (llm.requests.length > 0 ? true : undefined), 60_000);
     await fleet.kill(workers[0]!);
 
-    await until("every run approved", () => (runs.every((run) => approved(fleet, run)) ? true : undefined), 150_000);
+    await until(
+      "every run approved",
+      () => (runs.every((run) => approved(fleet, run)) ? true : undefined),
+      150_000,
+      () => explainRuns(fleet, runs),
+    );
     // Late redeliveries change nothing.
     await Promise.all(runs.map((run) => deliverLabel(fleet, webhookUrl, run)));
     await new Promise((r) => setTimeout(r, 1_000));

@@ -74,12 +74,13 @@ export async function startApp(env: Record<string, string>, options: { cwd?: str
   throw new Error(`the app did not start:\n${output}`);
 }
 
-export async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+/** Polls `probe` until it answers; on time-out, the error says what was awaited and what `explain` saw. */
+export async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000, explain?: () => string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${explain ? `\n${explain()}` : ""}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

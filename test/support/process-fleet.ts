@@ -153,6 +153,24 @@ export function approved(fleet: Fleet, run: FleetRun): boolean {
 }
 
 /**
+ * For a test that timed out: each run not yet approved with the last lines of its status comment, and
+ * the last lines each process printed.
+ */
+export function explainRuns(fleet: Fleet, runs: FleetRun[]): string {
+  const tail = (text: string, lines: number) => text.trim().split("\n").slice(-lines).join("\n");
+  const pending = runs
+    .filter((run) => !approved(fleet, run))
+    .map((run) => {
+      const body = statusComments(fleet, run)[0]?.body;
+      return `${run.owner}/${run.repo}#${run.issue} (${run.phase}): ${body === undefined ? "no status comment" : tail(body.replace(/<!--[\s\S]*?-->/g, ""), 12)}`;
+    });
+  const outputs = fleet.apps.map(
+    (app, n) => `process ${n} (${app.child.exitCode ?? app.child.signalCode ?? "running"}):\n${tail(app.output(), 15)}`,
+  );
+  return [`not approved:`, ...pending, ...outputs].join("\n\n");
+}
+
+/**
  * What a person would count after the runs: per run one status comment, one pull request of its
  * phase and one review on it, one run started in the orchestrator, and no outcome mirrored twice.
  * Answers the problems found (empty when all is well).

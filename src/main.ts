@@ -7,6 +7,7 @@ import { createAutopackApi } from "./autopack-api/client.js";
 import { createCursorApi } from "./cursor/client.js";
 import { createDisabledAutopackApi } from "./autopack-api/disabled.js";
 import { modelSettings, readEnv } from "./config/env.js";
+import { octokitThrottledOn } from "./github/shared-throttling.js";
 import { createOpenAiLlm } from "./llm/openai-llm.js";
 import { revisionsAt } from "./queue/redis-revisions.js";
 import { AppMetrics } from "./observability/metrics.js";
@@ -66,14 +67,16 @@ async function main(): Promise<void> {
       ? { createQueue: redisQueue(env.REDIS_URL, env.AUTOPACK_ROLE, env.AUTOPACK_JOB_LEASE_MS), revisions: revisionsAt(env.REDIS_URL) }
       : {}),
   });
-  // Probot reads REDIS_URL itself: its GitHub rate limiting is then shared by every process on that Redis.
-  const probotEnv = { ...process.env, PRIVATE_KEY: privateKey, PRIVATE_KEY_PATH: undefined };
+  // With Redis, every process on it shares the spacing of GitHub writes (`octokitThrottledOn`). Probot
+  // is not given REDIS_URL: it would share its in-flight slots too, which a killed process holds for a minute.
+  const probotEnv = { ...process.env, PRIVATE_KEY: privateKey, PRIVATE_KEY_PATH: undefined, REDIS_URL: undefined };
+  const Octokit = env.REDIS_URL ? octokitThrottledOn(env.REDIS_URL) : undefined;
   let stopServing: () => Promise<unknown>;
   if (plan.webhooks) {
-    const server = await run(autopack.app, { env: probotEnv });
+    const server = await run(autopack.app, { env: probotEnv, ...(Octokit ? { Octokit } : {}) });
     stopServing = () => server.stop();
   } else {
-    const probot = createProbot({ env: probotEnv });
+    const probot = createProbot({ env: probotEnv, ...(Octokit ? { overrides: { Octokit } } : {}) });
     const routes: RouteHandler[] = [];
     await probot.load(autopack.app, { cwd: process.cwd(), addHandler: (handler) => routes.push(handler) });
     const health = await serveWorker(env.HOST, env.PORT, routes);

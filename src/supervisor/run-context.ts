@@ -43,11 +43,21 @@ export async function loadRunContext(deps: WorkerDeps, target: IssueKey, opened?
   const ref: IssueRef = { owner: target.owner, repo: target.repo, issue: target.issue };
   const repo = await github.info();
   const isOurs = await ourComments(deps, { installation });
-  const [comments, config] = await Promise.all([github.comments(target.issue), github.config()]);
-  await deps.written?.recall(comments.filter((c) => isOurs(c) && hasStateBlock(c.body)).map((c) => c.id));
-  const history = await checkLegacySeal(github, readRunHistory(comments, isOurs, deps.stateKey, repo.id, target.issue, deps.written));
-  deps.log.bind?.({ runId: history.latest?.state.run_id ?? null });
-  return { deps, github, steer, target, ref, repo, comments, history, config, isOurs };
+  const history = async (comments: IssueComment[]) => {
+    await deps.written?.recall(comments.filter((c) => isOurs(c) && hasStateBlock(c.body)).map((c) => c.id));
+    return checkLegacySeal(github, readRunHistory(comments, isOurs, deps.stateKey, repo.id, target.issue, deps.written));
+  };
+  const [first, config] = await Promise.all([github.comments(target.issue), github.config()]);
+  let comments = first;
+  let read = await history(comments);
+  // A read that crossed Autopack's own write of the status comment (another job, here or in another
+  // process, rewrote it meanwhile) shows the block before that write: read the comments once more.
+  if (read.stale?.behind) {
+    comments = await github.comments(target.issue);
+    read = await history(comments);
+  }
+  deps.log.bind?.({ runId: read.latest?.state.run_id ?? null });
+  return { deps, github, steer, target, ref, repo, comments, history: read, config, isOurs };
 }
 
 /** Whether a comment was written by this app: its id, or its bot user (`<slug>[bot]`, asked once) where GitHub leaves the id out. */

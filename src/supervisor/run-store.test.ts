@@ -33,14 +33,14 @@ describe("a run's history, from its comments", () => {
     const history = readRunHistory([comment(10, block({ commentId: 10 }), later(EDIT_WINDOW_MS + 1_000))], ours, key, 42, 7);
     expect(history.latest).toBeNull();
     expect(history.count).toBe(1);
-    expect(history.stale).toEqual({ commentId: 10, runId: "gh-42-7-1", why: "it was edited after Autopack last wrote it" });
+    expect(history.stale).toEqual({ commentId: 10, runId: "gh-42-7-1", why: "it was edited after Autopack last wrote it", behind: false });
   });
 
   it("refuses a revision older than the last this process wrote into the comment", () => {
     const written = new WrittenRevisions();
     written.note(10, 5);
     const history = readRunHistory([comment(10, block({ commentId: 10, rev: 4 }))], ours, key, 42, 7, written);
-    expect(history.stale?.why).toBe("it holds revision 4, older than revision 5 that Autopack wrote");
+    expect(history.stale).toMatchObject({ why: "it holds revision 4, older than revision 5 that Autopack wrote", behind: true });
   });
 
   it("takes the block this process wrote last whenever its comment was edited (a tick in the control panel)", () => {

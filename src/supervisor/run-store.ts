@@ -20,6 +20,11 @@ export interface StaleRun {
   commentId: number;
   runId: string;
   why: string;
+  /**
+   * The block is older than one Autopack wrote into the comment since: a read that crossed that write
+   * (read again), or an earlier block pasted back.
+   */
+  behind: boolean;
 }
 
 export interface RunHistory {
@@ -150,8 +155,11 @@ export function readRunHistory(
   let top: (typeof found)[number] | null = null;
   for (const f of found) if (top === null || rank(f) >= rank(top)) top = f;
   if (top === null) return { latest: null, count, refused, stale: null };
-  if (top.why !== null)
-    return { latest: null, count, refused, stale: { commentId: top.run.commentId, runId: top.run.state.run_id, why: top.why } };
+  if (top.why !== null) {
+    const { commentId, binding } = top.run;
+    const behind = written !== undefined && binding.rev < written.latest(commentId);
+    return { latest: null, count, refused, stale: { commentId, runId: top.run.state.run_id, why: top.why, behind } };
+  }
   return { latest: top.run, count, refused, stale: null };
 }
 
@@ -178,7 +186,12 @@ export async function checkLegacySeal(github: RepoGitHub, history: RunHistory): 
   return {
     ...history,
     latest: null,
-    stale: { commentId: latest.commentId, runId: latest.state.run_id, why: "it holds a block of the old format after Autopack rewrote it" },
+    stale: {
+      commentId: latest.commentId,
+      runId: latest.state.run_id,
+      why: "it holds a block of the old format after Autopack rewrote it",
+      behind: false,
+    },
   };
 }
 

@@ -39,7 +39,7 @@ interface Work {
 
 /**
  * Loads the job's run and phase, or returns null when the job is stale (another attempt has
- * started, or the run ended). An invalid configuration throws: the queue retries, then forgets the
+ * started, or the run ended); throws while GitHub shows an older state than Autopack wrote. An invalid configuration throws: the queue retries, then forgets the
  * job, and the next event both reports the configuration and queues the work again.
  */
 async function load(
@@ -49,6 +49,9 @@ async function load(
   attempt: (r: PhaseRecord) => number,
 ): Promise<Work | null> {
   const ctx = await loadRunContext(deps, job.target);
+  // Still behind Autopack's own write after reading again: GitHub has not caught up yet. Dropping the
+  // job would lose it (its id is taken for a while), so the queue tries it again later.
+  if (ctx.history.stale?.behind) throw new Error("the status comment GitHub answered is older than Autopack's last write of it");
   const stored = ctx.history.latest;
   const rec = stored?.state.phases[job.phaseId];
   const phase = stored?.state.plan.phases.find((p) => p.phase_id === job.phaseId);

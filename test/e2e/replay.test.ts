@@ -135,3 +135,35 @@ describe("a status comment in the old (v1) block format", () => {
     expectRefused(issue, statusId, legacy, 0, "it holds a block of the old format after Autopack rewrote it");
   });
 });
+
+describe("a read of the status comment that crossed Autopack's own write of it", () => {
+  it.each([
+    ["is read again, and the work goes on", 1],
+    ["is tried again later while GitHub still answers with the older comment, and the work goes on", 2],
+  ])("%s", async (_, staleAnswers) => {
+    w = await startWorld({ hold: true });
+    h = w.h;
+    const s = w.s;
+    scriptAgents(h.llm, {
+      builds: { P1: [{ summary: "a", edits: [{ path: "a.txt", action: "create", content: "a\n" }] }] },
+      audits: { P1: [{ recommendation: "approve" }] },
+    });
+    const issue = await s.label(yamlPlan({ T1: [["P1", "One"]] }));
+    const before = structuredClone(h.sim.comments(OWNER, REPO, issue));
+    const status = s.botComments(issue).find((c) => c.body?.includes("Autopack run `gh-"))!;
+    // Autopack writes the status comment again (a command's answer), and the build job's first read
+    // of the comments was on its way meanwhile: GitHub answers it with the comments as they were before.
+    await s.comment(issue, "/autopack status", "maintainer");
+    expect(h.sim.comment(OWNER, REPO, status.id)!.body).not.toBe(before.find((c) => c.id === status.id)!.body);
+    h.sim.fault({
+      method: "GET",
+      path: new RegExp(`^/repos/${OWNER}/${REPO}/issues/${issue}/comments$`),
+      status: 200,
+      body: before,
+      times: staleAnswers,
+    });
+    await h.release();
+    expect(s.status(issue)).toContain("approved, waiting for merge");
+    expect(s.botComments(issue).filter((c) => c.body?.includes("autopack:state-refused"))).toEqual([]);
+  });
+});

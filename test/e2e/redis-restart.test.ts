@@ -11,9 +11,11 @@ import {
   type Fleet,
 } from "../support/process-fleet.js";
 
+/** Three installations: GitHub takes one write a second from each. */
 const REPOS = [
   { owner: "acme", repo: "widgets" },
   { owner: "globex", repo: "gadgets" },
+  { owner: "initech", repo: "tps" },
 ];
 const RUNS = 6;
 

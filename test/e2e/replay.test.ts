@@ -16,8 +16,8 @@ const key = stateKey(WEBHOOK_SECRET);
 /** GitHub's time `minutes` from now, to the second as it writes it. */
 const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
 
-/** A one-phase run taken to its approval, with the status comment's body as it was when the run started. */
-async function approvedRun() {
+/** A one-phase run started, its build held back; with its status comment. */
+async function startedRun() {
   w = await startWorld({ hold: true, people: { reader: "read" } });
   h = w.h;
   const s = w.s;
@@ -27,6 +27,12 @@ async function approvedRun() {
   });
   const issue = await s.label(yamlPlan({ T1: [["P1", "One"]] }));
   const status = s.botComments(issue).find((c) => c.body?.includes("Autopack run `gh-"))!;
+  return { s, issue, status };
+}
+
+/** A one-phase run taken to its approval, with the status comment's body as it was when the run started. */
+async function approvedRun() {
+  const { s, issue, status } = await startedRun();
   const early = status.body!;
   expect(early).toContain("executing · building");
   await h.release();
@@ -141,16 +147,8 @@ describe("a read of the status comment that crossed Autopack's own write of it",
     ["is read again, and the work goes on", 1],
     ["is tried again later while GitHub still answers with the older comment, and the work goes on", 2],
   ])("%s", async (_, staleAnswers) => {
-    w = await startWorld({ hold: true });
-    h = w.h;
-    const s = w.s;
-    scriptAgents(h.llm, {
-      builds: { P1: [{ summary: "a", edits: [{ path: "a.txt", action: "create", content: "a\n" }] }] },
-      audits: { P1: [{ recommendation: "approve" }] },
-    });
-    const issue = await s.label(yamlPlan({ T1: [["P1", "One"]] }));
+    const { s, issue, status } = await startedRun();
     const before = structuredClone(h.sim.comments(OWNER, REPO, issue));
-    const status = s.botComments(issue).find((c) => c.body?.includes("Autopack run `gh-"))!;
     // Autopack writes the status comment again (a command's answer), and the build job's first read
     // of the comments was on its way meanwhile: GitHub answers it with the comments as they were before.
     await s.comment(issue, "/autopack status", "maintainer");

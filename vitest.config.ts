@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: "forks",
+    // The tests that start the app as a process run `dist/main.js`, built here first.
+    globalSetup: ["test/support/built-app.ts"],
   },
 });

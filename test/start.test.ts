@@ -1,16 +1,14 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-
-const root = resolve(import.meta.dirname, "..");
-const tsx = join(root, "node_modules", ".bin", "tsx");
+import { BUILT_MAIN } from "./support/built-app.js";
 
 /** Starts the app in an empty working directory (so no .env is read) with only `env`; it must exit. */
 function start(env: Record<string, string>) {
   const cwd = mkdtempSync(join(tmpdir(), "autopack-start-"));
-  return spawnSync(tsx, [join(root, "src", "main.ts")], {
+  return spawnSync(process.execPath, [BUILT_MAIN], {
     cwd,
     env: { PATH: process.env["PATH"] ?? "", ...env },
     encoding: "utf8",

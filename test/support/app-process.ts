@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
+import { BUILT_MAIN } from "./built-app.js";
 import type { GitHubSim } from "./github-sim/index.js";
 
 const root = resolve(import.meta.dirname, "..", "..");
@@ -20,7 +21,7 @@ function portsOutsideEphemeralRange(): number[] {
   return Array.from({ length: 5 }, () => top - Math.floor(Math.random() * 10_000));
 }
 
-/** The app as a process (`src/main.ts`), configured only by its environment. */
+/** The app as a process (`dist/main.js`, see `built-app.ts`), configured only by its environment. */
 export interface AppProcess {
   child: ChildProcess;
   /** The port the app says it listens on. */
@@ -48,9 +49,9 @@ export async function startApp(env: Record<string, string>, options: { cwd?: str
   let output = "";
   const worker = env["AUTOPACK_ROLE"] === "worker";
   for (const offered of worker ? [0] : portsOutsideEphemeralRange()) {
-    // Node itself runs the app (tsx as a loader, not tsx's command, which would be a parent process
-    // of its own): the child is the app, so a SIGKILL sent to it kills the app, not a wrapper around it.
-    const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), join(root, "src", "main.ts")], {
+    // Node itself runs the built app, as `npm start` does (no wrapper process): a SIGKILL sent to the
+    // child kills the app.
+    const child = spawn(process.execPath, [BUILT_MAIN], {
       cwd: options.cwd ?? root,
       env: { ...env, PORT: String(offered) },
       stdio: ["ignore", "pipe", "pipe"],

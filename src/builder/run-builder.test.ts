@@ -8,7 +8,7 @@ import { LlmOutputInvalidError, LlmUnavailableError, type LlmPort, type Structur
 import { PlanSchema } from "../plan/schema.js";
 import type { EditPlan, FileRequest } from "./edit-schema.js";
 import { runBuilder } from "./run-builder.js";
-import type { BuildInput } from "./types.js";
+import type { BuildInput, BuildOutcome } from "./types.js";
 import { commitMessage } from "./commit-message.js";
 import { commitSeal, commitSealKey } from "./commit-seal.js";
 
@@ -194,6 +194,26 @@ describe("runBuilder against the GitHub simulator", () => {
     expect(pulls).toHaveLength(1);
     expect(pulls[0]!.body).toContain("What the Builder did (attempt 2)");
     expect(sim.treeFiles(OWNER, repoName, "autopack/7/P1")["src/gadget.ts"]).toBeDefined();
+    sim.assertClean();
+  });
+
+  it("takes the commit of the same attempt running at once elsewhere, which moved the branch first", async () => {
+    const own = scriptedLlm({ files: [] }, threeFileEdit);
+    let twin: BuildOutcome | undefined;
+    const racing: LlmPort = {
+      async complete<T>(req: StructuredRequest<T>) {
+        // While this attempt waits for the model, the same attempt, run again by another process, lands
+        // (its model worded the summary differently: another commit).
+        twin ??= await runBuilder(input(scriptedLlm({ files: [] }, { ...threeFileEdit, summary: "Add gadgets" }).llm));
+        return own.llm.complete(req);
+      },
+    };
+    const outcome = await runBuilder(input(racing));
+    expect(twin).toMatchObject({ status: "success" });
+    expect(outcome).toMatchObject({ status: "success", commitSha: twin!.commitSha, prNumber: twin!.prNumber, tokensUsed: 200 });
+    expect(outcome.filesChanged).toEqual(twin!.filesChanged);
+    expect(sim.branchHead(OWNER, repoName, "autopack/7/P1")).toBe(twin!.commitSha);
+    expect(sim.pulls(OWNER, repoName)).toHaveLength(1);
     sim.assertClean();
   });
 

@@ -153,6 +153,10 @@ async function attempt(input: BuildInput, meter: TokenMeter, started: number): P
     expected: start.branchHead,
   });
   if (moved === "not-fast-forward") {
+    // This very attempt running twice at once (its job taken up again while it still ran, as after its
+    // queue's Redis lost its data) moved the branch first: its commit is this attempt's result.
+    const twin = await adoptCommittedAttempt(input, started);
+    if (twin !== null) return { ...twin, tokensUsed: meter.used };
     throw new BuildFailure(
       `the branch ${input.branch} moved while this attempt ran (someone pushed to it); nothing was overwritten and this attempt's commit was not added`,
     );

@@ -51,17 +51,17 @@ async function measure(workers: number, installations: number): Promise<Measure>
 }
 
 /**
- * Why the ratio is what it is: GitHub asks for a second between writes of one installation, and
- * Probot's throttling (shared on Redis) keeps to it across every process, so the installations' write
- * budget caps the fleet however many workers run.
+ * Why the ratio is what it is: GitHub asks for a second between writes of one installation, and the
+ * write spacing shared on Redis (`src/github/shared-throttling.ts`) keeps to it across every process,
+ * so the installations' write budget caps the fleet however many workers run.
  */
 function scaleDetail(installations: number, writesPerPhase: number, onePerMinute: number, ratio: number): string {
   const cap = (installations * 60) / writesPerPhase;
   const wanted = TARGET * onePerMinute;
   const said =
     `${writesPerPhase.toFixed(1)} GitHub writes a phase (a one-phase run also posts, binds and seals its status comment, ` +
-    `labels the issue and posts its summary); GitHub asks for a second between one installation's writes, and Probot's ` +
-    `throttling, shared on Redis, keeps to it across every process, so ${installations} installations cap the fleet at ` +
+    `labels the issue and posts its summary); GitHub asks for a second between one installation's writes, and the ` +
+    `write spacing, shared on Redis, keeps to it across every process, so ${installations} installations cap the fleet at ` +
     `about ${cap.toFixed(1)} phases/min whatever the workers.`;
   if (ratio >= TARGET || wanted <= cap) return said;
   const atMost = (installations * 60) / wanted;

@@ -44,7 +44,8 @@ describe("GitHub writes paced across processes on Redis", () => {
     await Promise.all([write(a.groups, "7", "a"), write(b.groups, "7", "b"), write(b.groups, "8", "other")]);
     const [first, second] = [started["a"]!, started["b"]!].sort((x, y) => x - y);
     expect(second! - first!).toBeGreaterThanOrEqual(950);
-    expect(started["other"]! - first!).toBeLessThan(950);
+    // Another installation's write does not wait for that second.
+    expect(started["other"]!).toBeLessThan(second!);
     a.client.disconnect();
     b.client.disconnect();
   });

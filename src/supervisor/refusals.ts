@@ -38,12 +38,17 @@ export class Refusals {
     return this.#answered.has(`${personKey(where, login)}#${where.issue}`);
   }
 
+  /** Whether this person is known not to steer: `outsider` (the webhook's word), or refused a moment ago. */
+  knownNotToSteer(where: Pick<IssueKey, "owner" | "repo">, login: string, outsider: boolean): boolean {
+    return outsider || this.refused(where, login);
+  }
+
   /**
    * Whether a command from this person on this issue goes no further, unread: they are known not to
-   * steer (`outsider`, the webhook's word, or refused a moment ago) and have had their reply here.
+   * steer and have had their reply here.
    */
   settled(where: Pick<IssueKey, "owner" | "repo" | "issue">, login: string, outsider: boolean): boolean {
-    return (outsider || this.refused(where, login)) && this.answered(where, login);
+    return this.knownNotToSteer(where, login, outsider) && this.answered(where, login);
   }
 
   noteAnswered(where: Pick<IssueKey, "owner" | "repo" | "issue">, login: string): void {

@@ -65,8 +65,8 @@ type CommandJob = Extract<Job, { kind: "intent" }> & { intent: Extract<Intent, {
 async function handleCommand(deps: WorkerDeps, refusals: Refusals, job: CommandJob, id: string): Promise<void> {
   const { intent, target } = job;
   if (parseCommand(intent.body) === null) return;
-  if (refusals.settled(target, intent.sender, intent.outsider === true)) return;
-  const known = intent.outsider === true || refusals.refused(target, intent.sender);
+  const known = refusals.knownNotToSteer(target, intent.sender, intent.outsider === true);
+  if (known && refusals.answered(target, intent.sender)) return;
   const opened = await openRepo(deps, target);
   const decision: SteerDecision = known ? { allowed: false, role: "none" } : await opened.steer(intent.sender);
   if (!decision.allowed) {

@@ -39,8 +39,9 @@ interface Work {
 
 /**
  * Loads the job's run and phase, or returns null when the job is stale (another attempt has
- * started, or the run ended); throws while GitHub shows an older state than Autopack wrote. An invalid configuration throws: the queue retries, then forgets the
- * job, and the next event both reports the configuration and queues the work again.
+ * started, or the run ended). Throws while GitHub shows an older state than Autopack wrote. An
+ * invalid configuration throws: the queue retries, then forgets the job, and the next event both
+ * reports the configuration and queues the work again.
  */
 async function load(
   deps: WorkerDeps,
